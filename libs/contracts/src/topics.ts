@@ -1,0 +1,16 @@
+/** Kafka topic names of the public contract (DESIGN.md §2–3). */
+export const Topics = {
+  chat: 'cx.interactions.chat',
+  email: 'cx.interactions.email',
+  call: 'cx.interactions.call',
+  signals: 'cx.signals',
+  sla: 'cx.sla',
+  escalations: 'cx.escalations',
+  notifications: 'cx.notifications',
+  agents: 'cx.agents',
+  dlq: 'cx.dlq',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export const InteractionTopics = [Topics.chat, Topics.email, Topics.call] as const;
