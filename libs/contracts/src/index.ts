@@ -6,3 +6,4 @@ export * from './sla-events';
 export * from './escalation-events';
 export * from './cloudevent-codec';
 export * from './registry';
+export * from './pii-mask';
