@@ -1,0 +1,47 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/** A bad setting stops start-up with a message that names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const hostPort = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
+
+export const BaseEnv = z.object({
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092')
+    .refine((v) => v.split(',').every((b) => hostPort.test(b.trim())), 'must be a comma-separated list of host:port'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Prefixes every topic name; lets tests and shared clusters run side by side. */
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]*$/, 'only letters, digits, ".", "_", ":" and "-"').default(''),
+  TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  KAFKA_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** How long processed CloudEvent ids are remembered for de-duplication. */
+  DEDUPE_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+});
+export type BaseEnv = z.infer<typeof BaseEnv>;
+
+/** Validates the environment against `schema`; throws ConfigError naming each bad variable. */
+export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+/** Hides credentials in a URL before it is logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+export function brokersOf(env: BaseEnv): string[] {
+  return env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+}
+
+/** A port variable with a default, for each service's own schema. */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

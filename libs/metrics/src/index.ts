@@ -1,0 +1,3 @@
+export * from './pipeline-metrics';
+export * from './health-check';
+export * from './metrics.module';
