@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+const CueWords = z.array(z.string().trim().min(1).max(64)).max(1000);
+
+/** Per-tenant (and per-service) detector configuration. Validate with `EmotionConfigSchema.parse`. */
+export const EmotionConfigSchema = z.object({
+  /** Decision threshold on the model probability (0..1); default: the one stored in the model. */
+  threshold: z.number().min(0).max(1).optional(),
+  /** Extra negative cue words per language (literal; German ones also match inside compounds). */
+  extraNegativeCues: z.object({ en: CueWords.optional(), de: CueWords.optional() }).strict().optional(),
+  /** How much one tenant cue word adds to the log-odds, on top of what the model learnt for cue words. */
+  extraCueWeight: z.number().min(0).max(10).optional(),
+  /** Text beyond this many characters is cut off (`truncated: true`). */
+  maxChars: z.number().int().min(50).max(200_000).optional(),
+  /** At most this many evidence items per message. */
+  maxEvidence: z.number().int().min(1).max(32).optional(),
+  /** Model file to load instead of the shipped one (service-level setting). */
+  modelPath: z.string().min(1).optional(),
+}).strict();
+
+export type EmotionConfig = z.infer<typeof EmotionConfigSchema>;
+
+export const EMOTION_DEFAULTS = {
+  maxChars: 5000,
+  maxEvidence: 8,
+  extraCueWeight: 1.0,
+} as const;

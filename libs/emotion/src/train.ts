@@ -1,0 +1,130 @@
+/**
+ * Pure training code for the hashed logistic-regression model (used by scripts/train-emotion.ts).
+ * AdaGrad SGD with L2, class-balanced per language, deterministic (seeded shuffles).
+ */
+import { EMOTION_DEFAULTS } from './config';
+import { FeatureBuffer, FeatureSpace, analyse, createFeatureSpace, featurize } from './features';
+import { prepareMessage } from './detector';
+import { LabelledMessage } from './evaluation';
+import { sigmoid } from './model';
+
+export interface TrainOptions {
+  dimBits: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** Weight classes so each language's negatives and non-negatives weigh the same in total. */
+  balance: boolean;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  dimBits: 18,
+  epochs: 6,
+  learningRate: 0.2,
+  l2: 1e-5,
+  balance: true,
+  seed: 42,
+};
+
+export interface Vectorised {
+  idx: Int32Array;
+  val: Float32Array;
+  y: number;
+  lang: string;
+}
+
+/** Featurise messages exactly as the detector does (same normalisation, cues and hashing). */
+export function vectorise(data: LabelledMessage[], space: FeatureSpace): Vectorised[] {
+  const buf = new FeatureBuffer(8192);
+  const out: Vectorised[] = [];
+  for (const d of data) {
+    const p = prepareMessage(d.text, d.lang || undefined, EMOTION_DEFAULTS.maxChars);
+    if (p.lang === null) continue;
+    const a = analyse(p.orig, p.lower, p.lang, null);
+    featurize(p.lower, a, space, buf);
+    out.push({ idx: buf.idx.slice(0, buf.n), val: Float32Array.from(buf.val.subarray(0, buf.n)), y: d.negative ? 1 : 0, lang: p.lang });
+  }
+  return out;
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(arr: T[], rnd: () => number): T[] {
+  for (let i = arr.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [arr[i], arr[j]] = [arr[j], arr[i]];
+  }
+  return arr;
+}
+
+export function trainLogReg(examples: Vectorised[], opts: TrainOptions): Float32Array {
+  const dim = 1 << opts.dimBits;
+  const w = new Float64Array(dim);
+  const g2 = new Float64Array(dim).fill(1e-8);
+  // Class weights per language.
+  const cw = new Map<string, [number, number]>();
+  const counts = new Map<string, [number, number]>();
+  for (const e of examples) {
+    const c = counts.get(e.lang) ?? [0, 0];
+    c[e.y]++;
+    counts.set(e.lang, c);
+  }
+  for (const [lang, [n0, n1]] of counts) {
+    const n = n0 + n1;
+    cw.set(lang, opts.balance && n0 && n1 ? [n / (2 * n0), n / (2 * n1)] : [1, 1]);
+  }
+  const order = examples.map((_, i) => i);
+  const rnd = mulberry32(opts.seed);
+  for (let ep = 0; ep < opts.epochs; ep++) {
+    shuffle(order, rnd);
+    for (const k of order) {
+      const e = examples[k];
+      let z = 0;
+      for (let i = 0; i < e.idx.length; i++) z += w[e.idx[i]] * e.val[i];
+      const p = sigmoid(z);
+      const g = (p - e.y) * cw.get(e.lang)![e.y];
+      for (let i = 0; i < e.idx.length; i++) {
+        const j = e.idx[i];
+        const gi = g * e.val[i] + opts.l2 * w[j];
+        g2[j] += gi * gi;
+        w[j] -= (opts.learningRate * gi) / Math.sqrt(g2[j]);
+      }
+    }
+  }
+  return Float32Array.from(w);
+}
+
+export function predict(w: Float32Array, e: Vectorised): number {
+  let z = 0;
+  for (let i = 0; i < e.idx.length; i++) z += w[e.idx[i]] * e.val[i];
+  return sigmoid(z);
+}
+
+/** Stratified (by language and label) k-fold assignment, deterministic. */
+export function stratifiedFolds(examples: Vectorised[], k: number, seed: number): number[] {
+  const fold = new Array<number>(examples.length);
+  const groups = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    const key = `${e.lang}:${e.y}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(i);
+  });
+  const rnd = mulberry32(seed ^ 0x9e3779b9);
+  for (const key of [...groups.keys()].sort()) {
+    const ids = shuffle(groups.get(key)!, rnd);
+    ids.forEach((id, n) => (fold[id] = n % k));
+  }
+  return fold;
+}
+
+export { createFeatureSpace };
