@@ -7,6 +7,7 @@ const conversationId = Id;
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export const AuthorRole = z.enum(['customer', 'agent', 'bot', 'system']);
 export const ConversationStatus = z.enum(['open', 'pending_customer', 'on_hold', 'resolved', 'closed']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
 export const PromiseKind = z.enum(['callback', 'reply', 'resolution', 'delivery', 'other']);
 
 export const Customer = z.object({

@@ -5,3 +5,4 @@ export * from './event-publisher';
 export * from './dead-letter';
 export * from './kafka-batch.server';
 export * from './kafka.module';
+export * from './service-bootstrap';
