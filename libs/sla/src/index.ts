@@ -1,0 +1,6 @@
+export * from './duration';
+export * from './calendar';
+export * from './policy';
+export * from './engine';
+export * from './sla-event';
+export * from './simulator';

@@ -1,0 +1,204 @@
+import { decodeCloudEvent, InteractionEvent, Rfc3339 } from '@cx/contracts';
+import { applyEvent, fire, type SlaFiring, type SlaState, type TimerKey, type TimerSpec } from './engine';
+import type { PolicySet } from './policy';
+
+/** One line of `sla:simulate` output (DESIGN.md §4), keys in this order. */
+export interface SimulatedLine {
+  type: 'sla.warning' | 'sla.breached';
+  conversationId: string;
+  policyId: string;
+  metric: string;
+  dueAt: string;
+  at: string;
+}
+
+export class SimulationInputError extends Error {
+  constructor(
+    readonly line: number,
+    reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+    this.name = 'SimulationInputError';
+  }
+}
+
+export interface SimulationStats {
+  events: number;
+  duplicates: number;
+  droppedAfterClose: number;
+  lateEvents: number;
+  timersFired: number;
+  staleTimers: number;
+}
+
+/**
+ * An in-memory timer queue on a virtual clock: a binary heap of (dueAt, seq) with lazy deletion,
+ * the live version of each timer kept by its key. Ties fire in scheduling order.
+ */
+export class VirtualTimerQueue {
+  private heap: Array<{ t: TimerSpec; seq: number }> = [];
+  private live = new Map<string, { t: TimerSpec; seq: number }>();
+  private seq = 0;
+
+  private static key(k: TimerKey): string {
+    return `${k.conversationId}\u0000${k.clock}`;
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  upsert(t: TimerSpec): void {
+    const entry = { t, seq: this.seq++ };
+    this.live.set(VirtualTimerQueue.key(t), entry);
+    this.heap.push(entry);
+    this.up(this.heap.length - 1);
+  }
+
+  remove(k: TimerKey): void {
+    this.live.delete(VirtualTimerQueue.key(k));
+  }
+
+  /** Removes and returns the earliest live timer due at or before `until`. */
+  popDue(until: number): TimerSpec | undefined {
+    while (this.heap.length) {
+      const top = this.heap[0];
+      if (this.live.get(VirtualTimerQueue.key(top.t)) !== top) {
+        this.pop();
+        continue;
+      }
+      if (top.t.dueAt > until) return undefined;
+      this.pop();
+      this.live.delete(VirtualTimerQueue.key(top.t));
+      return top.t;
+    }
+    return undefined;
+  }
+
+  private less(a: { t: TimerSpec; seq: number }, b: { t: TimerSpec; seq: number }): boolean {
+    return a.t.dueAt < b.t.dueAt || (a.t.dueAt === b.t.dueAt && a.seq < b.seq);
+  }
+  private up(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (!h.length) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l], h[m])) m = l;
+      if (r < h.length && this.less(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+}
+
+/**
+ * Runs the engine over events in file order on a virtual clock: before each event every timer
+ * due at or before its time fires, and at the end everything due at or before `until`. Firings
+ * after `until` are not reported. Returns the firings ordered by `at` (stable).
+ */
+export class SlaSimulator {
+  readonly states = new Map<string, SlaState>();
+  readonly timers = new VirtualTimerQueue();
+  readonly firings: SlaFiring[] = [];
+  readonly stats: SimulationStats = { events: 0, duplicates: 0, droppedAfterClose: 0, lateEvents: 0, timersFired: 0, staleTimers: 0 };
+
+  constructor(private readonly policies: PolicySet) {}
+
+  advanceTo(t: number): void {
+    for (let timer = this.timers.popDue(t); timer; timer = this.timers.popDue(t)) {
+      const r = fire(this.states.get(timer.conversationId), timer, this.policies);
+      if (r.stale) {
+        this.stats.staleTimers++;
+        continue;
+      }
+      this.stats.timersFired++;
+      this.states.set(timer.conversationId, r.state);
+      this.apply(r.schedule, r.cancel);
+      this.firings.push(...r.firings);
+    }
+  }
+
+  process(event: InteractionEvent): void {
+    const t = Date.parse(event.time);
+    this.advanceTo(t);
+    this.stats.events++;
+    const id = event.data.conversationId;
+    const r = applyEvent(this.states.get(id), event, this.policies);
+    if (r.outcome === 'duplicate') this.stats.duplicates++;
+    if (r.outcome === 'dropped-closed') this.stats.droppedAfterClose++;
+    if (r.lateEvent) this.stats.lateEvents++;
+    this.states.set(id, r.state);
+    this.apply(r.schedule, r.cancel);
+    this.firings.push(...r.firings);
+  }
+
+  private apply(schedule: TimerSpec[], cancel: TimerKey[]): void {
+    for (const k of cancel) this.timers.remove(k);
+    for (const t of schedule) this.timers.upsert(t);
+  }
+
+  /** Fires what is due up to `until` and returns the firings up to it, ordered by `at`. */
+  finish(until: number): SlaFiring[] {
+    this.advanceTo(until);
+    return this.firings
+      .map((f, i) => ({ f, i }))
+      .filter(({ f }) => f.atMs <= until)
+      .sort((a, b) => a.f.atMs - b.f.atMs || a.i - b.i)
+      .map(({ f }) => f);
+  }
+}
+
+export function toSimulatedLine(f: SlaFiring): SimulatedLine {
+  return {
+    type: f.kind === 'breached' ? 'sla.breached' : 'sla.warning',
+    conversationId: f.conversationId,
+    policyId: f.data.policyId,
+    metric: f.data.metric,
+    dueAt: f.data.dueAt,
+    at: f.data.at,
+  };
+}
+
+/** Parses the `--until` value; throws a plain Error naming the value. */
+export function parseUntil(text: string | undefined): number {
+  if (text === undefined || !Rfc3339.safeParse(text).success) {
+    throw new Error(`--until must be an RFC 3339 timestamp with an offset, got ${JSON.stringify(text ?? null)}`);
+  }
+  return Date.parse(text);
+}
+
+/**
+ * The whole `sla:simulate` run on JSONL text: parses each non-blank line as a structured-mode
+ * CloudEvent of the input contract (SimulationInputError names the 1-based line), runs the
+ * engine, and returns the output lines (JSON strings) ordered by `at`.
+ */
+export function simulateJsonl(policies: PolicySet, jsonl: string, until: number): { lines: string[]; stats: SimulationStats } {
+  const sim = new SlaSimulator(policies);
+  const rows = jsonl.split('\n');
+  const events: InteractionEvent[] = [];
+  rows.forEach((raw, i) => {
+    const text = raw.trim();
+    if (!text) return;
+    const decoded = decodeCloudEvent({ key: null, value: text }, InteractionEvent);
+    if (!decoded.ok) throw new SimulationInputError(i + 1, decoded.reason);
+    events.push(decoded.event);
+  });
+  for (const e of events) sim.process(e);
+  const lines = sim.finish(until).map((f) => JSON.stringify(toSimulatedLine(f)));
+  return { lines, stats: sim.stats };
+}
