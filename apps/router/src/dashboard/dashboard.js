@@ -351,6 +351,9 @@
   setInterval(function () {
     document.querySelectorAll('.sla[data-due]').forEach(updateCountdown);
   }, 1000);
+  // Reconcile once a minute: the stream only carries what this key may see, so an escalation that
+  // moved away (e.g. up the ladder from an agent) sends this client no event.
+  setInterval(function () { if (state.key && state.source) load(); }, 60000);
 
   var saved = localStorage.getItem(KEY_STORAGE);
   if (saved) signIn(saved); else showLogin('');
