@@ -87,16 +87,33 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     await this.consumer?.disconnect();
   }
 
+  /**
+   * Creates missing topics and waits until every partition has a leader. Several services start
+   * at once and race to create the same topics, so "already exists" counts as success.
+   */
   private async ensureTopics(): Promise<void> {
     const { topicPrefix: prefix, partitions } = this.options;
-    const names = [...new Set([...Object.keys(this.options.subscriptions), ...this.options.produces, 'cx.dlq'])];
+    const names = [...new Set([...Object.keys(this.options.subscriptions), ...this.options.produces, 'cx.dlq'])].map((t) => prefix + t);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = names.map((t) => prefix + t).filter((t) => !existing.has(t));
-      if (missing.length) {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const existing = new Set(await admin.listTopics());
+          const missing = names.filter((t) => !existing.has(t));
+          if (missing.length) {
+            await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) })
+              .catch((e: { errors?: { type?: string }[] }) => {
+                if (!e.errors?.length || !e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS')) throw e;
+              });
+          }
+          const { topics } = await admin.fetchTopicMetadata({ topics: names });
+          if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+          throw new Error('topic partitions without a leader yet');
+        } catch (e) {
+          if (attempt >= 20) throw e;
+          await sleep(Math.min(2_000, 100 * attempt));
+        }
       }
     } finally {
       await admin.disconnect();

@@ -1,0 +1,20 @@
+# One image for the three services; choose with APP (emotion-detector, sla-monitor, router).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx nest build emotion-detector && npx nest build sla-monitor && npx nest build router
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/libs/emotion/model ./libs/emotion/model
+COPY --from=build /app/deploy ./deploy
+ARG APP=router
+ENV APP=${APP}
+USER node
+CMD ["sh", "-c", "node dist/apps/${APP}/main.js"]
