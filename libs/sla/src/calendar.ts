@@ -32,6 +32,14 @@ export type WeeklyHours = ReadonlyArray<ReadonlyArray<readonly [startMin: number
 const MAX_DAYS = 3700;
 const CACHE_LIMIT = 20_000;
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A business calendar. Local days are numbered like UTC days (days since 1970-01-01 of the local
+ * date); each day's open spans are computed once with luxon and cached, so the arithmetic itself
+ * is plain integer work. An instant's local date is its UTC date ±1 (offsets are within ±14 h),
+ * so a scan starts at the UTC day before and skips spans that end before the instant.
+ */
 export class BusinessCalendar implements SlaCalendar {
   private readonly dayCache = new Map<number, Span[]>();
 
@@ -45,11 +53,11 @@ export class BusinessCalendar implements SlaCalendar {
   addCounted(from: number, ms: number): number {
     if (ms <= 0) return from;
     let remaining = ms;
-    let day = this.localDay(from);
-    for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
+    const first = Math.floor(from / DAY_MS) - 1;
+    for (let day = first; day < first + MAX_DAYS; day++) {
       for (const [a, b] of this.openSpans(day)) {
         if (b <= from) continue;
-        const start = Math.max(a, from);
+        const start = a > from ? a : from;
         if (remaining <= b - start) return start + remaining;
         remaining -= b - start;
       }
@@ -60,10 +68,11 @@ export class BusinessCalendar implements SlaCalendar {
   countBetween(from: number, to: number): number {
     if (to <= from) return 0;
     let total = 0;
-    for (let day = this.localDay(from); day.toMillis() < to; day = day.plus({ days: 1 })) {
+    const last = Math.floor(to / DAY_MS) + 1;
+    for (let day = Math.floor(from / DAY_MS) - 1; day <= last; day++) {
       for (const [a, b] of this.openSpans(day)) {
-        const lo = Math.max(a, from);
-        const hi = Math.min(b, to);
+        const lo = a > from ? a : from;
+        const hi = b < to ? b : to;
         if (hi > lo) total += hi - lo;
       }
     }
@@ -74,7 +83,8 @@ export class BusinessCalendar implements SlaCalendar {
     const out: Span[] = [];
     if (to <= from) return out;
     let cursor = from; // counted up to here, or the start of the current closed stretch
-    for (let day = this.localDay(from); day.toMillis() < to && out.length < max; day = day.plus({ days: 1 })) {
+    const last = Math.floor(to / DAY_MS) + 1;
+    for (let day = Math.floor(from / DAY_MS) - 1; day <= last && out.length < max; day++) {
       for (const [a, b] of this.openSpans(day)) {
         if (b <= cursor) continue;
         if (a >= to) break;
@@ -87,40 +97,36 @@ export class BusinessCalendar implements SlaCalendar {
     return out;
   }
 
-  /** Open spans of one local calendar day, as instants, sorted; empty on holidays. */
-  openSpans(day: DateTime): Span[] {
-    const key = day.year * 10_000 + day.month * 100 + day.day;
-    let spans = this.dayCache.get(key);
+  /** Open spans of one local calendar day (days since 1970-01-01), as sorted instants; empty on holidays. */
+  openSpans(day: number): Span[] {
+    let spans = this.dayCache.get(day);
     if (spans) return spans;
     spans = [];
-    const ranges = this.weekly[day.weekday] ?? [];
-    if (ranges.length && !this.holidays.has(day.toISODate()!)) {
+    const date = new Date(day * DAY_MS);
+    const weekday = ((day + 3) % 7 + 7) % 7 + 1; // 1970-01-01 was a Thursday; 1 = Monday
+    const ranges = this.weekly[weekday] ?? [];
+    if (ranges.length && !this.holidays.has(date.toISOString().slice(0, 10))) {
+      const ymd = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
       for (const [s, e] of ranges) {
-        const a = this.localInstant(day, s);
-        const b = this.localInstant(day, e);
+        const a = this.localInstant(ymd, s);
+        const b = this.localInstant(ymd, e);
         if (b > a) spans.push([a, b]);
       }
     }
     if (this.dayCache.size >= CACHE_LIMIT) this.dayCache.clear();
-    this.dayCache.set(key, spans);
+    this.dayCache.set(day, spans);
     return spans;
   }
 
-  private localDay(ms: number): DateTime {
-    return DateTime.fromMillis(ms, { zone: this.zone }).startOf('day');
-  }
-
   /**
-   * Local wall time `minutes` after midnight on `day`. 24:00 is the next local midnight. A time
-   * inside a spring-forward gap is moved forward by luxon (02:30 → 03:30 in Europe/Berlin); an
-   * ambiguous fall-back time resolves to one of its two instants, so "08:00-18:00" is always 10
-   * local hours and a range over the change counts the hours actually lived.
+   * Local wall time `minutes` after midnight of a local date. 24:00 is the next local midnight. A
+   * time inside a spring-forward gap is moved forward by luxon (02:30 → 03:30 in Europe/Berlin);
+   * an ambiguous fall-back time resolves to one of its two instants, so "08:00-18:00" is always
+   * 10 local hours and a range over the change counts the hours actually lived.
    */
-  private localInstant(day: DateTime, minutes: number): number {
-    if (minutes >= 1440) return day.plus({ days: 1 }).toMillis();
-    return DateTime.fromObject(
-      { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
-      { zone: this.zone },
-    ).toMillis();
+  private localInstant(ymd: { year: number; month: number; day: number }, minutes: number): number {
+    const dt = DateTime.fromObject(ymd, { zone: this.zone });
+    if (minutes >= 1440) return dt.plus({ days: 1 }).startOf('day').toMillis();
+    return DateTime.fromObject({ ...ymd, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: this.zone }).toMillis();
   }
 }
