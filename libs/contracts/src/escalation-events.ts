@@ -82,9 +82,18 @@ export type Escalation = z.infer<typeof Escalation>;
 export const EscalationRaisedV1 = cloudEvent('cx.escalation.raised.v1', Escalation);
 export const EscalationAcknowledgedV1 = cloudEvent('cx.escalation.acknowledged.v1', Escalation);
 export const EscalationResolvedV1 = cloudEvent('cx.escalation.resolved.v1', Escalation);
+/**
+ * Every other change of an open escalation, published by the router so integrators see the same
+ * history as the dashboards: `merged` (a new reason code, intent or a higher severity arrived),
+ * `rerouted` (a raised severity moved it to a supervisor at once), `escalated` (an
+ * acknowledgement timed out and the ladder moved it on). The escalation as it is after the change.
+ */
+export const EscalationChange = z.enum(['merged', 'rerouted', 'escalated']);
+export type EscalationChange = z.infer<typeof EscalationChange>;
+export const EscalationUpdatedV1 = cloudEvent('cx.escalation.updated.v1', Escalation.extend({ change: EscalationChange }));
 
 export const EscalationEvent = z.discriminatedUnion('type', [
-  EscalationRequestedV1, EscalationRaisedV1, EscalationAcknowledgedV1, EscalationResolvedV1,
+  EscalationRequestedV1, EscalationRaisedV1, EscalationUpdatedV1, EscalationAcknowledgedV1, EscalationResolvedV1,
 ]);
 export type EscalationEvent = z.infer<typeof EscalationEvent>;
 export type EscalationRequested = z.infer<typeof EscalationRequestedV1>;

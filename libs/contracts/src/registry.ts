@@ -11,7 +11,7 @@ export const EventSchemas: Record<string, z.ZodType> = Object.fromEntries(
     I.CallQueuedV1, I.CallAnsweredV1, I.CallAbandonedV1, I.PromiseMadeV1, I.PromiseKeptV1,
     S.EmotionSignalV1, S.CustomerAtRiskV1, S.EndedNegativeV1,
     L.SlaWarningV1, L.SlaBreachedV1,
-    E.EscalationRequestedV1, E.EscalationRaisedV1, E.EscalationAcknowledgedV1, E.EscalationResolvedV1,
+    E.EscalationRequestedV1, E.EscalationRaisedV1, E.EscalationUpdatedV1, E.EscalationAcknowledgedV1, E.EscalationResolvedV1,
     E.NotificationSentV1, E.AgentUpdatedV1,
   ].map((schema) => [schema.shape.type.value, schema]),
 );
