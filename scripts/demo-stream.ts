@@ -66,8 +66,9 @@ const script = [
 async function openEscalations(): Promise<{ conversationId: string; severity: string; reasons: { code: string }[] }[]> {
   const r = await fetch(new URL('api/escalations?status=open', routerUrl), { headers: { Authorization: `Bearer ${apiKey}` } });
   if (!r.ok) throw new Error(`router answered ${r.status}`);
-  const body = await r.json();
-  return (Array.isArray(body) ? body : body.items ?? []).filter((e: { conversationId: string }) => e.conversationId.startsWith(`demo-${run}-`));
+  const body = (await r.json()) as unknown[] | { items?: unknown[] };
+  const list = (Array.isArray(body) ? body : body.items ?? []) as { conversationId: string; severity: string; reasons: { code: string }[] }[];
+  return list.filter((e) => e.conversationId.startsWith(`demo-${run}-`));
 }
 
 async function main(): Promise<void> {

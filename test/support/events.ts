@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 type Channel = 'chat' | 'email' | 'call';
 
 /** Builders for valid structured-mode CloudEvents of the v1 contract. */
-export function envelope(type: string, conversationId: string, data: Record<string, unknown>, over: Record<string, unknown> = {}) {
+export function envelope<D extends Record<string, unknown>>(type: string, conversationId: string, data: D, over: Record<string, unknown> = {}) {
   return {
     specversion: '1.0', id: randomUUID(), source: 'urn:test:platform', type, time: new Date().toISOString(),
-    subject: conversationId, tenantid: 'default', data: { conversationId, ...data }, ...over,
+    subject: conversationId, tenantid: 'default', data: { conversationId, ...data } as { conversationId: string } & D, ...over,
   };
 }
 
