@@ -1,5 +1,5 @@
 import { SlaBreachedV1, SlaWarningV1, type InteractionEvent } from '@cx/contracts';
-import { applyEvent, fire, openClocks, timersOf, type SlaFiring, type SlaState } from './engine';
+import { applyEvent, decodeState, encodeState, fire, openClocks, timersOf, type SlaFiring, type SlaState } from './engine';
 import { parsePolicies } from './policy';
 import { toSlaEvent } from './sla-event';
 import { SlaSimulator } from './simulator';
@@ -333,7 +333,10 @@ describe('restarts and timers', () => {
     const c = new EventFactory('twice');
     let s: SlaState = applyEvent(undefined, c.opened(`${D}10:00:00Z`, { tier: 'vip' }), policies).state;
     const r = applyEvent(s, c.customer(`${D}10:00:10Z`), policies);
-    s = JSON.parse(JSON.stringify(r.state));
+    const encoded = encodeState(r.state);
+    expect(encoded).toContain('"t0":1772532000000'); // absolute only once
+    s = decodeState(encoded);
+    expect(s).toEqual(r.state);
     const timer = timersOf('twice', s, policies).find((t) => t.clock === 'fr')!;
     const first = fire(s, timer, policies);
     expect(first.firings).toHaveLength(1);

@@ -67,7 +67,7 @@ export interface SlaState {
   k: Record<string, ClockState>;
   /** Recently kept promises: promiseId → kept time (so a late `made` does not start a kept promise). */
   kp?: Record<string, number>;
-  /** Recent event ids (8 hex chars of a hash each, newest last) for duplicate detection. */
+  /** Recent event ids (6 base64url chars of a hash of source + id each, newest last, at most 8) for duplicate detection. */
   ids: string;
 }
 
@@ -151,6 +151,7 @@ export interface FireResult {
 export const NO_POLICY = 'none';
 const MAX_PERIODS = 8;
 const MAX_IDS = 8;
+const ID_LEN = 6;
 const MAX_KEPT = 8;
 
 // ---------------------------------------------------------------------------------------------
@@ -183,8 +184,9 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** 36 bits of a hash of (source, id) as 6 base64url characters. */
 function idHash(source: string, id: string): string {
-  return createHash('sha1').update(source).update('\u001f').update(id).digest('hex').slice(0, 8);
+  return createHash('sha1').update(source).update('\u001f').update(id).digest('base64url').slice(0, ID_LEN);
 }
 
 function clone(s: SlaState): SlaState {
@@ -465,6 +467,36 @@ function diffTimers(conversationId: string, before: SlaState | undefined, before
 }
 
 // ---------------------------------------------------------------------------------------------
+// Compact serialisation (for Redis)
+
+const CONV_TIMES = ['lt', 'la', 'sc'] as const;
+const CLOCK_TIMES = ['s', 'r', 'ps', 'd', 'pd'] as const;
+
+/**
+ * Serialises a state compactly: JSON with every instant except `t0` stored relative to `t0`
+ * (a few digits instead of 13). `decodeState(encodeState(s))` deep-equals `s`.
+ */
+export function encodeState(state: SlaState): string {
+  return JSON.stringify(shiftTimes(clone(state), -state.t0));
+}
+export function decodeState(text: string): SlaState {
+  const s = JSON.parse(text) as SlaState;
+  if (s.v !== 1) throw new Error(`unsupported SLA state version ${String(s.v)}`);
+  return shiftTimes(s, s.t0);
+}
+
+/** Adds `by` to every instant except t0, in place. */
+function shiftTimes(s: SlaState, by: number): SlaState {
+  for (const f of CONV_TIMES) if (s[f] !== undefined) s[f] = s[f]! + by;
+  for (const c of Object.values(s.k)) {
+    for (const f of CLOCK_TIMES) if (c[f] !== undefined) c[f] = c[f]! + by;
+    if (c.pp) c.pp = c.pp.map(([a, b]) => [a + by, b + by]);
+  }
+  if (s.kp) for (const id of Object.keys(s.kp)) s.kp[id] += by;
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
 // applyEvent
 
 const STATUS_CODE: Record<string, StatusCode> = { open: 'o', pending_customer: 'p', on_hold: 'h', resolved: 'r', closed: 'c' };
@@ -485,8 +517,8 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
   const conversationId = event.data.conversationId;
   const h = idHash(event.source, event.id);
   if (prev) {
-    for (let i = 0; i < prev.ids.length; i += 8) {
-      if (prev.ids.slice(i, i + 8) === h) return { state: prev, schedule: [], cancel: [], firings: [], lateEvent: false, outcome: 'duplicate' };
+    for (let i = 0; i < prev.ids.length; i += ID_LEN) {
+      if (prev.ids.slice(i, i + ID_LEN) === h) return { state: prev, schedule: [], cancel: [], firings: [], lateEvent: false, outcome: 'duplicate' };
     }
   }
   const lateEvent = prev !== undefined && t < prev.lt;
@@ -494,7 +526,7 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
 
   const beforePolicy = prev ? policyOf(prev, policies) : undefined;
   const state = prev ? clone(prev) : newState(t, event.tenantid);
-  state.ids = (state.ids + h).slice(-8 * MAX_IDS);
+  state.ids = (state.ids + h).slice(-ID_LEN * MAX_IDS);
   if (t > state.lt) state.lt = t;
   const ctx = new Ctx(conversationId, state, policies);
 
