@@ -57,6 +57,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         if (!this.getHandlerByPattern(topic)) throw new Error(`no @EventPattern handler for topic ${topic}`);
       }
       await this.ensureTopics();
+      this.touchSeries();
       this.consumer = this.kafka.consumer({
         groupId: this.options.groupId,
         sessionTimeout: 30_000,
@@ -78,6 +79,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       callback();
     } catch (e) {
       callback(e);
+    }
+  }
+
+  /** Zero-valued series from the start, so dashboards and `absent()`-style alerts see them. */
+  private touchSeries(): void {
+    for (const topic of Object.keys(this.options.subscriptions)) {
+      for (const outcome of ['ok', 'dropped', 'dead_lettered', 'retried'] as const) this.metrics.consumed.inc({ topic, outcome }, 0);
+      for (const reason of ['invalid_json', 'schema', 'processing', 'other'] as const) this.metrics.deadLettered.inc({ topic, reason }, 0);
     }
   }
 
