@@ -345,3 +345,41 @@ describe('restarts and timers', () => {
     expect(openClocks(first.state, policies)).toEqual({ firstResponse: 1, resolution: 1 });
   });
 });
+
+describe('business hours with pauses and several warnings', () => {
+  it('a pause inside open hours is not counted, the rest counts in open hours only', () => {
+    const set = parsePolicies(`
+calendars:
+  office: { timezone: Europe/Berlin, hours: { mon: ["08:00-18:00"], tue: ["08:00-18:00"], wed: ["08:00-18:00"], thu: ["08:00-18:00"], fri: ["08:00-16:00"] } }
+policies:
+  - { id: mail, match: { channel: email }, calendar: office, targets: { resolution: PT20H }, warnAt: [0.5, 0.9, 0.5] }
+`);
+    const e = new EventFactory('bh', 'email');
+    const sim = new SlaSimulator(set);
+    // Tue 17:00 CET: 1 h Tue, Wed 08-09 1 h, paused 09-15, then 18 h: Wed 3 h, Thu 10 h, Fri 5 h → Fri 13:00 CET
+    for (const ev of [e.opened('2026-03-03T16:00:00Z'), e.status('2026-03-04T08:00:00Z', 'pending_customer'), e.status('2026-03-04T14:00:00Z', 'open')]) sim.process(ev);
+    const out = sim.finish(Date.parse('2026-03-10T00:00:00Z'));
+    // 0.5 → 10 h: Wed 3 h (5 h), Thu 5 h → Thu 13:00 CET; 0.9 → 18 h: Fri 08:00 + 3 h = 11:00 CET
+    expect(out.map((f) => `${f.kind} ${f.data.threshold} ${f.data.at}`)).toEqual([
+      'warning 0.5 2026-03-05T12:00:00.000Z',
+      'warning 0.9 2026-03-06T10:00:00.000Z',
+      'breached 1 2026-03-06T12:00:00.000Z',
+    ]);
+    expect(out[2].data.pausedPeriods).toEqual([{ from: '2026-03-04T08:00:00.000Z', to: '2026-03-04T14:00:00.000Z' }]);
+    expect(out[2].data.outOfHoursPeriods[0]).toEqual({ from: '2026-03-03T17:00:00.000Z', to: '2026-03-04T07:00:00.000Z' });
+    expect(new Set(out.map((f) => f.id)).size).toBe(3);
+  });
+});
+
+describe('encodeState', () => {
+  it('round-trips paused periods, kept promises and tenants', () => {
+    const c = new EventFactory('enc');
+    let s: SlaState | undefined;
+    const events = [c.opened(`${D}10:00:00Z`, { tier: 'vip' }), c.status(`${D}10:10:00Z`, 'on_hold'), c.status(`${D}10:20:00Z`, 'open'), c.promiseMade(`${D}10:21:00Z`, 'a', `${D}11:00:00Z`), c.promiseKept(`${D}10:22:00Z`, 'a')];
+    for (const e of events) s = applyEvent(s, { ...e, tenantid: 't1' }, policies).state;
+    const text = encodeState(s!);
+    expect(decodeState(text)).toEqual(s);
+    expect(s!.tn).toBe('t1');
+    expect(text.length).toBeLessThan(JSON.stringify(s).length);
+  });
+});

@@ -54,6 +54,11 @@ describe('policy file', () => {
     expect(() => loadPolicyFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: cannot read/);
   });
 
+  it('loads deploy/sla/policies.example.yaml', () => {
+    const set = loadPolicyFile(join(__dirname, '..', '..', '..', 'deploy', 'sla', 'policies.example.yaml'));
+    expect(set.policies.map((p) => p.id)).toEqual(['vip-chat', 'email-business', 'phone', 'default']);
+  });
+
   it('names the path of a bad duration', () => {
     const msg = errorOf(EXAMPLE.replace('firstResponse: PT4H', 'firstResponse: 4 hours'));
     expect(msg).toContain('policies[1].targets.firstResponse: invalid ISO 8601 duration "4 hours"');
