@@ -1,9 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { InteractionEvent, Topics } from '@cx/contracts';
-import { brokersOf } from '@cx/config';
-import { KafkaHealthCheck, KafkaModule } from '@cx/kafka';
-import { MetricsModule } from '@cx/metrics';
-import { RedisHealthCheck, RedisModule } from '@cx/redis';
+import { serviceInfra } from '@cx/kafka';
 import { EmotionController } from './emotion.controller';
 import type { EmotionEnv } from './emotion-env';
 import { DETECTOR, EmotionPipeline, STATE_TTL_SECONDS } from './emotion.pipeline';
@@ -15,11 +12,8 @@ export class EmotionDetectorModule {
     return {
       module: EmotionDetectorModule,
       imports: [
-        MetricsModule.forRoot('emotion-detector', [RedisHealthCheck, KafkaHealthCheck]),
-        RedisModule.forRoot({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, namespace: 'emo', dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS }),
-        KafkaModule.forRoot({
-          brokers: brokersOf(env), clientId: `emotion-detector-${env.INSTANCE_ID}`, groupId: env.EMOTION_GROUP_ID,
-          topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
+        ...serviceInfra(env, {
+          service: 'emotion-detector', namespace: 'emo', groupId: env.EMOTION_GROUP_ID,
           subscriptions: { [Topics.chat]: InteractionEvent, [Topics.email]: InteractionEvent, [Topics.call]: InteractionEvent },
           produces: [Topics.signals, Topics.escalations],
         }),

@@ -1,9 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { InteractionEvent, Topics } from '@cx/contracts';
-import { brokersOf } from '@cx/config';
-import { KafkaHealthCheck, KafkaModule } from '@cx/kafka';
-import { MetricsModule } from '@cx/metrics';
-import { RedisHealthCheck, RedisModule } from '@cx/redis';
+import { serviceInfra } from '@cx/kafka';
 import type { SlaEnv } from './sla-env';
 import { SlaController } from './sla.controller';
 
@@ -13,11 +10,8 @@ export class SlaMonitorModule {
     return {
       module: SlaMonitorModule,
       imports: [
-        MetricsModule.forRoot('sla-monitor', [RedisHealthCheck, KafkaHealthCheck]),
-        RedisModule.forRoot({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, namespace: 'sla', dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS }),
-        KafkaModule.forRoot({
-          brokers: brokersOf(env), clientId: `sla-monitor-${env.INSTANCE_ID}`, groupId: env.SLA_GROUP_ID,
-          topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
+        ...serviceInfra(env, {
+          service: 'sla-monitor', namespace: 'sla', groupId: env.SLA_GROUP_ID,
           subscriptions: { [Topics.chat]: InteractionEvent, [Topics.email]: InteractionEvent, [Topics.call]: InteractionEvent },
           produces: [Topics.sla, Topics.escalations],
         }),

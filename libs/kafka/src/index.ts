@@ -6,3 +6,4 @@ export * from './dead-letter';
 export * from './kafka-batch.server';
 export * from './kafka.module';
 export * from './service-bootstrap';
+export * from './service-infra';
