@@ -130,6 +130,11 @@ export const RoutingConfig = z.object({
   context: z.object({
     /** Recent interactions of the customer kept on an escalation (principle 6). */
     recentInteractions: z.number().int().min(0).max(50).default(5),
+    /**
+     * How long the router keeps a customer's history (interactions, flags, promises) after the
+     * last request about them (principle 7: only as long as it serves the purpose).
+     */
+    historyTtl: IsoDuration.default('P30D'),
   }).prefault({}),
 
   teams: z.object({

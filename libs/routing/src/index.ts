@@ -5,3 +5,5 @@ export * from './actions';
 export * from './merge';
 export * from './routing';
 export * from './visibility';
+export * from './customer-history';
+export * from './webhook-payload';
