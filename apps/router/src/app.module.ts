@@ -1,19 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EscalationEvent, Topics } from '@cx/contracts';
-import { brokersOf } from '@cx/config';
-import { KafkaHealthCheck, KafkaModule } from '@cx/kafka';
-import { MetricsModule } from '@cx/metrics';
-import { RedisHealthCheck, RedisModule } from '@cx/redis';
+import { AgentUpdatedV1, EscalationEvent, Topics } from '@cx/contracts';
+import { serviceInfra } from '@cx/kafka';
+import { AgentDirectory } from './agent-directory';
+import { AgentsController } from './agents.controller';
 import { ApiKeyRegistry } from './api-keys';
 import { AuthGuard } from './auth.guard';
+import { CustomerHistoryStore } from './customer-history.store';
 import { DashboardController } from './dashboard.controller';
 import { EscalationStore } from './escalation.store';
+import { EscalationWriter, WRITER_POOL_SIZE } from './escalation-writer';
 import { EscalationsController } from './escalations.controller';
 import { InboxController } from './inbox.controller';
 import { InboxPipeline, ROUTER_STATE_TTL } from './inbox.pipeline';
+import { LadderScheduler, SCHEDULER_TICK_MS } from './ladder.scheduler';
 import type { RouterEnv } from './router-env';
+import { RouterKeys } from './router-keys';
+import { RouterMetrics } from './router-metrics';
 import { TenantRoutingConfig } from './routing-config.provider';
 import { SseHub } from './sse.hub';
+import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './webhook.dispatcher';
+import { WebhookQueue } from './webhook-queue';
 
 @Module({})
 export class RouterModule {
@@ -21,24 +27,29 @@ export class RouterModule {
   static forRoot(env: RouterEnv): DynamicModule {
     const keys = ApiKeyRegistry.fromFile(env.ROUTER_API_KEYS_FILE);
     const routing = TenantRoutingConfig.load(env.ROUTER_CONFIG_FILE);
+    const webhooks: WebhookSettings = {
+      maxAttempts: env.ROUTER_WEBHOOK_MAX_ATTEMPTS, backoffMs: env.ROUTER_WEBHOOK_BACKOFF_MS, backoffMaxMs: env.ROUTER_WEBHOOK_BACKOFF_MAX_MS,
+      timeoutMs: env.ROUTER_WEBHOOK_TIMEOUT_MS, tickMs: env.ROUTER_WEBHOOK_TICK_MS, concurrency: env.ROUTER_WEBHOOK_CONCURRENCY,
+    };
     return {
       module: RouterModule,
       imports: [
-        MetricsModule.forRoot('router', [RedisHealthCheck, KafkaHealthCheck]),
-        RedisModule.forRoot({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, namespace: 'rt', dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS }),
-        KafkaModule.forRoot({
-          brokers: brokersOf(env), clientId: `router-${env.INSTANCE_ID}`, groupId: env.ROUTER_GROUP_ID,
-          topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
+        ...serviceInfra(env, {
+          service: 'router', namespace: 'rt', groupId: env.ROUTER_GROUP_ID,
           subscriptions: { [Topics.escalations]: EscalationEvent },
           produces: [Topics.notifications, Topics.agents],
         }),
       ],
-      controllers: [InboxController, EscalationsController, DashboardController],
+      controllers: [InboxController, EscalationsController, AgentsController, DashboardController],
       providers: [
-        InboxPipeline, EscalationStore, SseHub, AuthGuard,
+        RouterKeys, RouterMetrics, InboxPipeline, EscalationStore, EscalationWriter, AgentDirectory, CustomerHistoryStore,
+        WebhookQueue, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard,
         { provide: ApiKeyRegistry, useValue: keys },
         { provide: TenantRoutingConfig, useValue: routing },
         { provide: ROUTER_STATE_TTL, useValue: env.ROUTER_STATE_TTL_SECONDS },
+        { provide: WRITER_POOL_SIZE, useValue: env.ROUTER_REDIS_POOL },
+        { provide: SCHEDULER_TICK_MS, useValue: env.ROUTER_SCHEDULER_TICK_MS },
+        { provide: WEBHOOK_SETTINGS, useValue: webhooks },
       ],
     };
   }

@@ -1,26 +1,46 @@
 import { deterministicId, makeEvent, Topics } from '@cx/contracts';
 import type { OutEvent } from '@cx/kafka';
-import type { StoredEscalation } from './escalation.store';
-import { withoutTenant, type ChangeKind } from './sse.hub';
+import type { RoutingNotification } from '@cx/routing';
+import { publicView, type StoredEscalation } from './escalation.store';
+import type { ChangeLabel } from './router-metrics';
 
 export const SOURCE = 'urn:cx:router';
 
-const TYPES: Partial<Record<ChangeKind, 'cx.escalation.raised.v1' | 'cx.escalation.acknowledged.v1' | 'cx.escalation.resolved.v1'>> = {
-  raised: 'cx.escalation.raised.v1',
-  acknowledged: 'cx.escalation.acknowledged.v1',
-  resolved: 'cx.escalation.resolved.v1',
-};
-
-/** The lifecycle event for a change, with an id derived from the escalation and the change, so replays repeat it. */
-export function lifecycleEvent(kind: ChangeKind, e: StoredEscalation): OutEvent | undefined {
-  const type = TYPES[kind];
-  if (!type) return undefined;
+/**
+ * The Kafka event for an escalation change. Ids derive from the escalation and the change (and
+ * for merges the event time of the request), so a replay or a retried commit repeats the same id
+ * and consumers de-duplicate it.
+ */
+export function lifecycleEvent(change: ChangeLabel, e: StoredEscalation): OutEvent {
+  const base = { source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time: e.updatedAt };
+  const view = publicView(e);
+  if (change === 'raised' || change === 'acknowledged' || change === 'resolved') {
+    return {
+      topic: Topics.escalations,
+      event: makeEvent({ ...base, type: `cx.escalation.${change}.v1` as const, id: deterministicId(e.tenantId, e.escalationId, change), data: view }),
+    };
+  }
+  const discriminator = change === 'escalated' ? `step-${e.ladderStep}` : `${e.ladderStep}-${e.updatedAt}`;
   return {
     topic: Topics.escalations,
     event: makeEvent({
-      type, source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time: e.updatedAt,
-      id: deterministicId(e.tenantId, e.escalationId, kind, kind === 'raised' ? '' : e.updatedAt),
-      data: withoutTenant(e),
+      ...base, type: 'cx.escalation.updated.v1' as const, id: deterministicId(e.tenantId, e.escalationId, change, discriminator),
+      data: { ...view, change },
+    }),
+  };
+}
+
+export type NotificationOutcome = 'delivered' | 'failed' | 'dead_lettered';
+
+/** `cx.notification.sent.v1` for one delivery; the webhook URL never leaves the router. */
+export function notificationEvent(e: Pick<StoredEscalation, 'tenantId' | 'escalationId' | 'conversationId'>,
+  n: Pick<RoutingNotification, 'channel' | 'recipient' | 'step'>, outcome: NotificationOutcome, attempts: number, time: string): OutEvent {
+  return {
+    topic: Topics.notifications,
+    event: makeEvent({
+      type: 'cx.notification.sent.v1' as const, source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time,
+      id: deterministicId(e.tenantId, e.escalationId, 'notify', n.channel, n.recipient, String(n.step), outcome),
+      data: { escalationId: e.escalationId, conversationId: e.conversationId, channel: n.channel, recipient: n.recipient, step: n.step, outcome, attempts },
     }),
   };
 }

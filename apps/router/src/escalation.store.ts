@@ -2,30 +2,40 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
-import { REDIS, REDIS_OPTIONS, type RedisOptions } from '@cx/redis';
+import { REDIS } from '@cx/redis';
+import { RouterKeys } from './router-keys';
 
-export type StoredEscalation = Escalation & { tenantId: string };
+/**
+ * An escalation as the router stores it: the contract's Escalation plus the tenant (the contract
+ * carries it in the envelope) and when the current ladder step began (router-internal).
+ */
+export type StoredEscalation = Escalation & { tenantId: string; ladderAt?: string };
+
+/** The escalation as the API, SSE and events show it. */
+export function publicView(e: StoredEscalation): Escalation {
+  const { tenantId: _t, ladderAt: _l, ...rest } = e;
+  return rest;
+}
+
+export interface ConvRef { tenant: string; conversationId: string; }
+
+const holder = (a: Escalation['assignee']) => (a && a.kind !== 'team' ? a.id : undefined);
 
 /**
  * Escalations in Redis: the current escalation per conversation (JSON), an id → conversation
- * index and the open set per tenant, scored by creation time for listing.
+ * index, the open set per tenant (for listing), the assignment sets (agent load) and the ladder
+ * timers. Writes go into the caller's MULTI (see EscalationWriter), reads are plain.
  */
 @Injectable()
 export class EscalationStore {
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_OPTIONS) private readonly options: RedisOptions,
-  ) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RouterKeys) {}
 
-  private k(...parts: string[]): string {
-    return `${this.options.keyPrefix}cx:rt:${parts.join(':')}`;
-  }
   convKey(tenant: string, conversationId: string): string {
-    return this.k('conv', `{${tenant}}`, conversationId);
+    return this.keys.conv(tenant, conversationId);
   }
 
-  /** Current escalations of many conversations in one round trip. */
-  async byConversations(refs: { tenant: string; conversationId: string }[]): Promise<Map<string, StoredEscalation>> {
+  /** Current escalations of many conversations in one round trip, by conv key. */
+  async byConversations(refs: ConvRef[]): Promise<Map<string, StoredEscalation>> {
     const keys = [...new Set(refs.map((r) => this.convKey(r.tenant, r.conversationId)))];
     const out = new Map<string, StoredEscalation>();
     if (keys.length === 0) return out;
@@ -34,34 +44,66 @@ export class EscalationStore {
     return out;
   }
 
-  async byId(tenant: string, escalationId: string): Promise<StoredEscalation | undefined> {
-    const conv = await this.redis.hget(this.k('ids', `{${tenant}}`), escalationId);
-    if (!conv) return undefined;
-    const v = await this.redis.get(this.convKey(tenant, conv));
-    const e = v ? (JSON.parse(v) as StoredEscalation) : undefined;
-    return e?.escalationId === escalationId ? e : undefined;
+  async byConversation(ref: ConvRef): Promise<StoredEscalation | undefined> {
+    const v = await this.redis.get(this.convKey(ref.tenant, ref.conversationId));
+    return v ? (JSON.parse(v) as StoredEscalation) : undefined;
   }
 
-  async listOpen(tenant: string, limit = 500): Promise<StoredEscalation[]> {
-    const ids = await this.redis.zrange(this.k('open', `{${tenant}}`), 0, limit - 1);
+  /** The conversation of an escalation id within a tenant: another tenant's id is simply unknown. */
+  async conversationOf(tenant: string, escalationId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.ids(tenant), escalationId)) ?? undefined;
+  }
+
+  async listOpen(tenant: string, limit = 1000): Promise<StoredEscalation[]> {
+    const ids = await this.redis.zrange(this.keys.open(tenant), 0, limit - 1);
     if (ids.length === 0) return [];
-    const convs = await this.redis.hmget(this.k('ids', `{${tenant}}`), ...ids);
-    const keys = convs.filter((c): c is string => !!c).map((c) => this.convKey(tenant, c));
+    const convs = await this.redis.hmget(this.keys.ids(tenant), ...ids);
+    const keys = [...new Set(convs.filter((c): c is string => !!c))].map((c) => this.convKey(tenant, c));
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
     return values.filter((v): v is string => !!v).map((v) => JSON.parse(v) as StoredEscalation)
       .filter((e) => e.status !== 'resolved');
   }
 
-  save(multi: ChainableCommander, e: StoredEscalation, ttlSeconds: number): void {
+  /**
+   * Queues the write of `e` (and its index entries) on `multi`. `previous` is the stored version
+   * it replaces, so the assignment sets (agent load) follow re-routes and resolves.
+   */
+  save(multi: ChainableCommander, e: StoredEscalation, previous: StoredEscalation | undefined, ttlSeconds: number): void {
     multi.set(this.convKey(e.tenantId, e.conversationId), JSON.stringify(e), 'EX', ttlSeconds);
-    multi.hset(this.k('ids', `{${e.tenantId}}`), e.escalationId, e.conversationId);
-    const open = this.k('open', `{${e.tenantId}}`);
+    multi.hset(this.keys.ids(e.tenantId), e.escalationId, e.conversationId);
+    multi.expire(this.keys.ids(e.tenantId), ttlSeconds);
+    const open = this.keys.open(e.tenantId);
     if (e.status === 'resolved') multi.zrem(open, e.escalationId);
     else multi.zadd(open, Date.parse(e.createdAt), e.escalationId);
+    if (previous && previous.escalationId !== e.escalationId && previous.status !== 'resolved') {
+      // A new escalation replaced one that was never resolved (should not happen): drop the old from the indexes.
+      multi.zrem(open, previous.escalationId);
+      const old = holder(previous.assignee);
+      if (old) multi.srem(this.keys.assigned(e.tenantId, old), previous.escalationId);
+    }
+    const before = previous?.escalationId === e.escalationId ? holder(previous.assignee) : undefined;
+    const now = e.status === 'resolved' ? undefined : holder(e.assignee);
+    if (before && before !== now) multi.srem(this.keys.assigned(e.tenantId, before), e.escalationId);
+    if (now) {
+      multi.sadd(this.keys.assigned(e.tenantId, now), e.escalationId);
+      multi.expire(this.keys.assigned(e.tenantId, now), ttlSeconds);
+    }
   }
 
-  multi(): ChainableCommander {
-    return this.redis.multi();
+  /** Sets (or, with null, removes) the ladder timer of the escalation's conversation. */
+  schedule(multi: ChainableCommander, e: Pick<StoredEscalation, 'tenantId' | 'conversationId'>, atMs: number | null): void {
+    const member = JSON.stringify([e.tenantId, e.conversationId]);
+    if (atMs === null) multi.zrem(this.keys.ladderTimers, member);
+    else multi.zadd(this.keys.ladderTimers, atMs, member);
+  }
+}
+
+export function timerRef(member: string): ConvRef | undefined {
+  try {
+    const [tenant, conversationId] = JSON.parse(member) as [string, string];
+    return typeof tenant === 'string' && typeof conversationId === 'string' ? { tenant, conversationId } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -3,15 +3,15 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import type { Escalation } from '@cx/contracts';
 import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
-import { EventPublisher } from '@cx/kafka';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { EscalationStore, type StoredEscalation } from './escalation.store';
+import { EscalationStore, publicView, type StoredEscalation } from './escalation.store';
 import { lifecycleEvent } from './escalation-events';
-import { SseHub, withoutTenant, type ChangeKind } from './sse.hub';
+import { EscalationWriter, type CommitPlan } from './escalation-writer';
 import { ROUTER_STATE_TTL } from './inbox.pipeline';
+import { SseHub } from './sse.hub';
 import { parseOr400 } from './validation';
 
-const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().optional() });
+const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().max(128).optional() }).strict();
 const IdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be an escalation id');
 
 @Controller('api')
@@ -19,20 +19,21 @@ const IdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be an
 export class EscalationsController {
   constructor(
     private readonly store: EscalationStore,
+    private readonly writer: EscalationWriter,
     private readonly hub: SseHub,
-    private readonly publisher: EventPublisher,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
   ) {}
 
+  /** Unresolved escalations this key may see: `open` = not resolved, `acknowledged` only those, `all` the same as open. */
   @Get('escalations')
   async list(@CurrentPrincipal() who: Principal, @Query() query: unknown) {
     const q = parseOr400(ListQuery, query, 'query');
     const open = await this.store.listOpen(who.tenant);
     return open
       .filter((e) => canSee(who, e, e.tenantId))
-      .filter((e) => q.status === 'all' || e.status === q.status || (q.status === 'open' && e.status !== 'resolved'))
+      .filter((e) => q.status !== 'acknowledged' || e.status === 'acknowledged')
       .filter((e) => !q.team || e.target.team === q.team)
-      .map(withoutTenant);
+      .map(publicView);
   }
 
   @Post('escalations/:id/ack')
@@ -50,20 +51,34 @@ export class EscalationsController {
     this.hub.attach(who, res);
   }
 
-  private async transition(who: Principal, rawId: string, kind: ChangeKind,
-    apply: (e: Escalation, by: string, now: Date) => Escalation) {
+  /**
+   * Ack/resolve under WATCH on the escalation: if the consumer or the ladder changes it between
+   * our read and our write, the transaction aborts and the change is applied again to the fresh
+   * state, so neither side's change is lost. Idempotent: acknowledging twice changes nothing.
+   */
+  private async transition(who: Principal, rawId: string, change: 'acknowledged' | 'resolved',
+    apply: (e: Escalation, by: string, now: Date) => Escalation): Promise<Escalation> {
     const id = parseOr400(IdParam, rawId, 'id');
-    const current = await this.store.byId(who.tenant, id);
-    // Another tenant's escalation, or one this principal may not see, is indistinguishable from none.
-    if (!current || !canSee(who, current, current.tenantId)) throw new NotFoundException(`escalation ${id} not found`);
-    const next: StoredEscalation = { ...apply(current, who.agentId ?? who.role, new Date()), tenantId: current.tenantId };
-    if (next.status === current.status) return withoutTenant(current);
-    const event = lifecycleEvent(kind, next);
-    if (event) await this.publisher.publish([event]);
-    const multi = this.store.multi();
-    this.store.save(multi, next, this.ttl);
-    await multi.exec();
-    this.hub.publish(kind, next);
-    return withoutTenant(next);
+    // Keys are per tenant: another tenant's escalation id is simply not found (404, never 403).
+    const conversationId = await this.store.conversationOf(who.tenant, id);
+    const notFound = () => new NotFoundException(`escalation ${id} not found`);
+    if (!conversationId) throw notFound();
+    const ref = { tenant: who.tenant, conversationId };
+    return this.writer.commit(change === 'acknowledged' ? 'ack' : 'resolve', [this.store.convKey(ref.tenant, conversationId)],
+      async (): Promise<CommitPlan<Escalation>> => {
+        const current = await this.store.byConversation(ref);
+        if (!current || current.escalationId !== id || !canSee(who, current, current.tenantId)) throw notFound();
+        const next: StoredEscalation = { ...current, ...apply(current, who.agentId ?? who.role, new Date()), tenantId: current.tenantId };
+        if (next.status === current.status) return { result: publicView(current) };
+        return {
+          result: publicView(next),
+          events: [lifecycleEvent(change, next)],
+          changes: [{ change, escalation: next }],
+          apply: (m) => {
+            this.store.save(m, next, current, this.ttl);
+            this.store.schedule(m, next, null); // the ladder stops
+          },
+        };
+      });
   }
 }

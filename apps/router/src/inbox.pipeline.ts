@@ -1,23 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EscalationEvent } from '@cx/contracts';
+import type { EscalationEvent, EscalationRequested } from '@cx/contracts';
 import { isolate, type BatchResult, type InboundBatch, type OutEvent, type Rejection } from '@cx/kafka';
-import { mergeRequest } from '@cx/routing';
+import {
+  applyHistory, durationMs, ladderNext, mergeRequest, recordRequest, toIso, withHistory,
+  type AgentWithLoad, type CustomerHistory,
+} from '@cx/routing';
+import { AgentDirectory } from './agent-directory';
+import { CustomerHistoryStore } from './customer-history.store';
 import { EscalationStore, type StoredEscalation } from './escalation.store';
 import { lifecycleEvent } from './escalation-events';
-import { SseHub, type ChangeKind } from './sse.hub';
+import { EscalationWriter } from './escalation-writer';
+import { bumpLoad, RoutingEffects } from './routing-effects';
 import { TenantRoutingConfig } from './routing-config.provider';
+import type { FanoutMessage } from './sse.hub';
+import { WebhookQueue } from './webhook-queue';
 
 export const ROUTER_STATE_TTL = Symbol('ROUTER_STATE_TTL');
 
+type Item = InboundBatch<EscalationEvent>['items'][number];
+
 /**
- * Merges escalation requests into at most one open escalation per conversation. Time is the
- * request's event time, so a replay after a crash computes the same escalation and ids.
+ * The escalation inbox: merges requests into at most one open escalation per conversation
+ * (mergeRequest), adds the customer's history to its context, routes a new escalation (pickTarget
+ * through ladderNext, step 0) and starts its ladder timer. Time is the request's event time and
+ * ids are deterministic, so a replay computes the same escalation and the same event ids. All of
+ * a batch commits in one WATCHed transaction with its outbox (see EscalationWriter).
  */
 @Injectable()
 export class InboxPipeline {
   constructor(
     private readonly store: EscalationStore,
-    private readonly hub: SseHub,
+    private readonly writer: EscalationWriter,
+    private readonly directory: AgentDirectory,
+    private readonly histories: CustomerHistoryStore,
+    private readonly queue: WebhookQueue,
     private readonly config: TenantRoutingConfig,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
   ) {}
@@ -29,27 +45,111 @@ export class InboxPipeline {
       dropped.push({ item, reason: 'lifecycle event of the router itself' });
       return false;
     });
-    const current = await this.store.byConversations(requests.map((i) => ({ tenant: i.event.tenantid, conversationId: i.event.subject })));
-    const changes: { kind: ChangeKind; escalation: StoredEscalation }[] = [];
-    const touched = new Map<string, StoredEscalation>();
-    const { deadLetters } = isolate(requests, ({ event }) => {
-      if (event.type !== 'cx.escalation.requested.v1') return;
-      const key = this.store.convKey(event.tenantid, event.subject);
-      const existing = current.get(key);
-      const r = mergeRequest(existing, event, this.config.forTenant(event.tenantid), event.time);
-      if (r.escalation === existing) return;
-      const escalation: StoredEscalation = { ...r.escalation, tenantId: event.tenantid };
-      current.set(key, escalation);
-      touched.set(key, escalation);
-      if (r.change !== 'unchanged') changes.push({ kind: r.change, escalation });
+    if (requests.length === 0) return { outputs: [], dropped };
+    const refs = requests.map((i) => ({ tenant: i.event.tenantid, conversationId: (i.event as EscalationRequested).data.conversationId }));
+    const watch = [...new Set(refs.map((r) => this.store.convKey(r.tenant, r.conversationId)))];
+    let deadLetters: Rejection<EscalationEvent>[] = [];
+    await this.writer.commit('inbox', watch, async () => {
+      const plan = await this.plan(requests);
+      deadLetters = plan.deadLetters;
+      return plan;
     });
-    const outputs = changes.map((c) => lifecycleEvent(c.kind, c.escalation)).filter((o): o is OutEvent => !!o);
+    return { outputs: [], deadLetters, dropped };
+  }
+
+  private async plan(requests: Item[]) {
+    const refs = requests.map((i) => ({ tenant: i.event.tenantid, conversationId: (i.event as EscalationRequested).data.conversationId }));
+    const original = await this.store.byConversations(refs);
+    const current = new Map(original);
+    const customerOf = (ev: EscalationRequested, existing?: StoredEscalation) =>
+      ev.data.customer.id ?? ev.data.context?.customerId ?? existing?.context.customerId;
+    const customers = requests.flatMap((i) => {
+      const ev = i.event as EscalationRequested;
+      const id = customerOf(ev, current.get(this.store.convKey(ev.tenantid, ev.data.conversationId)));
+      return id ? [{ tenant: ev.tenantid, customerId: id }] : [];
+    });
+    const historyBefore = await this.histories.read(customers);
+    const history = new Map(historyBefore);
+    const historyTtl = new Map<string, number>();
+    const agents = new Map<string, AgentWithLoad[]>();
+    for (const tenant of new Set(refs.map((r) => r.tenant))) agents.set(tenant, await this.directory.withLoad(tenant));
+
+    const touched = new Map<string, StoredEscalation>();
+    const timers = new Map<string, number | null>();
+    const changes: FanoutMessage[] = [];
+    const events: OutEvent[] = [];
+    const effects = new RoutingEffects(this.queue);
+
+    const { deadLetters } = isolate(requests, ({ event }) => {
+      const ev = event as EscalationRequested;
+      const tenant = ev.tenantid;
+      const cfg = this.config.forTenant(tenant);
+      const key = this.store.convKey(tenant, ev.data.conversationId);
+      const existing = current.get(key);
+      let request = ev;
+      const customerId = customerOf(ev, existing);
+      if (customerId) {
+        const hk = this.histories.key({ tenant, customerId });
+        const h = applyHistory(history.get(hk) ?? {}, recordRequest(history.get(hk) ?? {}, ev, cfg, ev.time));
+        history.set(hk, h);
+        historyTtl.set(hk, durationMs(cfg.context.historyTtl));
+        request = withHistory(ev, h, cfg);
+      }
+      const m = mergeRequest(existing, request, cfg, ev.time);
+      if (m.escalation === existing) return;
+      let e: StoredEscalation = { ...m.escalation, tenantId: tenant };
+      const requestedAt = Date.parse(ev.time);
+      const team = agents.get(tenant)!;
+      if (m.change === 'raised') {
+        const l = ladderNext(e, team, cfg, ev.time);
+        e = { ...l.escalation, tenantId: tenant, ladderAt: toIso(ev.time) };
+        bumpLoad(team, e.assignee);
+        timers.set(key, l.nextCheckAt ? Date.parse(l.nextCheckAt) : null);
+        effects.add(e, l.notifications);
+        changes.push({ change: 'raised', escalation: e, requestedAt });
+        events.push(lifecycleEvent('raised', e));
+      } else if (m.change === 'updated') {
+        let change: 'merged' | 'rerouted' = 'merged';
+        let previousAssignee: StoredEscalation['assignee'];
+        if (m.severityRaised && e.status === 'open') {
+          // A higher severity has a shorter timeout, and a critical one belongs with a supervisor now.
+          const l = ladderNext(e, team, cfg, ev.time, { stepStartedAt: e.ladderAt ?? e.createdAt });
+          if (l.stepped) {
+            previousAssignee = e.assignee;
+            e = { ...l.escalation, tenantId: tenant, ladderAt: toIso(ev.time) };
+            change = 'rerouted';
+            bumpLoad(team, e.assignee);
+            effects.add(e, l.notifications);
+          }
+          timers.set(key, l.nextCheckAt ? Date.parse(l.nextCheckAt) : null);
+        }
+        changes.push({ change, escalation: e, previousAssignee, requestedAt });
+        events.push(lifecycleEvent(change, e));
+      }
+      current.set(key, e);
+      touched.set(key, e);
+    });
+
     return {
-      outputs,
       deadLetters,
-      dropped,
-      persist: (multi) => { for (const e of touched.values()) this.store.save(multi, e, this.ttl); },
-      afterCommit: () => { for (const c of changes) this.hub.publish(c.kind, c.escalation); },
+      events: [...events, ...effects.events],
+      changes,
+      result: undefined,
+      apply: (multi: Parameters<RoutingEffects['apply']>[0]) => {
+        for (const [key, e] of touched) this.store.save(multi, e, original.get(key), this.ttl);
+        for (const [key, at] of timers) this.store.schedule(multi, touched.get(key)!, at);
+        for (const [hk, h] of history) {
+          const diff = historyDiff(historyBefore.get(hk) ?? {}, h);
+          if (diff.del.length || Object.keys(diff.set).length) this.histories.write(multi, hk, diff, historyTtl.get(hk)!);
+        }
+        effects.apply(multi);
+      },
     };
   }
+}
+
+function historyDiff(before: CustomerHistory, after: CustomerHistory) {
+  const set: Record<string, string> = {};
+  for (const [f, v] of Object.entries(after)) if (before[f] !== v) set[f] = v;
+  return { set, del: Object.keys(before).filter((f) => !(f in after)) };
 }

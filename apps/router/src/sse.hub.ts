@@ -1,20 +1,64 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
+import type Redis from 'ioredis';
+import type { Escalation } from '@cx/contracts';
+import { REDIS } from '@cx/redis';
 import { canSee, type Principal } from '@cx/routing';
-import type { StoredEscalation } from './escalation.store';
+import { publicView, type StoredEscalation } from './escalation.store';
+import { RouterKeys } from './router-keys';
+import { RouterMetrics, type ChangeLabel } from './router-metrics';
 
-export type ChangeKind = 'raised' | 'updated' | 'acknowledged' | 'resolved' | 'escalated';
+/** One escalation change as it travels to the SSE clients of every router instance. */
+export interface FanoutMessage {
+  change: ChangeLabel;
+  escalation: StoredEscalation;
+  /** The assignee before the change: whoever saw it only through them is told it went away. */
+  previousAssignee?: Escalation['assignee'];
+  /** Event time (epoch ms) of the request that caused it, for the request → SSE latency histogram. */
+  requestedAt?: number;
+}
+
+/** The SSE `event:` name per change (the dashboard's vocabulary). */
+export const SSE_EVENT: Record<ChangeLabel, string> = {
+  raised: 'raised', merged: 'updated', rerouted: 'updated', escalated: 'escalated', acknowledged: 'acknowledged', resolved: 'resolved',
+};
 
 interface Client { principal: Principal; res: Response; }
 
-/** Live dashboards: one SSE connection per client, each sent only what its principal may see. */
+/**
+ * Live dashboards. Each router instance holds its own SSE connections; changes reach every
+ * instance over a Redis pub/sub channel (whichever instance committed them), and each client is
+ * sent only what its principal may see (canSee). Clients are indexed by tenant, so one tenant's
+ * traffic never costs another tenant's clients anything.
+ */
 @Injectable()
-export class SseHub implements OnApplicationShutdown {
-  private readonly clients = new Set<Client>();
+export class SseHub implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger('SseHub');
+  private readonly byTenant = new Map<string, Set<Client>>();
   private readonly keepAlive = setInterval(() => this.ping(), 15_000).unref();
+  private subscriber?: Redis;
+  private count = 0;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RouterKeys,
+    private readonly metrics: RouterMetrics,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        this.deliver(JSON.parse(message) as FanoutMessage);
+      } catch (e) {
+        this.log.error(`bad fan-out message: ${(e as Error).message}`);
+      }
+    });
+    await this.subscriber.subscribe(this.keys.sseChannel);
+  }
 
   get size(): number {
-    return this.clients.size;
+    return this.count;
   }
 
   attach(principal: Principal, res: Response): void {
@@ -25,36 +69,62 @@ export class SseHub implements OnApplicationShutdown {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
+    res.socket?.setNoDelay(true);
     res.write('retry: 3000\n\n');
     const client = { principal, res };
-    this.clients.add(client);
-    res.on('close', () => this.clients.delete(client));
+    let set = this.byTenant.get(principal.tenant);
+    if (!set) this.byTenant.set(principal.tenant, (set = new Set()));
+    set.add(client);
+    this.count++;
+    this.metrics.sseClients.inc({ role: principal.role });
+    res.on('close', () => {
+      if (!set!.delete(client)) return;
+      this.count--;
+      this.metrics.sseClients.dec({ role: principal.role });
+      if (set!.size === 0) this.byTenant.delete(principal.tenant);
+    });
   }
 
-  publish(kind: ChangeKind, escalation: StoredEscalation): number {
-    let sent = 0;
+  /** Sends changes to every instance's clients (this one included) once they are committed. */
+  async broadcast(messages: FanoutMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const p = this.redis.pipeline();
+    for (const m of messages) p.publish(this.keys.sseChannel, JSON.stringify(m));
+    await p.exec();
+  }
+
+  /** Writes one change to the local clients allowed to see it; returns how many got it. */
+  deliver(m: FanoutMessage): number {
+    const clients = this.byTenant.get(m.escalation.tenantId);
+    if (m.requestedAt !== undefined) this.metrics.requestToSse.observe(Math.max(0, Date.now() - m.requestedAt) / 1000);
+    if (!clients) return 0;
+    const e = m.escalation;
+    const before = m.previousAssignee !== undefined ? { ...e, assignee: m.previousAssignee } : undefined;
     let frame: string | undefined;
-    for (const c of this.clients) {
-      if (!canSee(c.principal, escalation, escalation.tenantId)) continue;
-      frame ??= `event: ${kind}\nid: ${escalation.escalationId}:${escalation.updatedAt}\ndata: ${JSON.stringify(withoutTenant(escalation))}\n\n`;
-      c.res.write(frame);
-      sent++;
+    let gone: string | undefined;
+    let sent = 0;
+    for (const c of clients) {
+      if (canSee(c.principal, e, e.tenantId)) {
+        frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(publicView(e))}\n\n`;
+        c.res.write(frame);
+        sent++;
+      } else if (before && canSee(c.principal, before, e.tenantId)) {
+        // It was theirs a moment ago (e.g. the ladder moved it on): tell them to drop it, nothing more.
+        gone ??= `event: withdrawn\ndata: ${JSON.stringify({ escalationId: e.escalationId, status: e.status })}\n\n`;
+        c.res.write(gone);
+      }
     }
     return sent;
   }
 
   private ping(): void {
-    for (const c of this.clients) c.res.write(': keep-alive\n\n');
+    for (const set of this.byTenant.values()) for (const c of set) c.res.write(': keep-alive\n\n');
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.keepAlive);
-    for (const c of this.clients) c.res.end();
-    this.clients.clear();
+    for (const set of this.byTenant.values()) for (const c of set) c.res.end();
+    this.byTenant.clear();
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
-}
-
-export function withoutTenant(e: StoredEscalation) {
-  const { tenantId: _t, ...rest } = e;
-  return rest;
 }

@@ -3,7 +3,8 @@
  *
  * Server contract (DESIGN.md §6):
  *   GET  api/escalations?status=open   Authorization: Bearer <key>  → Escalation[] (or {items|escalations: []})
- *   GET  api/stream?access_token=<key>  SSE; event: raised|updated|acknowledged|resolved|escalated, data: Escalation
+ *   GET  api/stream?access_token=<key>  SSE; event: raised|updated|acknowledged|resolved|escalated, data: Escalation;
+ *                                       event: withdrawn, data: {escalationId} (it moved away from this key)
  *   POST api/escalations/:id/ack        Authorization: Bearer <key>  → the escalation (optional)
  *   POST api/escalations/:id/resolve    Authorization: Bearer <key>  → the escalation (optional)
  * URLs are relative to the page, so the page works at "/" and behind a path prefix.
@@ -15,7 +16,7 @@
   var KEY_STORAGE = 'cx.dashboard.apiKey';
   var TEAM_STORAGE = 'cx.dashboard.team';
   var SEVERITIES = ['critical', 'high', 'medium', 'low'];
-  var EVENT_TYPES = ['raised', 'updated', 'acknowledged', 'resolved', 'escalated'];
+  var EVENT_TYPES = ['raised', 'updated', 'acknowledged', 'resolved', 'escalated', 'withdrawn'];
 
   var state = {
     key: null,
@@ -109,11 +110,12 @@
   function apply(type, e) {
     if (!e || !e.escalationId) return;
     var isNew = !state.escalations.has(e.escalationId);
-    if (type === 'resolved' || e.status === 'resolved') {
+    if (type === 'resolved' || type === 'withdrawn' || e.status === 'resolved') {
       state.escalations.delete(e.escalationId);
     } else {
       state.escalations.set(e.escalationId, e);
     }
+    if (type === 'withdrawn') { render(); return; }
     render(isNew && type !== 'resolved' ? e.escalationId : null);
     if (type === 'raised' || (isNew && type !== 'resolved')) {
       announce('New ' + e.severity + ' escalation: ' + (e.reasons && e.reasons[0] ? e.reasons[0].detail : e.conversationId));

@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { REDIS } from '@cx/redis';
+import { EventPublisher, type OutEvent } from '@cx/kafka';
+import { RouterKeys } from './router-keys';
+import { RouterMetrics } from './router-metrics';
+import { SseHub, type FanoutMessage } from './sse.hub';
+import { claimDue } from './timer-queue';
+
+export const WRITER_POOL_SIZE = Symbol('WRITER_POOL_SIZE');
+
+export interface CommitPlan<T> {
+  /** The writes, queued on the transaction (runs only if no watched key changed). */
+  apply?: (multi: ChainableCommander) => void;
+  /** Kafka events of the change: kept in the outbox in the same transaction, then published. */
+  events?: OutEvent[];
+  /** What live dashboards are told once it is committed. */
+  changes?: FanoutMessage[];
+  result: T;
+}
+
+export class WriteConflictError extends Error {}
+
+const MAX_ATTEMPTS = 10;
+/** An outbox entry this old was left by a crash (or a Kafka outage) between commit and publish. */
+const OUTBOX_GRACE_MS = 5_000;
+
+/**
+ * The one way escalation state changes (inbox, ladder, ack/resolve): optimistic concurrency with
+ * WATCH on the escalation keys, so the consumer and an acknowledgement never overwrite each other
+ * (the loser re-reads and re-applies). The Kafka events go into a Redis outbox in the same
+ * transaction and are published right after; a crash in between leaves them to `drainOutbox`.
+ * WATCH is per connection, so each commit borrows a dedicated connection from a small pool.
+ */
+@Injectable()
+export class EscalationWriter implements OnApplicationShutdown {
+  private readonly log = new Logger('EscalationWriter');
+  private readonly idle: Redis[] = [];
+  private readonly waiting: ((r: Redis) => void)[] = [];
+  private readonly all: Redis[] = [];
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(WRITER_POOL_SIZE) private readonly poolSize: number,
+    private readonly keys: RouterKeys,
+    private readonly publisher: EventPublisher,
+    private readonly hub: SseHub,
+    private readonly metrics: RouterMetrics,
+  ) {}
+
+  private acquire(): Promise<Redis> {
+    const free = this.idle.pop();
+    if (free) return Promise.resolve(free);
+    if (this.all.length < this.poolSize) {
+      const c = this.redis.duplicate();
+      this.all.push(c);
+      return Promise.resolve(c);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(c: Redis): void {
+    const next = this.waiting.shift();
+    if (next) next(c);
+    else this.idle.push(c);
+  }
+
+  /**
+   * Runs `plan` (which reads what it needs) after WATCHing `watch`, then commits its writes and
+   * outbox entry atomically; on a conflict, plans again from fresh reads.
+   */
+  async commit<T>(op: string, watch: string[], plan: () => Promise<CommitPlan<T>>): Promise<T> {
+    const conn = await this.acquire();
+    let done: CommitPlan<T> | undefined;
+    let entry: string | undefined;
+    try {
+      for (let attempt = 1; !done; attempt++) {
+        if (watch.length) await conn.watch(...watch);
+        const p = await plan();
+        const multi = conn.multi();
+        p.apply?.(multi);
+        entry = p.events?.length ? JSON.stringify({ id: randomUUID(), events: p.events }) : undefined;
+        if (entry) multi.zadd(this.keys.outbox, Date.now(), entry);
+        const replies = await multi.exec();
+        if (replies === null) {
+          this.metrics.writeConflicts.inc({ op });
+          if (attempt >= MAX_ATTEMPTS) throw new WriteConflictError(`${op}: still conflicting after ${attempt} attempts`);
+          continue;
+        }
+        const failed = replies.find(([err]) => err);
+        if (failed) throw new Error(`${op}: redis transaction failed: ${failed[0]!.message}`);
+        done = p;
+      }
+    } catch (e) {
+      await conn.unwatch().catch(() => undefined);
+      throw e;
+    } finally {
+      this.release(conn);
+    }
+    this.count(done);
+    // Dashboards first (the state is durable now), then Kafka; a failed publish stays in the outbox.
+    await this.hub.broadcast(done.changes ?? []).catch((e: Error) => this.log.warn(`SSE fan-out failed: ${e.message}`));
+    if (entry) await this.publishEntry(entry);
+    return done.result;
+  }
+
+  /** Metrics of what was committed (here, not while planning, so a conflict retry counts once). */
+  private count(done: CommitPlan<unknown>): void {
+    for (const c of done.changes ?? []) {
+      this.metrics.escalations.inc({ change: c.change, severity: c.escalation.severity });
+      if (c.change === 'escalated') this.metrics.ladderSteps.inc({ to: c.escalation.assignee?.kind ?? 'team', severity: c.escalation.severity });
+    }
+    for (const e of done.events ?? []) {
+      if (e.event.type !== 'cx.notification.sent.v1') continue;
+      const d = (e.event as unknown as { data: { channel: string; outcome: string } }).data;
+      this.metrics.notifications.inc({ channel: d.channel, outcome: d.outcome });
+    }
+  }
+
+  private async publishEntry(entry: string): Promise<void> {
+    try {
+      await this.publisher.publish((JSON.parse(entry) as { events: OutEvent[] }).events);
+      await this.redis.zrem(this.keys.outbox, entry);
+    } catch (e) {
+      this.log.warn(`publishing committed events failed, left in the outbox for a retry: ${(e as Error).message}`);
+    }
+  }
+
+  /** Publishes outbox entries left behind by a crash or a Kafka outage (same event ids again). */
+  async drainOutbox(now = Date.now()): Promise<number> {
+    const claimed = await claimDue(this.redis, this.keys.outbox, now - OUTBOX_GRACE_MS, now + 30_000, 50);
+    for (const c of claimed) await this.publishEntry(c.member);
+    return claimed.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.all.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}

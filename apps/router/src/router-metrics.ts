@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { PipelineMetrics } from '@cx/metrics';
+
+export type ChangeLabel = 'raised' | 'merged' | 'rerouted' | 'escalated' | 'acknowledged' | 'resolved';
+
+/** Router metrics on the service's registry. Labels come from small fixed sets, never ids. */
+@Injectable()
+export class RouterMetrics {
+  readonly escalations: Counter<'change' | 'severity'>;
+  readonly notifications: Counter<'channel' | 'outcome'>;
+  readonly webhookDeliveries: Counter<'outcome'>;
+  readonly webhookDeadLetters: Counter;
+  readonly webhookSeconds: Histogram;
+  readonly ladderSteps: Counter<'to' | 'severity'>;
+  readonly sseClients: Gauge<'role'>;
+  readonly requestToSse: Histogram;
+  readonly writeConflicts: Counter<'op'>;
+
+  constructor(pipeline: PipelineMetrics) {
+    const registers = [pipeline.registry];
+    this.escalations = new Counter({
+      name: 'cx_router_escalations_total', help: 'Escalation changes committed, by change and severity',
+      labelNames: ['change', 'severity'], registers,
+    });
+    this.notifications = new Counter({
+      name: 'cx_router_notifications_total', help: 'Notifications (cx.notification.sent.v1), by channel and outcome',
+      labelNames: ['channel', 'outcome'], registers,
+    });
+    this.webhookDeliveries = new Counter({
+      name: 'cx_router_webhook_deliveries_total', help: 'Webhook delivery attempts, by outcome (delivered, failed)',
+      labelNames: ['outcome'], registers,
+    });
+    this.webhookDeadLetters = new Counter({
+      name: 'cx_router_webhook_dead_letters_total', help: 'Webhook deliveries given up after the last retry', registers,
+    });
+    this.webhookSeconds = new Histogram({
+      name: 'cx_router_webhook_request_seconds', help: 'Duration of one webhook HTTP request',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+    });
+    this.ladderSteps = new Counter({
+      name: 'cx_router_ladder_steps_total', help: 'Escalation ladder steps after an acknowledgement timeout, by new target kind',
+      labelNames: ['to', 'severity'], registers,
+    });
+    this.sseClients = new Gauge({
+      name: 'cx_router_sse_clients', help: 'Connected SSE clients on this instance, by role', labelNames: ['role'], registers,
+    });
+    this.requestToSse = new Histogram({
+      name: 'cx_router_request_to_sse_seconds', help: 'From the escalation request (event time) to the write to SSE clients',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+    });
+    this.writeConflicts = new Counter({
+      name: 'cx_router_write_conflicts_total', help: 'Optimistic-concurrency conflicts (WATCH) that made a write retry',
+      labelNames: ['op'], registers,
+    });
+  }
+}
