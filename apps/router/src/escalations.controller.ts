@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { Escalation } from '@cx/contracts';
@@ -37,11 +37,13 @@ export class EscalationsController {
   }
 
   @Post('escalations/:id/ack')
+  @HttpCode(200)
   ack(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     return this.transition(who, id, 'acknowledged', (e, by, now) => acknowledge(e, by, now));
   }
 
   @Post('escalations/:id/resolve')
+  @HttpCode(200)
   resolve(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     return this.transition(who, id, 'resolved', (e, by, now) => resolve(e, by, now));
   }
