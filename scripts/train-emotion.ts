@@ -112,6 +112,17 @@ function main(): void {
     cv.all = all.metrics();
     for (const [l, c] of [...byLang.entries()].sort()) cv[l] = c.metrics();
     summary.crossValidated = { folds, threshold, ...cv };
+    // Threshold sweep on the out-of-fold scores (to stderr; informative only, not used to pick anything).
+    const sweep: string[] = [];
+    for (const t of [0.4, 0.45, 0.5, 0.55, 0.6]) {
+      const m = new Map<string, Confusion>();
+      ex.forEach((e, i) => {
+        if (!m.has(e.lang)) m.set(e.lang, new Confusion());
+        m.get(e.lang)!.add(oof[i] >= t, e.y === 1);
+      });
+      sweep.push(`t=${t} ${[...m.entries()].map(([l, c]) => `${l}:${c.metrics().mcc}`).join(' ')}`);
+    }
+    process.stderr.write(`cross-validated MCC by threshold: ${sweep.join(' | ')}\n`);
   }
 
   if (o.write !== false) {

@@ -1,8 +1,9 @@
 import { ComplaintIntent, Evidence, maskPersonalData } from '@cx/contracts';
 import { EMOTION_DEFAULTS, EmotionConfig, EmotionConfigSchema } from './config';
-import { Analysis, CueHit, FeatureBuffer, analyse, featurize } from './features';
+import { Analysis, CUE, CueHit, FeatureBuffer, Tokens, analyse, featurize } from './features';
 import { detectLanguage, normaliseLanguageHint } from './language';
-import { Lang, compileExtraWords } from './lexicon';
+import { CueInfo, Lang, compileExtraWords } from './lexicon';
+import { CueMatcher } from './matcher';
 import { EmotionModel, loadEmotionModel, logit, sigmoid } from './model';
 
 export interface EmotionResult {
@@ -67,6 +68,7 @@ function binaryRatio(s: string): number {
   return n === 0 ? 0 : bad / n;
 }
 
+const NON_SPACE = /\S/;
 const HAS_EMOJI = /\p{Extended_Pictographic}|[:;=]-?[()\[\]dDpP\/\\|]/u;
 
 /** Normalisation shared by the detector and the training script. */
@@ -77,9 +79,9 @@ export function prepareMessage(text: unknown, hint: string | undefined, maxChars
     s = truncate(s, maxChars);
     truncated = true;
   }
-  if (s.trim().length === 0) return { orig: s, lower: '', lang: null, truncated, reason: 'empty' };
+  if (!NON_SPACE.test(s)) return { orig: s, lower: '', lang: null, truncated, reason: 'empty' };
   if (binaryRatio(s) > 0.1) return { orig: s, lower: '', lang: null, truncated, reason: 'binary' };
-  let lower = s.toLowerCase();
+  const lower = s.toLowerCase();
   let orig = s;
   if (lower.length !== s.length) orig = lower; // rare case-mapping length change: keep offsets aligned
   if (hint && hint.trim()) {
@@ -94,8 +96,6 @@ export function prepareMessage(text: unknown, hint: string | undefined, maxChars
     if (HAS_EMOJI.test(s)) return { orig, lower, lang: 'en', truncated };
     return { orig, lower, lang: null, truncated, reason: 'empty' };
   }
-  void lower;
-  lower = lower as string;
   return { orig, lower, lang: d, truncated };
 }
 
@@ -152,11 +152,12 @@ export function createEmotionDetector(config: EmotionConfig = {}): EmotionDetect
   const maxChars = cfg.maxChars ?? EMOTION_DEFAULTS.maxChars;
   const maxEvidence = cfg.maxEvidence ?? EMOTION_DEFAULTS.maxEvidence;
   const extraCueWeight = cfg.extraCueWeight ?? EMOTION_DEFAULTS.extraCueWeight;
-  const extra: Record<Lang, RegExp | null> = {
+  const extra: Record<Lang, CueMatcher<CueInfo> | null> = {
     en: compileExtraWords(cfg.extraNegativeCues?.en ?? [], 'en'),
     de: compileExtraWords(cfg.extraNegativeCues?.de ?? [], 'de'),
   };
   const buf = new FeatureBuffer(4096);
+  const tokens = new Tokens();
 
   function detect(text: string, opts?: DetectOptions): EmotionResult {
     const p = prepareMessage(text, opts?.language, maxChars);
@@ -169,14 +170,14 @@ export function createEmotionDetector(config: EmotionConfig = {}): EmotionDetect
     let a: Analysis;
     let z: number;
     try {
-      a = analyse(p.orig, p.lower, p.lang, extra[p.lang]);
+      a = analyse(p.orig, p.lower, p.lang, extra[p.lang], tokens);
       featurize(p.lower, a, model.space, buf);
       z = logit(model.weights, buf);
     } catch {
       // Defensive: a regex or feature bug must never take the consumer down.
       return { negative: false, language: p.lang, supported: true, score: 0, evidence: [], intents: [], truncated: p.truncated };
     }
-    if (a.cues.tenant) z += extraCueWeight * a.cues.tenant;
+    if (a.cues[CUE.tenant]) z += extraCueWeight * a.cues[CUE.tenant];
     const score = sigmoid(z);
     const negative = score >= threshold;
     return {

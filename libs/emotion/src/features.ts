@@ -1,50 +1,112 @@
 /**
- * Cue extraction and hashed features, shared by the detector and the training script so that
- * training and serving can never drift apart.
+ * Tokenising, cue analysis and hashed features, shared by the detector and the training script
+ * so that training and serving can never drift apart.
  *
- * Features (all hashed into one weight vector of `dim` slots, with a sign hash):
- *  - word unigrams and bigrams of the normalised text; words in a negation scope get a `¬` prefix;
- *    URLs, @handles and numbers are replaced by placeholders; brand names are dropped;
- *  - character 3-5-grams inside each word (German compounds, inflection, misspellings);
- *  - cue features (lexicon hits after negation/contrast/intensifier handling, emphasis, profanity,
- *    contact-center cues, intents), emitted once language-specific and once shared, so that
- *    English data also teaches the German cue weights.
+ * One char loop tokenises the lower-cased text; one Aho-Corasick pass finds all literal cues;
+ * small token rules find waiting times ("seit drei Wochen", "for 2 hours") and counted repeat
+ * contacts ("5 times", "3. Mal"). Negation scope, intensifiers and contrast work on token indices.
+ *
+ * Features (hashed into one weight vector with a sign hash):
+ *  - word unigrams and bigrams; words in a negation scope are hashed as negated; URLs, @handles
+ *    and numbers become placeholders; brand names of the development data are dropped;
+ *  - character 3-5-grams inside words (German compounds, inflection, misspellings);
+ *  - cue features (counts after negation/contrast/intensifier handling, emphasis, profanity,
+ *    contact-center cues, intents), once language-specific and once shared across languages.
  */
-import { CueRule, LEXICONS, Lang } from './lexicon';
+import { CueInfo, LEXICONS, Lang } from './lexicon';
+import { CueMatcher, Match, isDigit, isLetter } from './matcher';
 
 export interface CueHit {
   cue: string;
   kind: string;
   start: number;
   end: number;
-  /** Set for intent-bearing cues. */
   intent?: string;
+}
+
+export const enum Tok {
+  Word = 1,
+  Num = 2,
+  Url = 3,
+  User = 4,
+  Punct = 5,
+  Emoticon = 6,
+  Emoji = 7,
+  Break = 8,
+}
+
+/** Reusable token arrays (one per detector; never shared across concurrent calls). */
+export class Tokens {
+  start = new Int32Array(1024);
+  end = new Int32Array(1024);
+  type = new Uint8Array(1024);
+  clause = new Int32Array(1024);
+  /** 1 when the token is a negator (set by analyse, used by featurize). */
+  neg = new Uint8Array(1024);
+  n = 0;
+  push(s: number, e: number, t: number): void {
+    if (this.n >= this.start.length) {
+      const grow = <A extends Int32Array | Uint8Array>(a: A): A => {
+        const b = new (a.constructor as { new (n: number): A })(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.start = grow(this.start);
+      this.end = grow(this.end);
+      this.type = grow(this.type);
+      this.clause = grow(this.clause);
+      this.neg = grow(this.neg);
+    }
+    this.start[this.n] = s;
+    this.end[this.n] = e;
+    this.type[this.n] = t;
+    this.neg[this.n] = 0;
+    this.n++;
+  }
+  /** Index of the token containing (or last starting before) char position `pos`. */
+  at(pos: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.start[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
 }
 
 export interface Analysis {
   lang: Lang;
   hits: CueHit[];
   intents: string[];
-  /** Dense cue counts by name (already weighted by negation/contrast/intensity). */
-  cues: Record<string, number>;
+  /** Cue counts indexed by `CUE` (already weighted by negation/contrast/intensity). */
+  cues: Float64Array;
+  tokens: Tokens;
 }
 
 // ------------------------------------------------------------------ hashing
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-function hashStr(s: string, seed: number): number {
+export function hashStr(s: string, seed: number): number {
   let h = (FNV_OFFSET ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
+function hashRange(s: string, from: number, to: number, seed: number): number {
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    h = Math.imul(h ^ (c === 0x2019 ? 0x27 : c), FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
 /** Final avalanche so that low bits (the slot) and the top bit (the sign) are well mixed. */
 function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -53,7 +115,7 @@ export class FeatureBuffer {
   idx: Int32Array;
   val: Float64Array;
   n = 0;
-  constructor(cap = 1 << 16) {
+  constructor(cap = 1 << 12) {
     this.idx = new Int32Array(cap);
     this.val = new Float64Array(cap);
   }
@@ -76,230 +138,381 @@ export class FeatureBuffer {
   }
 }
 
-// ------------------------------------------------------------------ normalisation
-/** Tokens: URL | @handle | word | number | !/? runs | emoticon | pictograph. */
-const TOKEN = /(https?:\/\/\S+|www\.\S+)|(@[\p{L}\p{N}_]+)|([\p{L}][\p{L}\p{N}'’]*(?:-[\p{L}\p{N}]+)*)|(\p{N}+(?:[.,:]\p{N}+)*)|([!?]+)|([:;=]-?[()\[\]dp\/\\|]|<3)|(\p{Extended_Pictographic})/gu;
-/** Names of companies in the development data and similar brands: never features (no memorising). */
-const DROP = new Set([
-  'united', 'southwest', 'southwestair', 'delta', 'jetblue', 'virgin', 'virginamerica', 'americanair', 'american',
-  'usairways', 'airways', 'usair', 'vx', 'va', 'aa', 'ua', 'swa', 'bahn', 'db', 'deutsche', 's-bahn', 'u-bahn',
-  'dbbahn', 'db_bahn', 'ice', 'ic', 'rt', 'via', 'amp', 'gt', 'lt', 'quot',
-]);
-const NEG_EMOJI = new Set(['😠', '😡', '🤬', '😤', '😞', '😢', '😭', '👎', '💩', '🙄', '😒', '😩', '😫', '😖', '😣', '😟', '😕', '🙁', '☹', '😑', '😐', '🤦', '😱', '😰', '😨', '💔', '🖕', '😪', '😔', '🤢', '🤮']);
-const POS_EMOJI = new Set(['😊', '😀', '😃', '😁', '😍', '❤', '👍', '🙏', '🎉', '😄', '😘', '🥰', '💕', '💖', '👏', '🙌', '😎', '✨', '💯', '🤗', '☺', '😉', '🌟', '✈', '😂', '🤣', '💙', '💜', '💚', '♥']);
-const NEG_EMOTICON = new Set([':(', ':-(', ':/', ':-/', ':\\', ':[', ';(', '=(', ':|', ':-|']);
-const POS_EMOTICON = new Set([':)', ':-)', ':d', ':-d', ';)', ';-)', '=)', ':p', ':-p', '<3', ';d', ':]']);
-
-const CUE_NAMES = [
+export const CUE_NAMES = [
   'neg', 'pos', 'neg_negated', 'pos_negated', 'neg_intense', 'pos_intense', 'neg_after_contrast', 'pos_after_contrast',
   'neg_before_contrast', 'pos_before_contrast', 'contrast', 'profanity', 'unacceptable', 'waiting_time', 'still_waiting',
   'repeat_contact', 'hold_wait', 'cancellation_threat', 'legal_threat', 'refund', 'complaint', 'unclear_bill',
   'provisioning', 'outage', 'neg_emoji', 'pos_emoji', 'exclaim', 'exclaim_run', 'question', 'interrobang', 'caps_word',
   'negator', 'tenant', 'no_pos', 'neg_dominant', 'long_text', 'has_user', 'has_url', 'only_cc',
-];
+] as const;
+
+/** Index of each cue feature in `Analysis.cues`. */
+export const CUE: Record<(typeof CUE_NAMES)[number], number> = Object.fromEntries(CUE_NAMES.map((c, i) => [c, i])) as never;
 
 export interface FeatureSpace {
   dim: number;
   mask: number;
   seeds: Record<Lang, number>;
-  cueHash: Record<Lang, Record<string, [number, number]>>;
+  /** Per language: [shared, language-specific] hash of each cue feature, by CUE index. */
+  cueHash: Record<Lang, Array<[number, number]>>;
   biasHash: Record<Lang, number>;
+  placeholder: Record<Lang, Record<'url' | 'user' | 'num', number>>;
 }
 
 export function createFeatureSpace(dimBits: number): FeatureSpace {
   const dim = 1 << dimBits;
   const seeds: Record<Lang, number> = { en: 0x1234567, de: 0x7654321 };
-  const cueHash = { en: {}, de: {} } as Record<Lang, Record<string, [number, number]>>;
+  const cueHash = { en: [], de: [] } as Record<Lang, Array<[number, number]>>;
   const biasHash = { en: hashStr('bias:en', 99), de: hashStr('bias:de', 99) };
+  const placeholder = { en: {}, de: {} } as FeatureSpace['placeholder'];
   for (const lang of ['en', 'de'] as Lang[]) {
-    for (const c of CUE_NAMES) cueHash[lang][c] = [hashStr(`cue:${c}`, 7), hashStr(`cue:${lang}:${c}`, 7)];
+    for (const c of CUE_NAMES) cueHash[lang].push([hashStr(`cue:${c}`, 7), hashStr(`cue:${lang}:${c}`, 7)]);
+    for (const p of ['url', 'user', 'num'] as const) placeholder[lang][p] = hashStr(`<${p}>`, seeds[lang]);
   }
-  return { dim, mask: dim - 1, seeds, cueHash, biasHash };
+  return { dim, mask: dim - 1, seeds, cueHash, biasHash, placeholder };
+}
+
+// ------------------------------------------------------------------ tokenising
+/** Names of companies in the development data and similar brands: never features (no memorising). */
+const DROP = new Set([
+  'united', 'southwest', 'southwestair', 'delta', 'jetblue', 'virgin', 'virginamerica', 'americanair', 'american',
+  'usairways', 'airways', 'usair', 'vx', 'va', 'aa', 'ua', 'swa', 'bahn', 'db', 'deutsche', 's-bahn', 'u-bahn',
+  'dbbahn', 'ice', 'ic', 'rt', 'via', 'amp', 'gt', 'lt', 'quot',
+]);
+const NEG_EMOJI = new Set([0x1f620, 0x1f621, 0x1f92c, 0x1f624, 0x1f61e, 0x1f622, 0x1f62d, 0x1f44e, 0x1f4a9, 0x1f644,
+  0x1f612, 0x1f629, 0x1f62b, 0x1f616, 0x1f623, 0x1f61f, 0x1f615, 0x1f641, 0x2639, 0x1f611, 0x1f610, 0x1f926, 0x1f631,
+  0x1f630, 0x1f628, 0x1f494, 0x1f595, 0x1f62a, 0x1f614, 0x1f922, 0x1f92e, 0x1f625, 0x1f613, 0x1f92f]);
+const POS_EMOJI = new Set([0x1f60a, 0x1f600, 0x1f603, 0x1f601, 0x1f60d, 0x2764, 0x1f44d, 0x1f64f, 0x1f389, 0x1f604,
+  0x1f618, 0x1f970, 0x1f495, 0x1f496, 0x1f44f, 0x1f64c, 0x1f60e, 0x2728, 0x1f4af, 0x1f917, 0x263a, 0x1f609, 0x1f31f,
+  0x1f602, 0x1f923, 0x1f499, 0x1f49c, 0x1f49a, 0x2665, 0x1f60b, 0x1f642]);
+const EMOTICON_NEXT = new Set([0x28, 0x29, 0x5b, 0x5d, 0x64, 0x70, 0x2f, 0x5c, 0x7c]); // ( ) [ ] d p / \ |
+const NEG_EMOTICON_END = new Set([0x28, 0x5b, 0x2f, 0x5c, 0x7c]); // ( [ / \ |
+
+function isEmojiCp(cp: number): boolean {
+  return (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf) || (cp >= 0x1f000 && cp <= 0x1f2ff);
+}
+
+export function tokenise(lower: string, t: Tokens): void {
+  t.n = 0;
+  const n = lower.length;
+  let i = 0;
+  let clause = 0;
+  while (i < n) {
+    const c = lower.charCodeAt(i);
+    if (isLetter(c)) {
+      const s = i;
+      if ((c === 0x68 && (lower.startsWith('http://', i) || lower.startsWith('https://', i))) || (c === 0x77 && lower.startsWith('www.', i))) {
+        while (i < n && lower.charCodeAt(i) > 0x20) i++;
+        t.push(s, i, Tok.Url);
+        t.clause[t.n - 1] = clause;
+        continue;
+      }
+      i++;
+      while (i < n) {
+        const d = lower.charCodeAt(i);
+        if (isLetter(d) || isDigit(d) || (d >= 0x300 && d <= 0x36f)) i++;
+        else if ((d === 0x27 || d === 0x2019 || d === 0x2d) && i + 1 < n && isLetter(lower.charCodeAt(i + 1))) i += 2;
+        else break;
+      }
+      t.push(s, i, Tok.Word);
+    } else if (isDigit(c)) {
+      const s = i;
+      i++;
+      while (i < n) {
+        const d = lower.charCodeAt(i);
+        if (isDigit(d)) i++;
+        else if ((d === 0x2e || d === 0x2c || d === 0x3a) && i + 1 < n && isDigit(lower.charCodeAt(i + 1))) i += 2;
+        else break;
+      }
+      t.push(s, i, Tok.Num);
+    } else if (c === 0x40 && i + 1 < n && (isLetter(lower.charCodeAt(i + 1)) || isDigit(lower.charCodeAt(i + 1)) || lower.charCodeAt(i + 1) === 0x5f)) {
+      const s = i;
+      i++;
+      while (i < n) {
+        const d = lower.charCodeAt(i);
+        if (isLetter(d) || isDigit(d) || d === 0x5f) i++;
+        else break;
+      }
+      t.push(s, i, Tok.User);
+    } else if (c === 0x21 || c === 0x3f) {
+      const s = i;
+      while (i < n && (lower.charCodeAt(i) === 0x21 || lower.charCodeAt(i) === 0x3f)) i++;
+      t.push(s, i, Tok.Punct);
+      t.clause[t.n - 1] = clause++;
+      continue;
+    } else if ((c === 0x3a || c === 0x3b || c === 0x3d) && i + 1 < n) {
+      let j = i + 1;
+      if (lower.charCodeAt(j) === 0x2d && j + 1 < n) j++;
+      const d = lower.charCodeAt(j);
+      if (EMOTICON_NEXT.has(d) && (j + 1 >= n || !isLetter(lower.charCodeAt(j + 1)))) {
+        t.push(i, j + 1, Tok.Emoticon);
+        i = j + 1;
+      } else {
+        t.push(i, i + 1, Tok.Break);
+        t.clause[t.n - 1] = clause++;
+        i++;
+        continue;
+      }
+    } else if (c === 0x3c && i + 1 < n && lower.charCodeAt(i + 1) === 0x33) {
+      t.push(i, i + 2, Tok.Emoticon);
+      i += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = lower.codePointAt(i) ?? 0;
+      if (isEmojiCp(cp)) t.push(i, i + 2, Tok.Emoji);
+      i += 2;
+      if (t.n === 0 || t.type[t.n - 1] !== Tok.Emoji || t.start[t.n - 1] !== i - 2) continue;
+    } else if (c >= 0x2600 && c <= 0x27bf) {
+      t.push(i, i + 1, Tok.Emoji);
+      i++;
+    } else {
+      if (c === 0x2e || c === 0x2c || c === 0x3b || c === 0x0a || c === 0x22 || c === 0x201c || c === 0x201d) {
+        t.push(i, i + 1, Tok.Break);
+        t.clause[t.n - 1] = clause++;
+        i++;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    t.clause[t.n - 1] = clause;
+  }
 }
 
 // ------------------------------------------------------------------ cue analysis
-const PUNCT_BOUNDARY = /[.!?;:,\n()"“”]/;
+const matchBuf: Array<Match<CueInfo>> = [];
 
-function inNegationScope(lower: string, start: number, end: number, lang: Lang): boolean {
-  // Look back up to ~4 words within the clause for a negator.
-  const from = Math.max(0, start - 32);
-  let window = lower.slice(from, start);
-  const cut = Math.max(window.lastIndexOf('.'), window.lastIndexOf(','), window.lastIndexOf('!'),
-    window.lastIndexOf('?'), window.lastIndexOf(';'), window.lastIndexOf('\n'));
-  if (cut >= 0) window = window.slice(cut + 1);
-  const words = window.trim().split(/\s+/);
-  const last = words.slice(-4).join(' ');
-  const lex = LEXICONS[lang];
-  if (last && lex.negators.test(last)) {
-    // A contrast word between negator and cue ends the scope.
-    lex.contrast.lastIndex = 0;
-    const afterNeg = last;
-    if (!/(?<![\p{L}])(?:but|aber|jedoch|sondern)(?![\p{L}])/u.test(afterNeg)) return true;
-  }
-  if (lang === 'de') {
-    // German places "nicht" after the verb: "gefällt mir nicht", "klappt nicht", "ist nicht gut".
-    const after = lower.slice(end, Math.min(lower.length, end + 16));
-    if (/^\s+(?:\p{L}+\s+)?(?:nicht|nie|kaum)(?![\p{L}])/u.test(after) && !PUNCT_BOUNDARY.test(after.slice(0, 2))) return true;
-  }
-  return false;
-}
-
-function intensified(lower: string, start: number, lang: Lang): boolean {
-  const from = Math.max(0, start - 14);
-  return LEXICONS[lang].intensifiers.test(lower.slice(from, start));
-}
-
-function scan(re: RegExp, lower: string, out: Array<[number, number]>): void {
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(lower)) !== null) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    out.push([m.index, m.index + m[0].length]);
-    if (out.length > 200) break;
-  }
-}
-
-function overlaps(a: [number, number], list: Array<[number, number]>): boolean {
-  for (const b of list) if (a[0] < b[1] && b[0] < a[1]) return true;
+function overlapsAny(s: number, e: number, spans: number[]): boolean {
+  for (let k = 0; k < spans.length; k += 2) if (s < spans[k + 1] && spans[k] < e) return true;
   return false;
 }
 
 /**
- * Extract cues from `lower` (the lower-cased message) and `orig` (original case, same length,
- * used for emphasis). `extra` is the tenant's compiled extra negative cue words.
+ * Extract cues. `orig` and `lower` have the same length (`lower` = orig.toLowerCase()); `orig`
+ * is only used for emphasis (capitals). `extra` is the tenant's compiled extra cue words.
  */
-export function analyse(orig: string, lower: string, lang: Lang, extra?: RegExp | null): Analysis {
+export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatcher<CueInfo> | null, tokens: Tokens): Analysis {
   const lex = LEXICONS[lang];
+  tokenise(lower, tokens);
+  const T = tokens;
   const hits: CueHit[] = [];
-  const cues: Record<string, number> = {};
-  const add = (k: string, v = 1) => {
-    cues[k] = (cues[k] || 0) + v;
+  const cues = new Float64Array(CUE_NAMES.length);
+  const add = (k: keyof typeof CUE, v = 1) => {
+    cues[CUE[k]] += v;
   };
-  const intents = new Set<string>();
+  const intents: string[] = [];
+  const addIntent = (i: string | undefined) => {
+    if (i && !intents.includes(i)) intents.push(i);
+  };
 
-  // Contrast: the clause after the last "but/aber" carries the writer's point.
+  matchBuf.length = 0;
+  lex.matcher.scan(lower, matchBuf);
+  if (extra) extra.scan(lower, matchBuf);
+  matchBuf.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  // Pass 1: structure words (negators, intensifiers, contrast) and strong cues.
+  let contrastTok = -1;
   let contrastAt = -1;
-  lex.contrast.lastIndex = 0;
-  let cm: RegExpExecArray | null;
-  while ((cm = lex.contrast.exec(lower)) !== null) {
-    contrastAt = cm.index;
-    hits.push({ cue: 'contrast', kind: 'contrast', start: cm.index, end: cm.index + cm[0].length });
+  const negTok: number[] = [];
+  const intTok: number[] = [];
+  const strong: number[] = [];
+  let ccCount = 0;
+  for (const m of matchBuf) {
+    const d = m.data;
+    switch (d.cat) {
+      case 'negator': {
+        const j = T.at(m.start);
+        negTok.push(j);
+        T.neg[j] = 1;
+        break;
+      }
+      case 'intensifier':
+        intTok.push(T.at(m.start));
+        break;
+      case 'contrast':
+        contrastAt = m.start;
+        contrastTok = T.at(m.start);
+        hits.push({ cue: 'contrast', kind: 'contrast', start: m.start, end: m.end });
+        break;
+      case 'profanity':
+      case 'unacceptable':
+      case 'cc':
+      case 'tenant':
+        if (overlapsAny(m.start, m.end, strong)) break;
+        strong.push(m.start, m.end);
+        hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
+        add((d.cat === 'cc' ? d.cue : d.cat) as keyof typeof CUE);
+        if (d.cat === 'cc') ccCount++;
+        if (d.cat === 'tenant') add('neg');
+        addIntent(d.intent);
+        break;
+      case 'intent':
+        hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
+        add(d.cue as keyof typeof CUE);
+        addIntent(d.intent);
+        break;
+      default:
+        break;
+    }
   }
   if (contrastAt >= 0) add('contrast');
+  if (negTok.length) add('negator');
 
-  // Profanity, "unacceptable" and contact-center rules first: their spans are not double-counted
-  // as plain lexicon words.
-  const strong: Array<[number, number]> = [];
-  const tmp: Array<[number, number]> = [];
-  scan(lex.profanity, lower, tmp);
-  for (const s of tmp) {
-    hits.push({ cue: 'profanity', kind: 'profanity', start: s[0], end: s[1] });
-    add('profanity');
-    strong.push(s);
-  }
-  tmp.length = 0;
-  scan(lex.unacceptable, lower, tmp);
-  for (const s of tmp) {
-    if (overlaps(s, strong)) continue;
-    hits.push({ cue: 'unacceptable', kind: 'contact_center', start: s[0], end: s[1] });
-    add('unacceptable');
-    strong.push(s);
-  }
-  let ccCount = 0;
-  for (const rule of lex.cc as Array<CueRule & { intent?: string }>) {
-    tmp.length = 0;
-    scan(rule.re, lower, tmp);
-    for (const s of tmp) {
-      hits.push({ cue: rule.cue, kind: rule.kind, start: s[0], end: s[1], intent: rule.intent });
-      add(rule.cue);
-      ccCount++;
-      if (rule.intent) intents.add(rule.intent);
-      if (rule.kind === 'contact_center') strong.push(s);
+  // Token rules: waiting time and counted repeat contacts.
+  for (let k = 1; k < T.n; k++) {
+    if (T.type[k] !== Tok.Word) continue;
+    const len = T.end[k] - T.start[k];
+    if (len > 9) continue;
+    const w = lower.slice(T.start[k], T.end[k]);
+    const isUnit = lex.timeUnits.has(w);
+    const isRep = lex.repeatUnits.has(w);
+    if (!isUnit && !isRep) continue;
+    const word = (j: number) => (j >= 0 && T.type[j] === Tok.Word ? lower.slice(T.start[j], T.end[j]) : '');
+    const prevIsCount = T.type[k - 1] === Tok.Num || lex.numberWords.has(word(k - 1));
+    if (isUnit) {
+      let trig = -1;
+      if (prevIsCount) {
+        for (let j = k - 2; j >= Math.max(0, k - 4); j--) {
+          if (lex.waitTriggers.has(word(j))) {
+            trig = j;
+            break;
+          }
+        }
+      } else if (w.length > 3 && w.endsWith(lang === 'de' ? 'n' : 's') && lex.waitTriggers.has(word(k - 1))) {
+        trig = k - 1; // "for hours", "seit Wochen"
+      } else if (w.length > 3 && word(k - 1) === 'couple' && word(k - 3) && lex.waitTriggers.has(word(k - 3))) {
+        trig = k - 3;
+      }
+      if (trig >= 0 && !overlapsAny(T.start[trig], T.end[k], strong)) {
+        strong.push(T.start[trig], T.end[k]);
+        hits.push({ cue: 'waiting_time', kind: 'contact_center', start: T.start[trig], end: T.end[k] });
+        add('waiting_time');
+        ccCount++;
+      }
+    } else if (isRep) {
+      let cnt = -1;
+      if (prevIsCount && !/^(?:a|an|ein|eine)$/.test(word(k - 1))) cnt = k - 1;
+      else if (k >= 2 && T.type[k - 1] === Tok.Break && T.type[k - 2] === Tok.Num) cnt = k - 2; // "3. Mal"
+      if (cnt >= 0 && !overlapsAny(T.start[cnt], T.end[k], strong)) {
+        strong.push(T.start[cnt], T.end[k]);
+        hits.push({ cue: 'repeat_contact', kind: 'contact_center', start: T.start[cnt], end: T.end[k] });
+        add('repeat_contact');
+        ccCount++;
+      }
     }
   }
-  if (extra) {
-    tmp.length = 0;
-    scan(extra, lower, tmp);
-    for (const s of tmp) {
-      hits.push({ cue: 'tenant_word', kind: 'tenant', start: s[0], end: s[1] });
-      add('tenant');
-      add('neg');
-      strong.push(s);
-    }
-  }
 
-  // Lexicon words with negation, intensifier and contrast handling.
+  // Pass 2: lexicon words with negation, intensifier and contrast handling.
   let negScore = 0;
   let posScore = 0;
-  for (const pol of [-1, 1] as const) {
-    tmp.length = 0;
-    scan(pol < 0 ? lex.neg : lex.pos, lower, tmp);
-    for (const s of tmp) {
-      if (pol < 0 && overlaps(s, strong)) continue;
-      const negated = inNegationScope(lower, s[0], s[1], lang);
-      const intense = !negated && intensified(lower, s[0], lang);
-      let w = intense ? 1.5 : 1;
-      if (contrastAt >= 0) w *= s[0] > contrastAt ? 1.5 : 0.5;
-      const effective = negated ? -pol : pol;
-      if (effective < 0) negScore += w;
-      else posScore += w;
-      const base = pol < 0 ? 'neg' : 'pos';
-      if (negated) add(`${base}_negated`);
+  const lexSpans: number[] = [];
+  for (const m of matchBuf) {
+    const d = m.data;
+    if (d.cat !== 'neg' && d.cat !== 'pos') continue;
+    if (overlapsAny(m.start, m.end, lexSpans)) continue;
+    if (d.cat === 'neg' && overlapsAny(m.start, m.end, strong)) continue;
+    lexSpans.push(m.start, m.end);
+    const pol = d.cat === 'neg' ? -1 : 1;
+    const t0 = T.at(m.start);
+    const t1 = T.at(Math.max(m.start, m.end - 1));
+    const cl = T.clause[t0];
+    let negated = false;
+    for (const j of negTok) {
+      if (j < t0 && j >= t0 - 3 && T.clause[j] === cl && !(contrastTok > j && contrastTok < t0)) negated = true;
+      else if (lang === 'de' && j > t1 && j <= t1 + 2 && T.clause[j] === T.clause[t1]) negated = true;
+    }
+    const intense = !negated && intTok.includes(t0 - 1);
+    let w = intense ? 1.5 : 1;
+    if (contrastAt >= 0) w *= m.start > contrastAt ? 1.5 : 0.5;
+    const effective = negated ? -pol : pol;
+    if (effective < 0) negScore += w;
+    else posScore += w;
+    if (pol < 0) {
+      if (negated) add('neg_negated');
       else {
-        add(base, w);
-        if (intense) add(`${base}_intense`);
-        if (contrastAt >= 0) add(s[0] > contrastAt ? `${base}_after_contrast` : `${base}_before_contrast`);
+        add('neg', w);
+        if (intense) add('neg_intense');
+        if (contrastAt >= 0) add(m.start > contrastAt ? 'neg_after_contrast' : 'neg_before_contrast');
       }
-      if (effective < 0) {
-        hits.push({
-          cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : 'negative_word',
-          kind: negated ? 'negation' : intense ? 'intensifier' : 'lexicon',
-          start: s[0],
-          end: s[1],
-        });
-      }
+    } else if (negated) add('pos_negated');
+    else {
+      add('pos', w);
+      if (intense) add('pos_intense');
+      if (contrastAt >= 0) add(m.start > contrastAt ? 'pos_after_contrast' : 'pos_before_contrast');
+    }
+    if (effective < 0) {
+      hits.push({
+        cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : 'negative_word',
+        kind: negated ? 'negation' : intense ? 'intensifier' : 'lexicon',
+        start: m.start,
+        end: m.end,
+      });
     }
   }
-  if (lex.negators.test(lower)) add('negator');
 
   // Emphasis: capitals, !!!, ?!, emoji and emoticons.
   let exclaimRuns = 0;
   let capsWords = 0;
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN.exec(orig)) !== null) {
-    if (m[3] !== undefined) {
-      const w = m[3];
-      if (w.length >= 3 && w === w.toUpperCase() && w !== w.toLowerCase() && !DROP.has(w.toLowerCase())) {
-        capsWords++;
-        if (capsWords <= 2) hits.push({ cue: 'capitals', kind: 'emphasis', start: m.index, end: m.index + w.length });
+  const sameCase = orig.length === lower.length;
+  for (let k = 0; k < T.n; k++) {
+    const s = T.start[k];
+    const e = T.end[k];
+    switch (T.type[k]) {
+      case Tok.Word: {
+        if (!sameCase || e - s < 3) break;
+        let upper = true;
+        for (let i = s; i < e; i++) {
+          const c = orig.charCodeAt(i);
+          if (c === lower.charCodeAt(i) && isLetter(c)) {
+            upper = false;
+            break;
+          }
+        }
+        if (upper && orig.charCodeAt(s) !== lower.charCodeAt(s) && !DROP.has(lower.slice(s, e))) {
+          capsWords++;
+          if (capsWords <= 2) hits.push({ cue: 'capitals', kind: 'emphasis', start: s, end: e });
+        }
+        break;
       }
-    } else if (m[5] !== undefined) {
-      const p = m[5];
-      if (p.includes('!')) add('exclaim');
-      if (p.includes('?')) add('question');
-      if (p.length >= 2 && p.includes('!')) {
-        exclaimRuns++;
-        if (p.includes('?')) add('interrobang');
-        if (exclaimRuns <= 1) hits.push({ cue: 'exclamation', kind: 'emphasis', start: m.index, end: m.index + p.length });
+      case Tok.Punct: {
+        let ex = false;
+        let q = false;
+        for (let i = s; i < e; i++) {
+          if (lower.charCodeAt(i) === 0x21) ex = true;
+          else q = true;
+        }
+        if (ex) add('exclaim');
+        if (q) add('question');
+        if (ex && e - s >= 2) {
+          exclaimRuns++;
+          if (q) add('interrobang');
+          if (exclaimRuns === 1) hits.push({ cue: 'exclamation', kind: 'emphasis', start: s, end: e });
+        }
+        break;
       }
-    } else if (m[6] !== undefined) {
-      const e = m[6].toLowerCase();
-      if (NEG_EMOTICON.has(e)) {
-        add('neg_emoji');
-        hits.push({ cue: 'negative_emoticon', kind: 'emoji', start: m.index, end: m.index + e.length });
-      } else if (POS_EMOTICON.has(e)) add('pos_emoji');
-    } else if (m[7] !== undefined) {
-      const e = m[7];
-      if (NEG_EMOJI.has(e)) {
-        add('neg_emoji');
-        hits.push({ cue: 'negative_emoji', kind: 'emoji', start: m.index, end: m.index + e.length });
-      } else if (POS_EMOJI.has(e)) add('pos_emoji');
-    } else if (m[2] !== undefined) add('has_user');
-    else if (m[1] !== undefined) add('has_url');
+      case Tok.Emoticon: {
+        if (NEG_EMOTICON_END.has(lower.charCodeAt(e - 1))) {
+          add('neg_emoji');
+          hits.push({ cue: 'negative_emoticon', kind: 'emoji', start: s, end: e });
+        } else add('pos_emoji');
+        break;
+      }
+      case Tok.Emoji: {
+        const cp = lower.codePointAt(s) ?? 0;
+        if (NEG_EMOJI.has(cp)) {
+          add('neg_emoji');
+          hits.push({ cue: 'negative_emoji', kind: 'emoji', start: s, end: e });
+        } else if (POS_EMOJI.has(cp)) add('pos_emoji');
+        break;
+      }
+      case Tok.User:
+        add('has_user');
+        break;
+      case Tok.Url:
+        add('has_url');
+        break;
+      default:
+        break;
+    }
   }
   if (exclaimRuns) add('exclaim_run', exclaimRuns);
   if (capsWords) add('caps_word', capsWords);
@@ -308,79 +521,101 @@ export function analyse(orig: string, lower: string, lang: Lang, extra?: RegExp 
   if (ccCount > 0 && negScore === 0) add('only_cc');
   if (lower.length > 600) add('long_text');
 
-  // Hits in text order; intents in a stable order.
   hits.sort((a, b) => a.start - b.start);
-  return { lang, hits, intents: [...intents].sort(), cues };
+  intents.sort();
+  return { lang, hits, intents, cues, tokens };
 }
 
 // ------------------------------------------------------------------ featurisation
 const BOUNDARY = 0x20;
+/** Weight of one char n-gram relative to a word n-gram, before block normalisation. */
+const CHAR_W = 0.5;
+/** Scale of the length-normalised n-gram block relative to the cue features. */
+const TEXT_S = 3;
+const NEG_SEED = 0x5bd1e995;
+const CHAR_BUDGET = 700;
 
-/** Fill `buf` with the hashed features of one message. Deterministic; shared by train and serve. */
+/** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
   buf.reset();
   const mask = space.mask;
   const seed = space.seeds[a.lang];
+  const ph = space.placeholder[a.lang];
+  const T = a.tokens;
   buf.push(space.biasHash[a.lang], 1, mask);
 
-  // Word and char n-grams.
-  const wordStart = buf.n;
-  let prev = '';
+  let prev = 0;
   let negScope = 0;
-  let words = 0;
-  const negators = LEXICONS[a.lang].negators;
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN.exec(lower)) !== null) {
-    let tok: string;
-    if (m[1] !== undefined) tok = '<url>';
-    else if (m[2] !== undefined) tok = '<user>';
-    else if (m[3] !== undefined) {
-      tok = m[3].replace(/’/g, "'");
-      if (DROP.has(tok)) continue;
-      words++;
-      if (negators.test(tok)) {
-        negScope = 4;
-      } else if (negScope > 0) {
-        negScope--;
-        tok = `¬${tok}`;
-      }
-      // Char 3-5-grams with word boundaries, hashed incrementally (no substrings).
-      const w = m[3];
-      const len = w.length + 2;
-      for (let i = 0; i < len - 2; i++) {
-        let h = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
-        for (let k = 0; k < 5 && i + k < len; k++) {
-          const c = i + k === 0 || i + k === len - 1 ? BOUNDARY : w.charCodeAt(i + k - 1);
-          h = Math.imul(h ^ c, FNV_PRIME);
-          if (k >= 2) buf.push(h >>> 0, 0.5, mask);
+  let charBudget = CHAR_BUDGET;
+  for (let k = 0; k < T.n; k++) {
+    const s = T.start[k];
+    const e = T.end[k];
+    let h: number;
+    switch (T.type[k]) {
+      case Tok.Url:
+        h = ph.url;
+        break;
+      case Tok.User:
+        h = ph.user;
+        break;
+      case Tok.Num:
+        h = ph.num;
+        break;
+      case Tok.Word: {
+        const len = e - s;
+        if (len <= 13 && len >= 2 && DROP.has(lower.slice(s, e))) continue;
+        h = hashRange(lower, s, e, seed);
+        if (negScope > 0) {
+          negScope--;
+          h = mix(h ^ NEG_SEED);
         }
+        if (T.neg[k]) negScope = 3;
+        // Char 3-5-grams with word boundaries, hashed incrementally (no substrings); the budget
+        // bounds the cost of very long posts (their first ~700 letters carry the char n-grams).
+        if (len < 40 && charBudget > 0) {
+          charBudget -= len;
+          const L = len + 2;
+          for (let i = 0; i < L - 2; i++) {
+            let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
+            for (let q = 0; q < 5 && i + q < L; q++) {
+              const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
+              ch = Math.imul(ch ^ c, FNV_PRIME);
+              if (q >= 2) buf.push(ch >>> 0, CHAR_W, mask);
+            }
+          }
+        }
+        break;
       }
-    } else if (m[4] !== undefined) tok = '<num>';
-    else if (m[5] !== undefined) {
-      tok = m[5].length > 1 ? (m[5].includes('?') && m[5].includes('!') ? '?!' : m[5][0] + m[5][0]) : m[5];
-      negScope = 0;
-    } else tok = m[6] ?? m[7] ?? '';
-    const hu = hashStr(tok, seed);
-    buf.push(hu, 1, mask);
-    if (prev) buf.push(hashStr(tok, hashStr(prev, seed ^ 0x77)), 1, mask);
-    prev = tok;
-    if (buf.n > 20000) break;
+      case Tok.Punct:
+        negScope = 0;
+        h = hashRange(lower, s, Math.min(e, s + 2), seed);
+        break;
+      case Tok.Break:
+        negScope = 0;
+        prev = 0;
+        continue;
+      default:
+        h = hashRange(lower, s, e, seed);
+    }
+    buf.push(h, 1, mask);
+    if (prev) buf.push(Math.imul(prev, 31) ^ h ^ 0x2545f491, 1, mask);
+    prev = h;
+    if (buf.n > 30000) break;
   }
   // Length-normalise the n-gram block (long German posts must not dominate).
-  const nText = buf.n - wordStart;
+  const nText = buf.n - 1;
   if (nText > 0) {
-    const scale = 1 / Math.sqrt(nText);
-    for (let i = wordStart; i < buf.n; i++) buf.val[i] *= scale * 3;
+    const scale = TEXT_S / Math.sqrt(nText);
+    for (let i = 1; i < buf.n; i++) buf.val[i] *= scale;
   }
-  void words;
 
   // Cue features: shared and language-specific, log-scaled counts.
-  const ch = space.cueHash[a.lang];
-  for (const k in a.cues) {
-    const hs = ch[k];
-    if (!hs) continue;
-    const v = Math.log1p(a.cues[k]);
+  const chs = space.cueHash[a.lang];
+  const cues = a.cues;
+  for (let k = 0; k < cues.length; k++) {
+    if (cues[k] === 0) continue;
+    const hs = chs[k];
+    const v = Math.log1p(cues[k]);
     buf.push(hs[0], v, mask);
     buf.push(hs[1], v, mask);
   }

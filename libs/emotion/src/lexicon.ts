@@ -2,211 +2,274 @@
  * Hand-written cue lexicons for English and German contact-center messages.
  *
  * Written from general knowledge of complaint language, not extracted from the development
- * files: no brand names, no station or airline names. Each list is compiled once into one
- * alternation regex per category, run over the lower-cased message.
- *
- * Conventions: English entries are whole words with optional inflection written as a regex
- * fragment. German entries marked with a leading `~` match inside compounds as well
- * ("~verspät" matches "Zugverspätung"); the others must start at a word start.
+ * files: no brand, airline or station names. Notation (see matcher.ts): `word` / `two words`
+ * whole words, `stem*` word prefix, `~stem` anywhere inside a word (German compounds).
  */
+import { CueMatcher } from './matcher';
 
 export type Lang = 'en' | 'de';
 
-export interface CueRule {
-  /** Stable cue id reported in evidence (`Evidence.cue`). */
+/** What a literal cue means. `cat` drives the analysis; `cue`/`kind` are reported in evidence. */
+export interface CueInfo {
+  cat: 'neg' | 'pos' | 'profanity' | 'unacceptable' | 'cc' | 'intent' | 'negator' | 'intensifier' | 'contrast' | 'tenant';
   cue: string;
-  /** Category reported in evidence (`Evidence.kind`). */
   kind: string;
-  /** Polarity for negation/contrast handling: -1 negative word, +1 positive word, 0 neutral cue. */
-  polarity: -1 | 0 | 1;
-  re: RegExp;
-}
-
-const L = '\\p{L}';
-/** Word-start boundary that works with umlauts (the `u` flag has no Unicode-aware `\b`). */
-const WS = `(?<![${L}\\p{N}])`;
-const WE = `(?![${L}\\p{N}])`;
-
-/** English: each entry is a whole-word regex fragment. */
-function compile(words: string[]): RegExp {
-  return new RegExp(`${WS}(?:${words.join('|')})${WE}`, 'gu');
-}
-
-/**
- * German: `~stem` matches anywhere in a word (compounds: "Zugverspätung"), `=word` only as a whole
- * word, a bare `stem` at a word start with any ending ("gut", "gute", "guten"). The span always
- * extends to the whole word so evidence shows the compound.
- */
-function compileDe(words: string[]): RegExp {
-  const parts = words.map((w) => {
-    if (w.startsWith('~')) return `[${L}]*(?:${w.slice(1)})[${L}]*`;
-    if (w.startsWith('=')) return `${WS}(?:${w.slice(1)})${WE}`;
-    return `${WS}(?:${w})[${L}]*`;
-  });
-  return new RegExp(parts.join('|'), 'gu');
+  intent?: string;
 }
 
 // ---------------------------------------------------------------- English
 const EN_NEG = [
-  'bad', 'worse', 'worst', 'terrible', 'horrible', 'awful', 'horrendous', 'dreadful', 'poor(?:ly)?', 'lousy',
-  'sucks?', 'sucked', 'sucky', 'hate[sd]?', 'hating', 'angry', 'angrier', 'mad', 'furious', 'livid', 'upset',
-  'annoy(?:ed|ing|s|ance)?', 'frustrat(?:ed|ing|ion|es)', 'irritat(?:ed|ing)', 'disappoint(?:ed|ing|ment|s)?',
-  'disgust(?:ed|ing)?', 'sick of', 'tired of', 'fed up', 'fail(?:s|ed|ure|ing)?', 'broken', 'broke', 'useless',
-  'incompeten(?:t|ce)', 'rude(?:ly|ness)?', 'unhelpful', 'unprofessional', 'lie[sd]?', 'lying', 'liars?',
-  'scam(?:med|mers?)?', 'rip(?:ped)?[ -]?off', 'stuck', 'stranded', 'lost', 'missing', 'delay(?:ed|s)?',
-  'late', 'cancel(?:l?ed)', 'problems?', 'issues?', 'trouble', 'wrong', 'mess(?:ed)?', 'nightmare', 'disaster',
-  'chaos', 'fiasco', 'hell', 'ugh+', 'argh+', 'sigh', 'smh', 'wtf', 'seriously', 'ridiculous', 'pathetic',
-  'joke', 'absurd', 'shame(?:ful)?', 'unfair', 'never again', 'nobody', 'no one', 'ignor(?:ed|ing|e)',
-  'waste(?:d)?', 'wasting', 'unable', "can'?t believe", 'worried', 'sad', 'sorry', 'miserable', 'unhappy',
-  'dissatisfied', 'unsatisfied', 'complain(?:t|ts|ed|ing)?', 'hung up', 'hang up', 'stupid', 'idiots?',
-  'crap(?:py)?', 'garbage', 'trash', 'fault', 'denied', 'refused', 'overbooked', 'dirty', 'cold', 'hungry',
-  'uncomfortable', 'shocked', 'appall(?:ed|ing)', 'inexcusable', 'unreliable', 'misleading', 'mistakes?',
-  'error', 'nothing', 'bother', 'hassle', 'forced', 'charged', 'expensive', 'overpriced', 'slow(?:est)?',
-  'impossible', 'confus(?:ed|ing)', 'kidding', 'unbelievable', 'insane', 'crazy', 'screw(?:ed)?',
+  'bad', 'worse', 'worst', 'terrible*', 'horrible', 'horribly', 'awful*', 'horrendous', 'dreadful', 'poor', 'poorly',
+  'lousy', 'suck', 'sucks', 'sucked', 'sucky', 'hate', 'hates', 'hated', 'hateful', 'hating', 'angry', 'angrier',
+  'mad', 'furious', 'livid', 'upset*', 'annoy*', 'frustrat*', 'irritat*', 'disappoint*', 'disgust*', 'sick of',
+  'tired of', 'fed up', 'fail', 'fails', 'failed', 'failure*', 'failing', 'broken', 'useless', 'incompeten*', 'rude*',
+  'unhelpful', 'unprofessional', 'lie', 'lies', 'lied', 'lying', 'liar', 'liars', 'scam*', 'rip off', 'ripoff',
+  'ripped off', 'stuck', 'stranded', 'lost', 'missing', 'delay', 'delays', 'delayed', 'late', 'later', 'cancelled',
+  'canceled', 'problem', 'problems', 'issue', 'issues', 'trouble', 'wrong', 'mess', 'messed', 'nightmare', 'disaster',
+  'chaos', 'fiasco', 'hell', 'ugh', 'ughh', 'ughhh', 'argh', 'sigh', 'smh', 'seriously', 'pathetic', 'joke',
+  'never again', 'nobody', 'no one', 'ignore', 'ignored', 'ignoring', 'waste', 'wasted', 'wasting', 'unable',
+  'worried', 'sad', 'sorry', 'miserable', 'unhappy', 'dissatisf*', 'unsatisf*', 'stupid', 'idiot', 'idiots',
+  'crap', 'crappy', 'garbage', 'trash', 'fault', 'denied', 'refused', 'overbooked', 'dirty', 'hungry',
+  'uncomfortable', 'shocked', 'appall*', 'inexcusable', 'unreliable', 'misleading', 'mistake', 'mistakes', 'error',
+  'errors', 'hassle', 'forced', 'overpriced', 'slow', 'slowest', 'impossible', 'confused', 'confusing', 'kidding',
+  'unbelievable', 'insane', 'crazy', 'screwed', 'screw up', 'terrible', 'worthless', 'awful', 'disappointing',
+  'embarrass*', 'horrific', 'atrocious', 'abysmal', 'unfriendly', 'careless', 'clueless', 'incorrect', 'nonsense',
+  'stressful', 'stress', 'complicated', 'difficult', 'painful', 'pain', 'sucks', 'blame', 'blamed', 'threaten*',
+  'hostage', 'ruin*', 'damage*', 'unfortunately', 'regret*', 'doesnt work', 'didnt work', 'hours late', 'cant believe',
 ];
 const EN_POS = [
-  'good', 'great', 'excellent', 'amazing', 'awesome', 'fantastic', 'wonderful', 'perfect', 'love[sd]?', 'loving',
-  'nice', 'happy', 'glad', 'pleased', 'satisfied', 'thanks?', 'thank you', 'thx', 'ty', 'appreciated?',
-  'helpful', 'friendly', 'best', 'better', 'fast', 'quick(?:ly)?', 'smooth', 'easy', 'enjoy(?:ed)?',
-  'impress(?:ed|ive)', 'recommend', 'fine', 'cool', 'sweet', 'brilliant', 'superb', 'outstanding', 'resolved',
-  'fixed', 'worked', 'works', 'on time', 'early', 'comfortable', 'beautiful', 'welcome', 'yay', 'kudos',
-  'congrats', 'congratulations', 'lol', 'haha+', 'pleasure', 'exceptional', 'professional', 'grateful',
+  'good', 'great', 'excellent', 'amazing', 'awesome', 'fantastic', 'wonderful', 'perfect', 'perfectly', 'love',
+  'loves', 'loved', 'loving', 'lovely', 'nice', 'happy', 'glad', 'pleased', 'satisfied', 'thanks', 'thank', 'thx',
+  'ty', 'appreciate*', 'helpful', 'friendly', 'best', 'better', 'fast', 'quick', 'quickly', 'smooth', 'easy',
+  'enjoy*', 'impress*', 'recommend*', 'fine', 'cool', 'sweet', 'brilliant', 'superb', 'outstanding', 'resolved',
+  'fixed', 'worked', 'on time', 'early', 'comfortable', 'beautiful', 'welcome', 'yay', 'kudos', 'congrats',
+  'congratulations', 'lol', 'haha', 'hahaha', 'pleasure', 'exceptional', 'professional', 'grateful', 'favorite',
+  'favourite', 'fun', 'excited', 'exciting', 'hero', 'heroes', 'rock', 'rocks', 'wow', 'thankful', 'kind', 'polite',
 ];
 const EN_PROFANITY = [
-  'fuck(?:ing|ed|er|s)?', 'f\\*+(?:ing|k)?', 'shit(?:ty|s)?', 'bullshit', 'damn(?:ed|it)?', 'goddamn', 'ass(?:hole)?s?',
-  'bastards?', 'bitch(?:es)?', 'wtf', 'stfu', 'piss(?:ed)?', 'bs',
+  'fuck*', 'f*ck', 'f**k', 'shit', 'shitty', 'shits', 'bullshit', 'damn', 'damned', 'damnit', 'dammit', 'goddamn',
+  'ass', 'asshole*', 'bastard*', 'bitch*', 'wtf', 'stfu', 'pissed', 'piss', 'bs', 'jackass', 'sucks ass',
 ];
 const EN_UNACCEPTABLE = [
-  'unacceptable', 'not acceptable', 'outrageous', 'disgrace(?:ful)?', 'ridiculous', 'inexcusable', 'appalling',
-  'shameful', 'scandal(?:ous)?', 'a joke', 'pathetic', 'absurd',
+  'unacceptable', 'not acceptable', 'outrageous', 'disgrace', 'disgraceful', 'ridiculous', 'inexcusable',
+  'appalling', 'shameful', 'scandal*', 'a joke', 'absurd', 'absolutely ridiculous', 'shame on you',
 ];
-const EN_NEGATORS = /(?<![\p{L}])(?:not|no|never|nothing|none|nobody|without|hardly|barely|neither|nor|cannot|cant|dont|wont|didnt|doesnt|isnt|wasnt|arent|werent|couldnt|wouldnt|shouldnt|havent|hasnt|aint)(?![\p{L}])|n[’']t(?![\p{L}])/u;
-const EN_INTENSIFIERS = /(?<![\p{L}])(?:very|so|really|extremely|totally|absolutely|completely|utterly|incredibly|super|such|too|most|truly|seriously|beyond)\s+$/u;
-const EN_CONTRAST = /(?<![\p{L}])(?:but|however|although|though|yet|still|except)(?![\p{L}])/gu;
-
-const NUM_EN = '(?:\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|few|couple(?: of)?|multiple)';
-const NUM_DE = '(?:\\d+|ein(?:e[mnr]?)?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|mehrere[nm]?|viele[nm]?|paar|etliche[nm]?)';
-
-const EN_CC: Array<[string, string, string, string]> = [
-  // cue, kind, intent-or-'', pattern
-  ['waiting_time', 'contact_center', '', `${WS}(?:for|over|since|after|almost|nearly|about|than|waited|waiting|wait)\\s+(?:(?:over|about|almost|nearly|more than|an?|the|last|past)\\s+)?${NUM_EN}\\s+(?:more\\s+)?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)${WE}`],
-  ['still_waiting', 'contact_center', '', `${WS}(?:still|been|keep|kept)\\s+(?:\\p{L}+\\s+)?(?:waiting|no(?:thing)?|not)${WE}|${WS}yet to (?:receive|hear|get)${WE}|${WS}(?:no|zero) (?:response|reply|answer|update|call ?back|help|info(?:rmation)?)${WE}`],
-  ['repeat_contact', 'contact_center', '', `${WS}(?:(?:second|2nd|third|3rd|fourth|4th|fifth|5th|\\d+th|umpteenth|another)\\s+(?:time|call|email|e-mail|attempt|request|message)s?|(?:called|emailed|tweeted|contacted|asked|tried|told)\\s+(?:\\p{L}+\\s+)?(?:again|twice|three times|\\d+ times|several times|multiple times|many times|repeatedly)|again and again|yet again|once again|over and over|every (?:single )?time|keep (?:calling|getting|asking|trying))${WE}`],
-  ['hold_wait', 'contact_center', 'hotline_wait', `${WS}(?:on hold|hold music|hold times?|call ?cent(?:er|re)|hotline|customer service line|phone line|waiting on the phone|nobody answers|no one answers|can'?t get through|busy signal|queue)${WE}`],
-  ['cancellation_threat', 'contact_center', 'cancellation_threat', `${WS}(?:(?:cancel|cancelling|canceling|terminate|close)\\s+(?:my|our|the)\\s+(?:contract|subscription|account|membership|service|plan|card|order)|switch(?:ing)?\\s+(?:to\\s+)?(?:another|a different|other)\\s+(?:provider|company|carrier|airline|bank)|(?:take|taking)\\s+my\\s+business\\s+elsewhere|never\\s+(?:fly|flying|use|using|buy|buying|book|booking|order|ordering)\\s+(?:with\\s+)?(?:you|again)|last time i|(?:i'?m|i am) done with you|lost a (?:loyal )?customer|(?:former|ex)[ -]customer)${WE}`],
-  ['legal_threat', 'contact_center', 'legal_threat', `${WS}(?:lawyers?|attorneys?|sue|suing|lawsuit|legal action|court|small claims|class action|ombudsman|consumer protection|better business bureau|bbb|dot complaint|fcc|report(?:ing)? you)${WE}`],
-  ['refund', 'contact_center', 'refund', `${WS}(?:refund(?:s|ed|ing)?|money back|reimburse(?:d|ment)?|compensat(?:e|ed|ion)|charge ?back|voucher|credit back)${WE}`],
-  ['complaint', 'contact_center', '', `${WS}(?:complaint|complain(?:ed|ing)?|file a (?:complaint|claim)|escalate|supervisor|manager)${WE}`],
-  ['unclear_bill', 'intent', 'unclear_bill', `${WS}(?:bill(?:ed|ing|s)?|invoice[sd]?|overcharg(?:e|ed|ing)|double[ -]charged|charged (?:twice|me)|hidden fees?|fees?|statement|direct debit)${WE}`],
-  ['provisioning', 'intent', 'provisioning', `${WS}(?:activat(?:e|ed|ion)|installation|install(?:ed)?|set ?up|technician|engineer visit|new (?:line|connection|contract)|port(?:ing)? my number|sim card|connect(?:ion)? date|not (?:yet )?(?:connected|activated))${WE}`],
-  ['outage', 'intent', 'outage', `${WS}(?:outage|down again|is down|are down|went down|not working|doesn'?t work|does not work|isn'?t working|stopped working|no (?:internet|signal|service|connection|power|wifi|wi-fi)|service (?:interruption|disruption|failure)|broken|system (?:error|failure|glitch)|crash(?:ed|es|ing)?|cancell?ed flight|flight (?:was )?cancell?ed|cancelled flightled)${WE}`],
+const EN_NEGATORS = [
+  'not', 'no', 'never', 'nothing', 'none', 'nobody', 'without', 'hardly', 'barely', 'neither', 'nor', 'cannot', 'cant',
+  'dont', 'wont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'couldnt', 'wouldnt', 'shouldnt', 'havent',
+  'hasnt', 'aint', "n't", "can't", "don't", "won't", "didn't", "doesn't", "isn't", "wasn't", "aren't", "weren't",
+  "couldn't", "wouldn't", "shouldn't", "haven't", "hasn't", "ain't",
 ];
+const EN_INTENSIFIERS = [
+  'very', 'so', 'really', 'extremely', 'totally', 'absolutely', 'completely', 'utterly', 'incredibly', 'super', 'such',
+  'too', 'most', 'truly', 'beyond', 'seriously', 'highly', 'terribly', 'insanely',
+];
+const EN_CONTRAST = ['but', 'however', 'although', 'though', 'except'];
+
+/** Contact-center phrases: [cue, intent (or ''), phrases]. */
+const EN_CC: Array<[string, string, string[]]> = [
+  ['still_waiting', '', ['still waiting', 'still no', 'still not', 'still nothing', 'still havent', "still haven't",
+    'been waiting', 'keep waiting', 'yet to receive', 'yet to hear', 'yet to get', 'no response', 'no reply', 'no answer',
+    'no update', 'no updates', 'no callback', 'no call back', 'no help', 'no information', 'no info', 'never heard back',
+    'never got', 'never received', 'still hasnt', "still hasn't", 'waiting for hours', 'waiting for days', 'still on hold']],
+  ['repeat_contact', '', ['again and again', 'yet again', 'once again', 'over and over', 'every time', 'every single time',
+    'keep calling', 'keep getting', 'keep asking', 'keep trying', 'called again', 'called twice', 'called three times',
+    'several times', 'multiple times', 'many times', 'numerous times', 'countless times', 'repeatedly', 'umpteenth',
+    'second time', 'third time', 'fourth time', 'fifth time', 'another call', 'third call', 'second call',
+    'third email', 'second email', 'third attempt', 'again today', 'still the same', 'same problem', 'same issue']],
+  ['hold_wait', 'hotline_wait', ['on hold', 'hold music', 'hold time', 'hold times', 'call center', 'call centre',
+    'callcenter', 'hotline', 'customer service line', 'phone line', 'waiting on the phone', 'nobody answers',
+    'no one answers', 'cant get through', "can't get through", 'busy signal', 'phone queue', 'in the queue',
+    'wait time', 'wait times', 'waiting time', 'hung up on', 'disconnected me', 'call dropped']],
+  ['cancellation_threat', 'cancellation_threat', ['cancel my contract', 'cancel my subscription', 'cancel my account',
+    'cancel my membership', 'cancel my service', 'cancel my plan', 'cancel my card', 'cancel my order',
+    'cancelling my', 'canceling my', 'terminate my', 'close my account', 'switching to another', 'switch to another',
+    'switch providers', 'switching providers', 'taking my business elsewhere', 'take my business elsewhere',
+    'never fly with you again', 'never flying with you', 'never use you again', 'never again with', 'last time i fly',
+    'last time i use', 'done with you', 'lost a customer', 'lost a loyal customer', 'former customer', 'ex customer',
+    'find another', 'going elsewhere', 'leaving you', 'never book', 'never booking']],
+  ['legal_threat', 'legal_threat', ['lawyer', 'lawyers', 'attorney*', 'sue', 'suing', 'lawsuit', 'legal action',
+    'court', 'small claims', 'class action', 'ombudsman', 'consumer protection', 'better business bureau', 'bbb',
+    'dot complaint', 'fcc', 'report you', 'reporting you', 'legal department']],
+  ['refund', 'refund', ['refund*', 'money back', 'reimburse*', 'compensat*', 'chargeback', 'charge back', 'voucher',
+    'vouchers', 'credit back', 'pay me back', 'paid back']],
+  ['complaint', '', ['complaint*', 'complain', 'complained', 'complaining', 'file a claim', 'escalate', 'escalated',
+    'supervisor', 'manager', 'speak to someone', 'talk to a human', 'real person']],
+];
+const EN_INTENTS: Array<[string, string, string[]]> = [
+  ['unclear_bill', 'unclear_bill', ['bill', 'bills', 'billed', 'billing', 'invoice*', 'overcharg*', 'double charged',
+    'charged twice', 'charged me', 'hidden fee', 'hidden fees', 'fee', 'fees', 'statement', 'direct debit',
+    'wrong amount', 'extra charge', 'charges']],
+  ['provisioning', 'provisioning', ['activate', 'activated', 'activation', 'installation', 'install', 'installed',
+    'setup', 'set up', 'technician', 'engineer visit', 'new line', 'new connection', 'new contract', 'port my number',
+    'porting', 'sim card', 'connection date', 'not connected', 'not activated', 'not yet activated', 'go live', 'delivery date']],
+  ['outage', 'outage', ['outage*', 'down again', 'is down', 'are down', 'went down', 'not working', 'doesnt work',
+    "doesn't work", 'does not work', 'isnt working', "isn't working", 'stopped working', 'no internet', 'no signal',
+    'no service', 'no connection', 'no power', 'no wifi', 'no wi-fi', 'service interruption', 'service disruption',
+    'service failure', 'system error', 'system failure', 'glitch', 'crash', 'crashed', 'crashes', 'crashing',
+    'cancelled flight', 'canceled flight', 'flight cancelled', 'flight canceled', 'cancelled flightled',
+    'website down', 'app down', 'site down', 'offline', 'broken']],
+];
+const EN_WAIT_TRIGGERS = ['for', 'over', 'since', 'after', 'almost', 'nearly', 'about', 'than', 'waited', 'waiting',
+  'wait', 'past', 'last', 'been', 'another', 'spent', 'already', 'hold'];
+const EN_TIME_UNITS = ['min', 'mins', 'minute', 'minutes', 'hour', 'hours', 'hr', 'hrs', 'h', 'day', 'days', 'week',
+  'weeks', 'month', 'months', 'year', 'years'];
+const EN_NUMBER_WORDS = ['a', 'an', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
+  'eleven', 'twelve', 'fifteen', 'twenty', 'thirty', 'forty', 'fifty', 'several', 'many', 'few', 'couple', 'multiple',
+  'half'];
+const EN_REPEAT_UNITS = ['times', 'calls', 'emails', 'attempts', 'tweets', 'messages'];
 
 // ---------------------------------------------------------------- German
 const DE_NEG = [
-  'schlecht', '~schlimm', '~furchtbar', '~schrecklich', '~katastroph', '~grauenhaft', '~grauenvoll', '~miserabel',
-  '~ärger', '~wütend', '~wut(?![\\p{L}])', 'sauer', '~genervt', '~nervig', '~nervt', '~enttäusch', '~frust', 'traurig',
+  'schlecht*', '~schlimm', '~furchtbar', '~schrecklich', '~katastroph', '~grauenhaft', '~grauenvoll', '~miserabel',
+  '~ärger', '~wütend', 'wut', 'sauer', '~genervt', '~nervig', '~nervt', '~enttäusch', '~frust', 'traurig*',
   '~verspät', '~ausfall', '~ausgefallen', 'fällt aus', 'fallen aus', '~störung', '~gestört', '~chaos',
-  '~defekt', '~kaputt', '~problem', '~fehler', 'falsch', '~mangel', '~mängel', '~panne', '~streik', '~unfall',
-  '~verletzt', '=tot', '=tote[nr]?', '~tödlich', 'gestorben', 'verstorben', '=brand', '~brandanschlag', '~feuer',
-  '~gewalt(?!ig)', '~angriff', '~randal', '~polizei', 'festgenommen', '~diebstahl', '~betrug', '~betrüg', '~abzock',
-  '~sperrung', '~gesperrt', '~überfüllt', '~verpasst', '~gestrandet', '~unzuverlässig', '~unfreundlich',
-  '~unzufrieden', '~inkompetent', '~unfähig', '~peinlich', '~lächerlich', '~unverschämt', '~frechheit', '~zumutung',
-  '~unzumutbar', '~skandal', '~desaster', '~elend', 'leid', '~hass', 'nie wieder', 'niemand', 'wart', '~wartezeit',
-  '~gewartet', '=teuer', 'teure[nrms]?', '~überteuert', '~dreck', '~schmutzig', '~stinkt', '~eklig', 'kalt', '~hitze',
-  '~vergeblich', '~ignoriert', '~beschwer', '~reklamation', 'verloren', 'vermisst', 'mist', '~kacke', '~bescheuert',
-  'dumm', '~idiot', '~versag', '~verzweifel', 'sorge', 'schade', 'keine ahnung', 'pech', '~schaden', '~beschädigt',
-  '~kritik', '~kritisier', '~entgleis', '~stillstand', 'stecken', 'steckt', '=stau', '~überlastet', '~notfall',
-  '~evakuier', '~bombe', '~drohung', '=gefahr', '~gefährlich', '~unpünktlich', '~schwierig', '~verwirr', '~unklar',
-  '~anstrengend', '~mühsam', '=wtf', '=omg', '=boah', 'oh mann', '=nein', '=leider', '~nervenaufreibend', '~ausgebucht',
-  '~verweiger', '~abgelehnt', '~gekündigt', '~unmöglich', '~unglaublich',
+  '~defekt', '~kaputt', '~problem', '~fehler', 'falsch*', '~mangel', '~mängel', '~panne', '~streik', '~unfall',
+  '~verletzt', 'tot', 'tote', 'toten', 'toter', '~tödlich', 'gestorben', 'verstorben', 'brand', '~brandanschlag',
+  '~feuer', '~gewalt', '~angriff', '~randal', '~polizei', 'festgenommen', '~diebstahl', '~betrug', '~betrüg',
+  '~abzock', '~sperrung', '~gesperrt', '~überfüllt', '~verpass', '~gestrandet', '~unzuverlässig', '~unfreundlich',
+  '~unzufrieden', '~inkompetent', '~unfähig', '~peinlich', '~lächerlich', '~unverschämt', '~zumutung', '~unzumutbar',
+  '~skandal', '~desaster', '~elend', 'leid*', '~hass', 'nie wieder', 'niemand*', 'wart*', '~gewartet', 'teuer',
+  'teure*', '~überteuert', '~dreck', '~schmutzig', '~stinkt', '~eklig', 'kalt*', '~hitze', '~vergeblich',
+  '~ignoriert', '~beschwer', '~reklamation', 'verloren', 'vermisst', 'mist', '~kacke', '~bescheuert', 'dumm*',
+  '~idiot', '~versag', '~verzweifel', 'sorge*', 'schade*', 'keine ahnung', 'pech', '~schaden', '~beschädigt',
+  '~kritik', '~kritisier', '~entgleis', '~stillstand', 'stecken*', 'steckt', 'stau', '~überlastet', '~notfall',
+  '~evakuier', '~bombe', '~drohung', 'gefahr', '~gefährlich', '~unpünktlich', '~schwierig', '~verwirr', '~unklar',
+  '~anstrengend', '~mühsam', 'wtf', 'omg', 'boah', 'oh mann', 'nein', 'leider', '~nervenaufreibend', '~ausgebucht',
+  '~verweiger', '~abgelehnt', '~gekündigt', '~unmöglich', '~unglaublich', 'blöd*', 'doof*', 'mies*', 'übel*', 'fies*',
+  '~hässlich', '~verzöger', '~verärger', '~empör', '~zorn', '~stress', 'ärgern', '~beschissen', '~grottig',
+  '~unterirdisch', 'lahm*', '~ewigkeit', '~stundenlang', '~tagelang', '~wochenlang', 'nix', '~verschlechter',
+  '~preiserhöhung', 'zu spät', '~verspätet', '~versäum', '~missachte', '~vergess', 'vergaß', '~unhöflich',
+  '~respektlos', '~schikan', '~horror', '~albtraum', '~alptraum', '~schlamperei', '~sauerei', '~murks', '~pfusch',
+  '~schrott', '~müll', '~versprochen', '~bedauer', '~beklag', '~vorwurf', '~vorwürfe', '~opfer', '~unterbrochen',
+  '~abgebrochen', '~abgesagt', '~storniert', 'kein anschluss', '~gekürzt', 'zu teuer', '~durcheinander',
+  '~verwechsel', '~irrtum',
 ];
 const DE_POS = [
-  'gut', 'super', 'toll', 'klasse', 'prima', 'perfekt', 'hervorragend', 'ausgezeichnet', 'wunderbar',
-  'schön', 'freu', 'danke', 'dank', 'lieb', 'nett', 'freundlich', 'hilfreich', 'zufrieden', 'pünktlich',
-  'schnell', 'bequem', 'angenehm', 'empfehle', 'empfehlen', 'spitze', 'genial', 'geil', 'cool', 'juhu',
-  'endlich', 'gelöst', 'geklappt', 'klappt', 'funktioniert', 'bravo', 'glück', 'lob', 'gratul', 'günstig',
-  'kostenlos', 'gratis', 'besser', 'beste', 'bestens', 'entspannt', 'lecker', 'haha', '=lol', 'gerne', 'gern',
-  'vielen dank', 'top', 'fair', 'kompetent', 'zuverlässig', 'sauber', 'ruhig',
+  'gut*', 'super*', 'toll*', 'klasse', 'prima', 'perfekt*', 'hervorragend*', 'ausgezeichnet*', 'wunderbar*',
+  'schön*', 'freu*', 'danke*', 'dank', 'dankbar*', 'lieb*', 'nett*', 'freundlich*', 'hilfreich*', 'zufrieden*',
+  'pünktlich*', 'schnell*', 'bequem*', 'angenehm*', 'empfehle*', 'spitze', 'genial*', 'geil*', 'cool*', 'juhu',
+  'endlich', 'gelöst', 'geklappt', 'klappt', 'funktioniert', 'bravo', 'glück*', 'lob*', 'gratul*', 'günstig*',
+  'kostenlos*', 'gratis', 'besser*', 'beste*', 'bestens', 'entspannt*', 'lecker*', 'haha*', 'lol', 'gerne', 'gern',
+  'vielen dank', 'top', 'fair*', 'kompetent*', 'zuverlässig*', 'sauber*', 'ruhig*',
 ];
 const DE_PROFANITY = [
-  '~scheiß', '~scheiss', '~scheiße', '~scheisse', '~kack', '~verdammt', '~arsch', '~kotz', '~verarsch', '~drecks',
-  '~fick', '~wichser', '~mistladen', '~saftladen', '~sauladen', '~penner', '~vollidiot', '~hurens', '~bullshit', '~fuck',
+  '~scheiß', '~scheiss', '~kack', '~verdammt', '~arsch', '~kotz', '~verarsch', '~drecks', '~fick', '~wichser',
+  '~mistladen', '~saftladen', '~sauladen', '~penner', '~vollidiot', '~hurens', '~bullshit', '~fuck', 'wtf',
 ];
 const DE_UNACCEPTABLE = [
   '~frechheit', '~unverschämt', '~inakzeptabel', '~unzumutbar', '~zumutung', '~skandal', '~sauerei', '~armutszeugnis',
-  'nicht akzeptabel', '~unmöglich', '~unfassbar', '~unglaublich', '~lachnummer', '~witz',
+  'nicht akzeptabel', '~unfassbar', '~lachnummer', 'witz', 'ein witz', 'unmöglich',
 ];
-const DE_NEGATORS = /(?<![\p{L}])(?:nicht|nichts|nie|niemals|kein|keine|keinen|keinem|keiner|keines|ohne|weder|noch nie|kaum)(?![\p{L}])/u;
-const DE_INTENSIFIERS = /(?<![\p{L}])(?:sehr|so|total|echt|wirklich|extrem|absolut|völlig|voll|komplett|mega|super|richtig|äußerst|unglaublich|ziemlich|zu|immer)\s+$/u;
-const DE_CONTRAST = /(?<![\p{L}])(?:aber|jedoch|allerdings|trotzdem|dennoch|doch|obwohl|sondern)(?![\p{L}])/gu;
+const DE_NEGATORS = ['nicht', 'nichts', 'nie', 'niemals', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'keines',
+  'ohne', 'weder', 'kaum'];
+const DE_INTENSIFIERS = ['sehr', 'so', 'total', 'echt', 'wirklich', 'extrem', 'absolut', 'völlig', 'voll', 'komplett',
+  'mega', 'super', 'richtig', 'äußerst', 'unglaublich', 'ziemlich', 'zu', 'immer', 'besonders', 'maßlos'];
+const DE_CONTRAST = ['aber', 'jedoch', 'allerdings', 'trotzdem', 'dennoch', 'obwohl', 'sondern'];
 
-const DE_CC: Array<[string, string, string, string]> = [
-  ['waiting_time', 'contact_center', '', `${WS}(?:seit|über|schon|nach|fast|knapp|mehr als|bereits|nun|jetzt)\\s+(?:(?:über|fast|knapp|mehr als|schon)\\s+)?${NUM_DE}\\s+(?:min(?:ute[n]?)?|stunde[n]?|std|tage[n]?|tag|woche[n]?|monat(?:e[n]?)?)${WE}`],
-  ['still_waiting', 'contact_center', '', `${WS}(?:warte\\s+(?:immer\\s+)?noch|immer noch (?:nicht|kein\\p{L}*)|noch immer (?:nicht|kein\\p{L}*)|bis heute (?:nicht|kein\\p{L}*)|(?:keine|null) (?:antwort|rückmeldung|reaktion|hilfe|info\\p{L}*))${WE}`],
-  ['repeat_contact', 'contact_center', '', `${WS}(?:zum\\s+(?:zweiten|dritten|vierten|fünften|x-ten|zigsten|\\d+\\.?)\\s+mal|schon wieder|immer wieder|mehrmals|mehrfach|zigmal|zig mal|x-mal|erneut|wiederholt|bereits\\s+(?:zweimal|dreimal|\\d+\\s*mal|mehrfach)|(?:zwei|drei|vier|\\d+)\\s*mal\\s+(?:angerufen|geschrieben|gemeldet|nachgefragt))${WE}`],
-  ['hold_wait', 'contact_center', 'hotline_wait', `${WS}(?:warteschleife|hotline|callcenter|call-center|kundenservice nicht erreichbar|niemand erreichbar|keiner erreichbar|nicht erreichbar|keiner geht ran|niemand geht ran|besetzt)${WE}`],
-  ['cancellation_threat', 'contact_center', 'cancellation_threat', `${WS}(?:kündig\\p{L}*|kündung|vertrag\\s+(?:auflösen|beenden)|anbieter\\s+wechseln|wechsle\\s+(?:den|zu)|zur konkurrenz|nie wieder\\s+(?:bei|mit)|(?:ex-|ehemalige[rn]?\\s)kunde)${WE}`],
-  ['legal_threat', 'contact_center', 'legal_threat', `${WS}(?:anwalt|anwältin|rechtsanwalt\\p{L}*|anwalts\\p{L}*|klage|klagen|verklagen|gericht\\p{L}*|verbraucherzentrale|bundesnetzagentur|schlichtungsstelle|rechtliche schritte|juristisch\\p{L}*|anzeige erstatten|strafanzeige)${WE}`],
-  ['refund', 'contact_center', 'refund', `${WS}(?:\\p{L}*erstattung|erstatte[nt]?|rückerstatt\\p{L}*|geld zurück|entschädigung\\p{L}*|gutschrift|rückzahlung|fahrgastrechte|entschädigt)${WE}`],
-  ['complaint', 'contact_center', '', `${WS}(?:beschwerde\\p{L}*|beschwer\\p{L}*|reklamation\\p{L}*|reklamier\\p{L}*|vorgesetzte[nrm]?|chef)${WE}`],
-  ['unclear_bill', 'intent', 'unclear_bill', `${WS}(?:\\p{L}*rechnung\\p{L}*|abbuchung\\p{L}*|abgebucht|lastschrift|gebühr\\p{L}*|zu viel berechnet|doppelt (?:abgebucht|berechnet)|mahnung\\p{L}*|inkasso)${WE}`],
-  ['provisioning', 'intent', 'provisioning', `${WS}(?:freischaltung|freigeschaltet|aktivierung|aktiviert|installation|techniker\\p{L}*|anschluss\\p{L}*|bereitstellung|schaltung|umzug|portierung|rufnummernmitnahme|sim-karte|simkarte|einrichtung)${WE}`],
-  ['outage', 'intent', 'outage', `${WS}(?:\\p{L}*störung\\p{L}*|\\p{L}*ausfall|\\p{L}*ausfälle|ausgefallen|fällt aus|fallen aus|funktioniert (?:nicht|immer noch nicht|schon wieder nicht)|geht (?:nicht|gar nicht|nix)|kein (?:internet|netz|empfang|strom|wlan)|kaputt|defekt|entfällt|gestrichen)${WE}`],
+const DE_CC: Array<[string, string, string[]]> = [
+  ['still_waiting', '', ['warte immer noch', 'warte noch immer', 'warten immer noch', 'immer noch nicht',
+    'immer noch kein', 'immer noch keine', 'noch immer nicht', 'noch immer kein', 'noch immer keine', 'bis heute nicht',
+    'bis heute kein', 'bis heute keine', 'keine antwort', 'keine rückmeldung', 'keine reaktion', 'keine hilfe',
+    'keine info', 'keine information', 'keine informationen', 'nie zurückgerufen', 'nicht zurückgerufen',
+    'nichts gehört', 'nichts passiert', 'nie angekommen', 'nicht angekommen']],
+  ['repeat_contact', '', ['zum zweiten mal', 'zum dritten mal', 'zum vierten mal', 'zum fünften mal', 'zum x-ten mal',
+    'zum zigsten mal', 'zum wiederholten mal', 'schon wieder', 'immer wieder', 'mehrmals', 'mehrfach', 'zigmal',
+    'zig mal', 'x-mal', 'erneut', 'wiederholt', 'zweimal', 'dreimal', 'viermal', 'fünfmal', 'jedes mal', 'jedesmal',
+    'wie immer', 'mal wieder', 'wieder mal', 'wieder einmal', 'das gleiche problem', 'dasselbe problem']],
+  ['hold_wait', 'hotline_wait', ['warteschleife*', 'hotline*', 'callcenter*', 'call-center*', 'kundenservice nicht erreichbar',
+    'niemand erreichbar', 'keiner erreichbar', 'nicht erreichbar', 'keiner geht ran', 'niemand geht ran', 'besetzt',
+    'aufgelegt', 'rausgeworfen', 'wartezeit*', '~servicenummer']],
+  ['cancellation_threat', 'cancellation_threat', ['kündig*', 'kündung', 'vertrag auflösen', 'vertrag beenden',
+    'anbieter wechseln', 'wechsle den', 'wechsle zu', 'zur konkurrenz', 'nie wieder bei', 'nie wieder mit',
+    'ex-kunde', 'ehemaliger kunde', 'ehemalige kundin', 'sonderkündigung*', 'widerruf*', 'letzte mal bei']],
+  ['legal_threat', 'legal_threat', ['anwalt', 'anwältin', 'rechtsanwalt*', 'anwalts*', 'klage', 'klagen', 'verklagen',
+    'gericht*', 'verbraucherzentrale*', 'bundesnetzagentur', 'schlichtungsstelle', 'rechtliche schritte',
+    'juristisch*', 'anzeige erstatten', 'strafanzeige*', 'mahnverfahren']],
+  ['refund', 'refund', ['~erstattung', 'erstatten', 'erstattet', 'rückerstatt*', 'geld zurück', 'entschädigung*',
+    'entschädigt', 'gutschrift*', 'rückzahlung*', 'fahrgastrechte*', 'zurückzahlen', 'zurückerstatten']],
+  ['complaint', '', ['beschwerde*', 'beschwer*', 'reklamation*', 'reklamier*', 'vorgesetzte*', 'chef',
+    'vorgesetzten sprechen', 'mit einem menschen']],
 ];
+const DE_INTENTS: Array<[string, string, string[]]> = [
+  ['unclear_bill', 'unclear_bill', ['~rechnung', 'abbuchung*', 'abgebucht', 'lastschrift*', 'gebühr*', '~gebühren',
+    'zu viel berechnet', 'doppelt abgebucht', 'doppelt berechnet', 'mahnung*', 'inkasso*', 'berechnet']],
+  ['provisioning', 'provisioning', ['freischaltung*', 'freigeschaltet', 'aktivierung*', 'aktiviert', 'installation*',
+    'techniker*', '~anschluss', 'bereitstellung*', 'schaltung*', 'umzug*', 'portierung*', 'rufnummernmitnahme',
+    'sim-karte*', 'simkarte*', 'einrichtung*', 'liefertermin*', 'lieferung*']],
+  ['outage', 'outage', ['~störung', '~ausfall', '~ausfälle', 'ausgefallen', 'fällt aus', 'fallen aus',
+    'funktioniert nicht', 'funktioniert immer noch nicht', 'funktioniert schon wieder nicht', 'geht nicht',
+    'geht gar nicht', 'geht nix', 'kein internet', 'kein netz', 'kein empfang', 'kein strom', 'kein wlan', 'kaputt*',
+    'defekt*', 'entfällt', 'gestrichen', 'offline', 'down']],
+];
+const DE_WAIT_TRIGGERS = ['seit', 'über', 'schon', 'nach', 'fast', 'knapp', 'als', 'bereits', 'nun', 'jetzt', 'mehr',
+  'ganze', 'ganzen', 'geschlagene', 'geschlagenen', 'volle', 'vollen'];
+const DE_TIME_UNITS = ['min', 'minute', 'minuten', 'stunde', 'stunden', 'std', 'tag', 'tage', 'tagen', 'woche',
+  'wochen', 'monat', 'monate', 'monaten', 'jahr', 'jahre', 'jahren'];
+const DE_NUMBER_WORDS = ['ein', 'eine', 'einer', 'einem', 'einen', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben',
+  'acht', 'neun', 'zehn', 'elf', 'zwölf', 'zwanzig', 'dreißig', 'mehrere', 'mehreren', 'viele', 'vielen', 'paar',
+  'etliche', 'etlichen', 'anderthalb', 'eineinhalb', 'halbe', 'halben'];
+const DE_REPEAT_UNITS = ['mal', 'anrufe', 'mails', 'e-mails', 'versuche'];
 
 // ---------------------------------------------------------------- compiled
 export interface LangLexicon {
-  neg: RegExp;
-  pos: RegExp;
-  profanity: RegExp;
-  unacceptable: RegExp;
-  negators: RegExp;
-  intensifiers: RegExp;
-  contrast: RegExp;
-  cc: CueRule[];
+  matcher: CueMatcher<CueInfo>;
+  waitTriggers: Set<string>;
+  timeUnits: Set<string>;
+  numberWords: Set<string>;
+  repeatUnits: Set<string>;
 }
 
-function ccRules(list: Array<[string, string, string, string]>): Array<CueRule & { intent?: string }> {
-  return list.map(([cue, kind, intent, src]) => ({
-    cue,
-    kind,
-    polarity: 0 as const,
-    intent: intent || undefined,
-    re: new RegExp(src, 'gu'),
-  }));
+function entries(lists: {
+  neg: string[]; pos: string[]; profanity: string[]; unacceptable: string[]; negators: string[];
+  intensifiers: string[]; contrast: string[]; cc: Array<[string, string, string[]]>; intents: Array<[string, string, string[]]>;
+}): Array<[string, CueInfo]> {
+  const out: Array<[string, CueInfo]> = [];
+  for (const w of lists.neg) out.push([w, { cat: 'neg', cue: 'negative_word', kind: 'lexicon' }]);
+  for (const w of lists.pos) out.push([w, { cat: 'pos', cue: 'positive_word', kind: 'lexicon' }]);
+  for (const w of lists.profanity) out.push([w, { cat: 'profanity', cue: 'profanity', kind: 'profanity' }]);
+  for (const w of lists.unacceptable) out.push([w, { cat: 'unacceptable', cue: 'unacceptable', kind: 'contact_center' }]);
+  for (const w of lists.negators) out.push([w, { cat: 'negator', cue: 'negator', kind: 'negation' }]);
+  for (const w of lists.intensifiers) out.push([w, { cat: 'intensifier', cue: 'intensifier', kind: 'intensifier' }]);
+  for (const w of lists.contrast) out.push([w, { cat: 'contrast', cue: 'contrast', kind: 'contrast' }]);
+  for (const [cue, intent, ws] of lists.cc) {
+    for (const w of ws) out.push([w, { cat: 'cc', cue, kind: 'contact_center', intent: intent || undefined }]);
+  }
+  for (const [cue, intent, ws] of lists.intents) {
+    for (const w of ws) out.push([w, { cat: 'intent', cue, kind: 'intent', intent }]);
+  }
+  return out;
 }
 
-export const LEXICONS: Record<Lang, LangLexicon & { cc: Array<CueRule & { intent?: string }> }> = {
+export const LEXICONS: Record<Lang, LangLexicon> = {
   en: {
-    neg: compile(EN_NEG),
-    pos: compile(EN_POS),
-    profanity: compile(EN_PROFANITY),
-    unacceptable: compile(EN_UNACCEPTABLE),
-    negators: EN_NEGATORS,
-    intensifiers: EN_INTENSIFIERS,
-    contrast: EN_CONTRAST,
-    cc: ccRules(EN_CC),
+    matcher: new CueMatcher(entries({
+      neg: EN_NEG, pos: EN_POS, profanity: EN_PROFANITY, unacceptable: EN_UNACCEPTABLE, negators: EN_NEGATORS,
+      intensifiers: EN_INTENSIFIERS, contrast: EN_CONTRAST, cc: EN_CC, intents: EN_INTENTS,
+    })),
+    waitTriggers: new Set(EN_WAIT_TRIGGERS),
+    timeUnits: new Set(EN_TIME_UNITS),
+    numberWords: new Set(EN_NUMBER_WORDS),
+    repeatUnits: new Set(EN_REPEAT_UNITS),
   },
   de: {
-    neg: compileDe(DE_NEG),
-    pos: compileDe(DE_POS),
-    profanity: compileDe(DE_PROFANITY),
-    unacceptable: compileDe(DE_UNACCEPTABLE),
-    negators: DE_NEGATORS,
-    intensifiers: DE_INTENSIFIERS,
-    contrast: DE_CONTRAST,
-    cc: ccRules(DE_CC),
+    matcher: new CueMatcher(entries({
+      neg: DE_NEG, pos: DE_POS, profanity: DE_PROFANITY, unacceptable: DE_UNACCEPTABLE, negators: DE_NEGATORS,
+      intensifiers: DE_INTENSIFIERS, contrast: DE_CONTRAST, cc: DE_CC, intents: DE_INTENTS,
+    })),
+    waitTriggers: new Set(DE_WAIT_TRIGGERS),
+    timeUnits: new Set(DE_TIME_UNITS),
+    numberWords: new Set(DE_NUMBER_WORDS),
+    repeatUnits: new Set(DE_REPEAT_UNITS),
   },
 };
 
-/** Compile tenant-supplied extra negative cue words (literal, case-insensitive, compound-aware in German). */
-export function compileExtraWords(words: string[], lang: Lang): RegExp | null {
+/** Compile tenant-supplied extra negative cue words (literal; German ones also match inside compounds). */
+export function compileExtraWords(words: string[], lang: Lang): CueMatcher<CueInfo> | null {
   const clean = words
-    .map((w) => w.trim().toLowerCase())
-    .filter((w) => w.length > 0 && w.length <= 64)
-    .map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    .map((w) => w.trim().toLowerCase().replace(/[*~=]/g, ''))
+    .filter((w) => w.length > 0 && w.length <= 64);
   if (clean.length === 0) return null;
-  if (lang === 'de') return compileDe(clean.map((w) => `~${w}`));
-  return new RegExp(`${WS}(?:${clean.join('|')})${WE}`, 'gu');
+  const info: CueInfo = { cat: 'tenant', cue: 'tenant_word', kind: 'tenant' };
+  return new CueMatcher(clean.map((w) => [lang === 'de' ? `~${w}` : w, info] as [string, CueInfo]));
 }

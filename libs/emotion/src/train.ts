@@ -3,7 +3,7 @@
  * AdaGrad SGD with L2, class-balanced per language, deterministic (seeded shuffles).
  */
 import { EMOTION_DEFAULTS } from './config';
-import { FeatureBuffer, FeatureSpace, analyse, createFeatureSpace, featurize } from './features';
+import { FeatureBuffer, FeatureSpace, Tokens, analyse, createFeatureSpace, featurize } from './features';
 import { prepareMessage } from './detector';
 import { LabelledMessage } from './evaluation';
 import { sigmoid } from './model';
@@ -20,8 +20,8 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   dimBits: 18,
-  epochs: 6,
-  learningRate: 0.2,
+  epochs: 8,
+  learningRate: 0.03,
   l2: 1e-5,
   balance: true,
   seed: 42,
@@ -37,11 +37,12 @@ export interface Vectorised {
 /** Featurise messages exactly as the detector does (same normalisation, cues and hashing). */
 export function vectorise(data: LabelledMessage[], space: FeatureSpace): Vectorised[] {
   const buf = new FeatureBuffer(8192);
+  const tokens = new Tokens();
   const out: Vectorised[] = [];
   for (const d of data) {
     const p = prepareMessage(d.text, d.lang || undefined, EMOTION_DEFAULTS.maxChars);
     if (p.lang === null) continue;
-    const a = analyse(p.orig, p.lower, p.lang, null);
+    const a = analyse(p.orig, p.lower, p.lang, null, tokens);
     featurize(p.lower, a, space, buf);
     out.push({ idx: buf.idx.slice(0, buf.n), val: Float32Array.from(buf.val.subarray(0, buf.n)), y: d.negative ? 1 : 0, lang: p.lang });
   }

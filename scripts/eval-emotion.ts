@@ -1,0 +1,80 @@
+/**
+ * DESIGN.md §5: evaluate the negative-emotion detector the services use.
+ *
+ *   npm run --silent eval:emotion -- --data FILE.jsonl [--detect-language]
+ *
+ * Reads {"text","lang","negative"} lines and prints ONE JSON object to stdout:
+ * {"n","precision","recall","f1","mcc","msgsPerSec","byLang":{"en":{...},"de":{...}}}.
+ * The detector is `createEmotionDetector()` with the shipped model, called as the service calls
+ * it: the line's `lang` is passed as the language hint (like `data.language` of a
+ * cx.message.v1 event); with --detect-language it is ignored and detected from the text.
+ * Lines in an unsupported language count as "not negative". Bad input: message on stderr, exit 2.
+ */
+import * as fs from 'fs';
+import { Command } from 'commander';
+import { createEmotionDetector } from '../libs/emotion/src';
+import { Confusion, DataError, LabelledMessage, parseLabelledJsonl } from '../libs/emotion/src/evaluation';
+
+function fail(msg: string): never {
+  process.stderr.write(`eval-emotion: ${msg}\n`);
+  process.exit(2);
+}
+
+function main(): void {
+  const program = new Command()
+    .name('eval-emotion')
+    .requiredOption('--data <file>', 'labelled JSONL file')
+    .option('--detect-language', 'ignore the "lang" field and detect the language')
+    .exitOverride((e) => fail(e.message));
+  program.parse(process.argv);
+  const o = program.opts<{ data: string; detectLanguage?: boolean }>();
+
+  let content: string;
+  try {
+    content = fs.readFileSync(o.data, 'utf8');
+  } catch (e) {
+    fail(`cannot read ${o.data}: ${(e as Error).message}`);
+  }
+  let data: LabelledMessage[];
+  try {
+    data = parseLabelledJsonl(content, o.data);
+  } catch (e) {
+    if (e instanceof DataError) fail(e.message);
+    throw e;
+  }
+
+  let detector;
+  try {
+    detector = createEmotionDetector();
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const preds = new Array<boolean>(data.length);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i];
+    preds[i] = detector.detect(d.text, o.detectLanguage ? undefined : { language: d.lang || undefined }).negative;
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+
+  const all = new Confusion();
+  const byLang = new Map<string, Confusion>();
+  data.forEach((d, i) => {
+    all.add(preds[i], d.negative);
+    const l = d.lang || 'unknown';
+    if (!byLang.has(l)) byLang.set(l, new Confusion());
+    byLang.get(l)!.add(preds[i], d.negative);
+  });
+  const strip = (c: Confusion) => {
+    const { n, precision, recall, f1, mcc } = c.metrics();
+    return { n, precision, recall, f1, mcc };
+  };
+  const out = {
+    ...strip(all),
+    msgsPerSec: Math.round(data.length / Math.max(secs, 1e-9)),
+    byLang: Object.fromEntries([...byLang.entries()].sort().map(([l, c]) => [l, strip(c)])),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main();
