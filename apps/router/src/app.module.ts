@@ -36,7 +36,7 @@ export class RouterModule {
       imports: [
         ...serviceInfra(env, {
           service: 'router', namespace: 'rt', groupId: env.ROUTER_GROUP_ID,
-          subscriptions: { [Topics.escalations]: EscalationEvent },
+          subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1 },
           produces: [Topics.notifications, Topics.agents],
         }),
       ],
