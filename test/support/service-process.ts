@@ -47,7 +47,9 @@ export interface ServiceProcess {
 /** Runs a service as a real process (as in production) and waits until /health says Kafka and Redis are up. */
 export async function startServiceProcess(app: AppName, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
+  // CX_SERVICE_RUNTIME=dist runs the production build (npm run build), as the benchmark does.
+  const entry = process.env.CX_SERVICE_RUNTIME === 'dist' ? [`dist/apps/${app}/main.js`] : ['-r', '@swc-node/register', `apps/${app}/src/main.ts`];
+  const child: ChildProcess = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, ...env, [PORT_VAR[app]]: String(port), NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],

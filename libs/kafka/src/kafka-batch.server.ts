@@ -13,6 +13,15 @@ import type { KafkaOptions } from './kafka-options';
 
 type Envelope = { id: string; source: string; tenantid: string; time: string };
 
+/** Fetch and session settings of every service consumer (the benchmark's bare consumer uses them too). */
+export const CONSUMER_SETTINGS = {
+  sessionTimeout: 30_000,
+  rebalanceTimeout: 60_000,
+  heartbeatInterval: 3_000,
+  maxWaitTimeInMs: 50,
+  allowAutoTopicCreation: false,
+} as const;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -58,14 +67,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       }
       await this.ensureTopics();
       this.touchSeries();
-      this.consumer = this.kafka.consumer({
-        groupId: this.options.groupId,
-        sessionTimeout: 30_000,
-        rebalanceTimeout: 60_000,
-        heartbeatInterval: 3_000,
-        maxWaitTimeInMs: 50,
-        allowAutoTopicCreation: false,
-      });
+      this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS });
       this.consumer.on(this.consumer.events.CRASH, (e) => this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`));
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: Object.keys(this.options.subscriptions).map((t) => prefix + t), fromBeginning: true });

@@ -1,0 +1,151 @@
+// `npm run bench`: starts Kafka/Redis (or reuses them), measures the consumer ceiling (bare kafkajs and
+// Kafka's ConsumerPerformance) against the emotion-detector draining the same backlog, then runs the
+// three services under steady load and reports throughput, end-to-end latency, SLA fire lateness, CPU,
+// RSS and lag over time. Writes report.json, report.md and latency-lag.png under bench-results/.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { InteractionTopics, STRUCTURED_CONTENT_TYPE, Topics } from '@cx/contracts';
+import { isolatedEnv, startServiceProcess, type ServiceProcess } from '../test/support/service-process';
+import { TrafficGenerator } from './loadgen/traffic-generator';
+import { bareKafkajs, kafkaConsumerPerformance, type Throughput } from './bench/consumer-ceiling';
+import { groupLag } from './bench/consumer-lag';
+import { interactionTopics, runLiveLoad } from './bench/live-load';
+import { writeReport, type TargetCheck } from './bench/report-writer';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const infra = require('./infra.js');
+
+const o = new Command('bench')
+  .option('--rate <n>', 'live phase events/s', Number, 2000)
+  .option('--duration <s>', 'live phase seconds', Number, 300)
+  .option('--backlog <n>', 'messages for the ceiling phase', Number, 100_000)
+  .option('--seed <n>', 'traffic seed', Number, 7)
+  .option('--out <dir>', 'report directory', `bench-results/${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  .option('--skip-ceiling', 'only the live phase')
+  .parse().opts();
+
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+async function produceBacklog(kafka: Kafka, topic: string, n: number, seed: number): Promise<void> {
+  const gen = new TrafficGenerator({ seed, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0, agentReplyRate: 0.8, tenant: 'default', runId: `c${seed}` });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  for (let sent = 0; sent < n;) {
+    const messages: Message[] = [];
+    for (let i = 0; i < 2000 && sent < n; i++, sent++) {
+      const g = gen.next(Date.now());
+      messages.push({ key: g.key, value: JSON.stringify(g.value), headers: { 'content-type': STRUCTURED_CONTENT_TYPE } });
+    }
+    await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+  }
+  await producer.disconnect();
+}
+
+async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
+  const prefix = `benchc${Date.now().toString(36)}.`;
+  const topic = prefix + Topics.chat;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: InteractionTopics.map((t) => ({ topic: prefix + t, numPartitions: 6 })) });
+  log(`ceiling: producing a backlog of ${o.backlog} events to ${topic}`);
+  await produceBacklog(kafka, topic, o.backlog, o.seed);
+  const bare = await bareKafkajs(kafka, topic, o.backlog, 2);
+  log(`ceiling: bare kafkajs ${bare.perSec}/s`);
+  const perf = kafkaConsumerPerformance(join(infra.KAFKA_DIR, 'libs'), brokers, topic, o.backlog);
+  log(`ceiling: ConsumerPerformance ${perf.fetchPerSec}/s (fetch), ${perf.perSec}/s (incl. join)`);
+  const group = `${prefix}emotion`;
+  const env = isolatedEnv(prefix.slice(0, -1), { ROUTER_API_KEYS_FILE: keysFile, EMOTION_GROUP_ID: group, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6' });
+  const svc = await startServiceProcess('emotion-detector', env);
+  let first = 0;
+  let last = o.backlog;
+  let rssMb = 0;
+  for (;;) {
+    const lag = await groupLag(admin, group, interactionTopics(prefix)).catch(() => o.backlog);
+    if (!first && lag < o.backlog) first = Date.now();
+    if (lag === 0) break;
+    last = lag;
+    const m = await fetch(`${svc.url}/metrics`).then((r) => r.text()).catch(() => '');
+    rssMb = Math.max(rssMb, Math.round(Number(/process_resident_memory_bytes\{[^}]*\} (\S+)/.exec(m)?.[1] ?? 0) / 2 ** 20));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (Date.now() - first) / 1000;
+  await svc.stop();
+  await admin.disconnect();
+  const emotion: Throughput = { messages: o.backlog, seconds, perSec: Math.round(o.backlog / seconds) };
+  log(`ceiling: emotion-detector ${emotion.perSec}/s (last lag seen ${last})`);
+  return { topic, bare, consumerPerformance: perf, emotionDetector: { ...emotion, peakRssMb: rssMb },
+    ratioToBare: +(emotion.perSec / bare.perSec).toFixed(2), ratioToConsumerPerformance: +(emotion.perSec / perf.fetchPerSec).toFixed(2) };
+}
+
+async function live(kafka: Kafka, keysFile: string, apiKey: string) {
+  const prefix = `benchl${Date.now().toString(36)}`;
+  const env = isolatedEnv(prefix, { ROUTER_API_KEYS_FILE: keysFile, SLA_POLICIES_FILE: join(__dirname, '..', 'deploy/sla/bench-policies.yaml'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn' });
+  const services: ServiceProcess[] = [];
+  for (const app of ['router', 'emotion-detector', 'sla-monitor'] as const) services.push(await startServiceProcess(app, env));
+  const admin = kafka.admin();
+  await admin.connect();
+  const p = `${prefix}.`;
+  try {
+    log(`live: ${o.rate} events/s for ${o.duration} s`);
+    return await runLiveLoad({
+      kafka, admin, prefix: p, rate: o.rate, duration: o.duration, seed: o.seed, services, apiKey,
+      groups: {
+        'emotion-detector': { group: env.EMOTION_GROUP_ID, topics: interactionTopics(p) },
+        'sla-monitor': { group: env.SLA_GROUP_ID, topics: interactionTopics(p) },
+        router: { group: env.ROUTER_GROUP_ID, topics: [p + Topics.escalations] },
+      },
+    });
+  } finally {
+    await admin.disconnect();
+    await Promise.all(services.map((s) => s.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  // Measure what production runs: the webpack builds, not the on-the-fly TypeScript compiler.
+  log('building the services (nest build)...');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  process.env.CX_SERVICE_RUNTIME = 'dist';
+  const r = await infra.up();
+  process.env.CX_TEST_BROKERS = r.brokers;
+  process.env.CX_TEST_REDIS_URL = r.redisUrl;
+  const kafka = new Kafka({ clientId: 'bench', brokers: [r.brokers], logLevel: logLevel.NOTHING });
+  const apiKey = 'bench-supervisor-key-0123456789';
+  const keysFile = join(mkdtempSync(join(tmpdir(), 'cx-bench-')), 'keys.json');
+  writeFileSync(keysFile, JSON.stringify({ [apiKey]: { role: 'admin', tenant: 'default' } }));
+  try {
+    const ceil = o.skipCeiling ? undefined : await ceiling(kafka, r.brokers, keysFile);
+    const run = await live(kafka, keysFile, apiKey);
+    const last = run.samples.slice(-60);
+    const first = run.samples.slice(5, 65);
+    const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+    const lagOf = (ss: typeof last, svc: string) => avg(ss.map((s) => s.lag[svc] ?? 0));
+    const maxRss = (svc: string) => Math.max(0, ...run.samples.map((s) => s.rssMb[svc] ?? 0));
+    const services = ['emotion-detector', 'sla-monitor', 'router'];
+    const checks: TargetCheck[] = [
+      ...(ceil ? [{ name: 'emotion-detector throughput vs bare kafkajs', target: '≥ 60%', measured: `${Math.round(ceil.ratioToBare * 100)}% (${ceil.emotionDetector.perSec} vs ${ceil.bare.perSec} msg/s)`, ok: ceil.ratioToBare >= 0.6 }] : []),
+      { name: `end-to-end p99 at ${o.rate}/s for ${o.duration}s`, target: '< 250 ms', measured: run.latencyMs ? `${run.latencyMs.p99} ms (n=${run.latencyMs.n})` : 'no samples', ok: !!run.latencyMs && run.latencyMs.p99 < 250 },
+      ...services.map((svc) => ({ name: `no lag growth: ${svc}`, target: 'last-minute avg lag ≤ max(first-minute avg, 2 s of input)', measured: `${Math.round(lagOf(first, svc))} → ${Math.round(lagOf(last, svc))}`, ok: lagOf(last, svc) <= Math.max(lagOf(first, svc), 2 * o.rate) })),
+      ...services.map((svc) => ({ name: `RSS ${svc}`, target: '< 250 MB', measured: `${maxRss(svc)} MB`, ok: maxRss(svc) > 0 && maxRss(svc) < 250 })),
+    ];
+    const report = {
+      at: new Date().toISOString(), machine: `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, broker and Redis on the same machine`,
+      options: { rate: o.rate, duration: o.duration, backlog: o.backlog, seed: o.seed }, ceiling: ceil,
+      live: { ...run, samples: undefined, cpuPctAvg: Object.fromEntries(services.map((s) => [s, Math.round(avg(run.samples.map((x) => x.cpuPct[s] ?? 0)))])),
+        consumedPerSecAvg: Object.fromEntries(services.map((s) => [s, Math.round(avg(run.samples.map((x) => x.consumedPerSec[s] ?? 0)))])),
+        rssMbMax: Object.fromEntries(services.map((s) => [s, maxRss(s)])) },
+    };
+    const files = await writeReport(o.out, report, checks, run.samples);
+    writeFileSync(join(o.out, 'samples.json'), JSON.stringify(run.samples));
+    for (const c of checks) log(`${c.ok ? 'met   ' : 'MISSED'} ${c.name}: ${c.measured} (target ${c.target})`);
+    process.stdout.write(JSON.stringify({ report: files[1], checks }) + '\n');
+  } finally {
+    await infra.down({ kafka: r.startedKafka, redis: r.startedRedis });
+  }
+}
+
+main().catch((e) => { log((e as Error).stack ?? String(e)); process.exit(1); });

@@ -1,0 +1,130 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
+import { InteractionTopics, STRUCTURED_CONTENT_TYPE } from '@cx/contracts';
+import { openSse } from '../../test/support/sse-client';
+import type { ServiceProcess } from '../../test/support/service-process';
+import { TrafficGenerator } from '../loadgen/traffic-generator';
+import { groupLag } from './consumer-lag';
+import { histogramQuantile, scrape, sum } from './prom-scrape';
+
+export interface Sample {
+  t: number;
+  lag: Record<string, number>;
+  cpuPct: Record<string, number>;
+  rssMb: Record<string, number>;
+  consumedPerSec: Record<string, number>;
+  latencyP99Ms: number | null;
+}
+
+export interface LiveResult {
+  produced: number;
+  producedPerSec: number;
+  samples: Sample[];
+  latencyMs: { n: number; p50: number; p95: number; p99: number; max: number } | null;
+  slaFireLatenessMs: { p50: number | null; p99: number | null; fired: number };
+  drainedAfterSec: number | null;
+}
+
+interface LiveOptions {
+  kafka: Kafka; admin: Admin; prefix: string; rate: number; duration: number; seed: number;
+  services: ServiceProcess[]; groups: Record<string, { group: string; topics: string[] }>; apiKey: string;
+}
+
+const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+/** Drives steady load through the running stack and samples lag, CPU, RSS, throughput and SSE latency every second. */
+export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
+  const router = o.services.find((s) => s.app === 'router')!;
+  const sse = await openSse(`${router.url}/api/stream`, o.apiKey);
+  const latencies: number[] = [];
+  let seenEvents = 0;
+  const collectLatency = () => {
+    const now = Date.now();
+    for (; seenEvents < sse.events.length; seenEvents++) {
+      const e = sse.events[seenEvents];
+      if (e.event !== 'raised' && e.event !== 'updated') continue;
+      const reasons = (e.data as { reasons?: { at: string }[] }).reasons ?? [];
+      const newest = Math.max(...reasons.map((r) => Date.parse(r.at)));
+      if (Number.isFinite(newest)) latencies.push(now - newest);
+    }
+  };
+  const sseTimer = setInterval(collectLatency, 5);
+
+  const gen = new TrafficGenerator({
+    seed: o.seed, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0,
+    agentReplyRate: 0.7, tenant: 'default', runId: `b${o.seed}`,
+  });
+  const producer = o.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const total = Math.round(o.rate * o.duration);
+  const started = Date.now();
+  let sent = 0;
+  const samples: Sample[] = [];
+  let prev = new Map<string, { cpu: number; consumed: number; at: number }>();
+  const sampler = setInterval(async () => {
+    const s: Sample = { t: (Date.now() - started) / 1000, lag: {}, cpuPct: {}, rssMb: {}, consumedPerSec: {}, latencyP99Ms: null };
+    for (const svc of o.services) {
+      const m = await scrape(`${svc.url}/metrics`).catch(() => undefined);
+      if (!m) continue;
+      const cpu = sum(m, 'process_cpu_seconds_total');
+      const consumed = sum(m, 'cx_messages_consumed_total');
+      const p = prev.get(svc.app);
+      const at = Date.now();
+      if (p) {
+        s.cpuPct[svc.app] = Math.round((100 * (cpu - p.cpu)) / ((at - p.at) / 1000));
+        s.consumedPerSec[svc.app] = Math.round((consumed - p.consumed) / ((at - p.at) / 1000));
+      }
+      s.rssMb[svc.app] = Math.round(sum(m, 'process_resident_memory_bytes') / 2 ** 20);
+      prev.set(svc.app, { cpu, consumed, at });
+    }
+    for (const [name, g] of Object.entries(o.groups)) s.lag[name] = await groupLag(o.admin, g.group, g.topics).catch(() => -1);
+    const recent = latencies.slice(-2000).sort((a, b) => a - b);
+    s.latencyP99Ms = recent.length ? q(recent, 0.99) : null;
+    samples.push(s);
+  }, 1000);
+
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * o.rate));
+    if (due > sent) {
+      const byTopic = new Map<string, Message[]>();
+      const now = Date.now();
+      for (; sent < due; sent++) {
+        const g = gen.next(now);
+        const list = byTopic.get(o.prefix + g.topic) ?? [];
+        list.push({ key: g.key, value: JSON.stringify(g.value), headers: { 'content-type': STRUCTURED_CONTENT_TYPE } });
+        byTopic.set(o.prefix + g.topic, list);
+      }
+      await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const producedPerSec = Math.round(sent / ((Date.now() - started) / 1000));
+  await producer.disconnect();
+
+  // Let the services catch up, then take the final figures.
+  const drainStart = Date.now();
+  let drainedAfterSec: number | null = null;
+  while (Date.now() - drainStart < 60_000) {
+    const lags = await Promise.all(Object.values(o.groups).map((g) => groupLag(o.admin, g.group, g.topics).catch(() => 1)));
+    if (lags.every((l) => l === 0)) { drainedAfterSec = (Date.now() - drainStart) / 1000; break; }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  clearInterval(sampler);
+  collectLatency();
+  clearInterval(sseTimer);
+  sse.close();
+  const sla = o.services.find((s) => s.app === 'sla-monitor');
+  const slaMetrics = sla ? await scrape(`${sla.url}/metrics`) : new Map<string, number>();
+  const lateness = (p: number) => {
+    const v = histogramQuantile(slaMetrics, 'cx_sla_fire_lateness_seconds', p);
+    return v === null ? null : Math.round(v * 1000);
+  };
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    produced: sent, producedPerSec, samples, drainedAfterSec,
+    latencyMs: sorted.length ? { n: sorted.length, p50: q(sorted, 0.5), p95: q(sorted, 0.95), p99: q(sorted, 0.99), max: sorted.at(-1)! } : null,
+    slaFireLatenessMs: { p50: lateness(0.5), p99: lateness(0.99), fired: sum(slaMetrics, 'cx_sla_fire_lateness_seconds_count') },
+  };
+}
+
+export const interactionTopics = (prefix: string) => InteractionTopics.map((t) => prefix + t);

@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { Sample } from './live-load';
+
+/** Latency and lag over time, as a PNG (vega-lite chart rendered with resvg). */
+export async function plotPng(samples: Sample[]): Promise<Buffer> {
+  const rows = samples.flatMap((s) => [
+    ...(s.latencyP99Ms !== null ? [{ t: s.t, value: s.latencyP99Ms, series: 'p99 latency (ms)', panel: 'latency' }] : []),
+    ...Object.entries(s.lag).map(([svc, v]) => ({ t: s.t, value: v, series: `${svc} lag`, panel: 'lag' })),
+  ]);
+  const panel = (name: string, title: string) => ({
+    title, width: 700, height: 200, transform: [{ filter: `datum.panel === '${name}'` }], mark: 'line',
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'seconds since start' },
+      y: { field: 'value', type: 'quantitative', title: name === 'lag' ? 'messages behind' : 'ms' },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  });
+  const spec = vl.compile({ data: { values: rows }, vconcat: [panel('latency', 'End-to-end p99 latency, produce → SSE (rolling)'), panel('lag', 'Consumer lag by service')] } as unknown as vl.TopLevelSpec).spec;
+  const svg = await new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+  return new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: 1.5 } }).render().asPng();
+}
+
+export interface TargetCheck { name: string; target: string; measured: string; ok: boolean }
+
+export async function writeReport(dir: string, report: Record<string, unknown>, checks: TargetCheck[], samples: Sample[]): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files = [join(dir, 'report.json'), join(dir, 'report.md'), join(dir, 'latency-lag.png')];
+  writeFileSync(files[0], JSON.stringify({ ...report, checks }, null, 2) + '\n');
+  const md = [
+    `# Benchmark ${report.at as string}`, '', `Machine: ${report.machine as string}`, '',
+    '| target | goal | measured | |', '|---|---|---|---|',
+    ...checks.map((c) => `| ${c.name} | ${c.target} | ${c.measured} | ${c.ok ? 'met' : '**missed**'} |`),
+    '', '![latency and lag](latency-lag.png)', '', '```json', JSON.stringify(report, null, 2), '```', '',
+  ].join('\n');
+  writeFileSync(files[1], md);
+  writeFileSync(files[2], await plotPng(samples));
+  return files;
+}
