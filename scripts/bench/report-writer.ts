@@ -16,7 +16,7 @@ export async function plotPng(samples: Sample[]): Promise<Buffer> {
     encoding: {
       x: { field: 't', type: 'quantitative', title: 'seconds since start' },
       y: { field: 'value', type: 'quantitative', title: name === 'lag' ? 'messages behind' : 'ms' },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
     },
   });
   const spec = vl.compile({ data: { values: rows }, vconcat: [panel('latency', 'End-to-end p99 latency, produce → SSE (rolling)'), panel('lag', 'Consumer lag by service')] } as unknown as vl.TopLevelSpec).spec;
