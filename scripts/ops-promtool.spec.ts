@@ -46,4 +46,18 @@ describe('promtool on deploy/prometheus', () => {
     const fired = new Set(tests.tests.flatMap((t) => t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname));
     expect(rules.groups.flatMap((g) => g.rules.map((r) => r.alert)).filter((a) => !fired.has(a))).toEqual([]);
   });
+
+  it('links every alert to its section of docs/runbook.md', () => {
+    const runbook = readFileSync(join(ROOT, 'docs', 'runbook.md'), 'utf8');
+    const anchors = new Set([...runbook.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const rules = parse(readFileSync(join(DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; annotations: Record<string, string> }[] }[] };
+    const problems: string[] = [];
+    for (const r of rules.groups.flatMap((g) => g.rules)) {
+      const url = r.annotations.runbook_url ?? '';
+      if (url !== `docs/runbook.md#${r.alert.toLowerCase()}`) problems.push(`${r.alert}: runbook_url ${url}`);
+      if (!anchors.has(r.alert.toLowerCase())) problems.push(`${r.alert}: no "## ${r.alert}" section in docs/runbook.md`);
+      for (const a of ['summary', 'description']) if (!r.annotations[a]) problems.push(`${r.alert}: no ${a}`);
+    }
+    expect(problems).toEqual([]);
+  });
 });
