@@ -101,7 +101,7 @@ describe('operations: Prometheus against the running stack', () => {
       problems.push(...conventionProblems({ ...m, labels: m.labels.filter((l) => !IMPLICIT_LABELS.has(l)) }));
     }
     for (const d of documented.values()) {
-      if (!d.planned && !exposed.has(d.name)) problems.push(`${d.name} is documented but no service exposes it any more`);
+      if (!d.planned && !exposed.has(d.name)) problems.push(`${d.name} is documented but no running service exposes it (removed, renamed, or defined but not registered yet)`);
     }
     expect(problems).toEqual([]);
   }, 30_000);
