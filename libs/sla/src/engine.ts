@@ -39,6 +39,8 @@ export interface ClockState {
   d?: number;
   /** promise only: the promised dueAt. */
   pd?: number;
+  /** promise only: its kind, one letter (see PROMISE_KIND_CODE), so escalations can list open promises. */
+  pk?: string;
 }
 
 export interface SlaState {
@@ -153,6 +155,24 @@ const MAX_PERIODS = 8;
 const MAX_IDS = 8;
 const ID_LEN = 6;
 const MAX_KEPT = 8;
+
+/** One-letter codes of `cx.promise.made.v1` kinds, kept in `ClockState.pk` (a few bytes per promise). */
+export const PROMISE_KIND_CODE: Record<string, string> = { callback: 'c', reply: 'r', resolution: 's', delivery: 'd', other: 'o' };
+const PROMISE_KIND_BY_CODE = Object.fromEntries(Object.entries(PROMISE_KIND_CODE).map(([k, v]) => [v, k]));
+
+export interface OpenPromise {
+  promiseId: string;
+  kind: string;
+  dueAt: string;
+}
+
+/** Promises of a conversation that are still running (made, not kept, not closed), soonest first. */
+export function openPromises(state: SlaState): OpenPromise[] {
+  return Object.entries(state.k)
+    .filter(([key, c]) => key.startsWith('p.') && c.pd !== undefined)
+    .sort((a, b) => a[1].pd! - b[1].pd!)
+    .map(([key, c]) => ({ promiseId: key.slice(2), kind: PROMISE_KIND_BY_CODE[c.pk ?? 'o'] ?? 'other', dueAt: iso(c.pd!) }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -594,7 +614,7 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
       const due = Date.parse(event.data.dueAt);
       const kept = state.kp?.[event.data.promiseId];
       if (state.k[key] && state.k[key].s > t) break; // a newer version of this promise is in force
-      ctx.start(key, t, { pd: due });
+      ctx.start(key, t, { pd: due, pk: PROMISE_KIND_CODE[event.data.kind] ?? 'o' });
       if (kept !== undefined && kept >= t) ctx.stop(key, kept);
       break;
     }
