@@ -1,12 +1,34 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { InteractionEvent, Topics } from '@cx/contracts';
-import { serviceInfra } from '@cx/kafka';
+import { EventPublisher, serviceInfra } from '@cx/kafka';
+import { PipelineMetrics } from '@cx/metrics';
+import { REDIS, REDIS_OPTIONS, type RedisOptions } from '@cx/redis';
+import type { PolicySet } from '@cx/sla';
+import { RedisSlaStore } from './redis-sla.store';
 import type { SlaEnv } from './sla-env';
+import { SlaKeys } from './sla-keys';
+import { SlaMetrics } from './sla-metrics';
 import { SlaController } from './sla.controller';
+import { SlaPipeline } from './sla.pipeline';
+import { SlaScheduler } from './sla.scheduler';
+
+const SLA_STORE = Symbol('SLA_STORE');
+
+/** Runs the scheduler with the app: started once everything is wired, stopped before Redis closes. */
+class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(SlaScheduler) private readonly scheduler: SlaScheduler) {}
+  onApplicationBootstrap(): void {
+    this.scheduler.start();
+  }
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.scheduler.stop();
+  }
+}
 
 @Module({})
 export class SlaMonitorModule {
-  static forRoot(env: SlaEnv): DynamicModule {
+  static forRoot(env: SlaEnv, policies: PolicySet): DynamicModule {
     return {
       module: SlaMonitorModule,
       imports: [
@@ -17,6 +39,33 @@ export class SlaMonitorModule {
         }),
       ],
       controllers: [SlaController],
+      providers: [
+        {
+          provide: SLA_STORE,
+          useFactory: (redis: Redis, o: RedisOptions) => new RedisSlaStore(redis, new SlaKeys(o.keyPrefix, env.SLA_TIMER_SHARDS), env.SLA_LOCK_TTL_MS),
+          inject: [REDIS, REDIS_OPTIONS],
+        },
+        {
+          provide: SlaMetrics,
+          useFactory: (m: PipelineMetrics, store: RedisSlaStore) => new SlaMetrics(m, policies.policies.map((p) => p.id), () => store.openClocks()),
+          inject: [PipelineMetrics, SLA_STORE],
+        },
+        {
+          provide: SlaPipeline,
+          useFactory: (store: RedisSlaStore, metrics: SlaMetrics) => new SlaPipeline(store, policies, metrics, {
+            instanceId: env.INSTANCE_ID, stateTtlSeconds: env.SLA_STATE_TTL_SECONDS, closedTtlSeconds: env.SLA_CLOSED_TTL_SECONDS, escalateOn: env.SLA_ESCALATE_ON,
+          }),
+          inject: [SLA_STORE, SlaMetrics],
+        },
+        {
+          provide: SlaScheduler,
+          useFactory: (store: RedisSlaStore, publisher: EventPublisher, metrics: SlaMetrics) => new SlaScheduler(store, policies, publisher, metrics, {
+            tickMs: env.SLA_TICK_MS, claimBatch: env.SLA_CLAIM_BATCH, leaseMs: env.SLA_LEASE_MS, graceMs: env.SLA_FIRE_GRACE_MS, escalateOn: env.SLA_ESCALATE_ON,
+          }),
+          inject: [SLA_STORE, EventPublisher, SlaMetrics],
+        },
+        SchedulerLifecycle,
+      ],
     };
   }
 }

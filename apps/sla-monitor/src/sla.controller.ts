@@ -2,12 +2,14 @@ import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { InteractionTopics, type InteractionEvent } from '@cx/contracts';
 import type { BatchResult, InboundBatch } from '@cx/kafka';
+import { SlaPipeline } from './sla.pipeline';
 
 @Controller()
 export class SlaController {
-  // Walking skeleton: consumes and commits; the SLA engine (libs/sla) plugs in here.
+  constructor(private readonly pipeline: SlaPipeline) {}
+
   @EventPattern([...InteractionTopics])
-  async handle(_batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
-    return { outputs: [] };
+  handle(batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
+    return this.pipeline.process(batch);
   }
 }
