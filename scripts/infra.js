@@ -20,6 +20,14 @@ const REDIS_PORT = Number(process.env.REDIS_PORT || 6379);
 
 const log = (msg) => process.stderr.write(`infra: ${msg}\n`);
 
+// Where the running broker/Redis came from (command line, pid), kept outside any checkout so a
+// test in another clone can restart the very processes it is using (fault tests).
+const recordFile = (name, port) => path.join(require('node:os').tmpdir(), `cx-infra-${name}-${port}.json`);
+function writeRecord(name, port, rec) { fs.writeFileSync(recordFile(name, port), JSON.stringify(rec)); }
+function readRecord(name, port) {
+  try { return JSON.parse(fs.readFileSync(recordFile(name, port), 'utf8')); } catch { return undefined; }
+}
+
 function portOpen(port, host = HOST, timeoutMs = 500) {
   return new Promise((resolve) => {
     const s = net.connect({ port, host });
@@ -77,17 +85,23 @@ async function redisUp() {
   fs.mkdirSync(REDIS_DIR, { recursive: true });
   const pidFile = path.join(REDIS_DIR, 'redis.pid');
   // AOF on, so SLA timers survive a Redis restart; RDB snapshots off to keep the disk quiet.
-  run('redis-server', [
+  const argv = [
     '--bind', HOST, '--port', String(REDIS_PORT), '--daemonize', 'yes', '--dir', REDIS_DIR,
     '--pidfile', pidFile, '--logfile', path.join(REDIS_DIR, 'redis.log'),
     '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'yes',
-  ]);
+  ];
+  run('redis-server', argv);
+  await redisReady();
+  writeRecord('redis', REDIS_PORT, { argv, pidFile });
+  return { started: true };
+}
+
+async function redisReady() {
   const Redis = require('ioredis');
   await waitFor('redis', async () => {
     const c = new Redis({ host: HOST, port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try { await c.connect(); return (await c.ping()) === 'PONG'; } finally { c.disconnect(); }
-  }, 15_000);
-  return { started: true };
+  }, 30_000);
 }
 
 // ---------------------------------------------------------------- Kafka
@@ -156,18 +170,39 @@ async function kafkaUp() {
     const clusterId = crypto.randomBytes(16).toString('base64url');
     run('java', [...jvmLog, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', conf]);
   }
-  const out = fs.openSync(path.join(logsDir, 'stdout.log'), 'a');
-  const child = spawn('java', [
+  const argv = [
     '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
     ...jvmLog, '-cp', cp, 'kafka.Kafka', conf,
-  ], { detached: true, stdio: ['ignore', out, out] });
+  ];
+  await spawnKafka({ argv, logsDir, pidFile: path.join(KAFKA_DIR, 'kafka.pid') });
+  return { started: true };
+}
+
+async function spawnKafka(rec) {
+  const out = fs.openSync(path.join(rec.logsDir, 'stdout.log'), 'a');
+  const child = spawn('java', rec.argv, { detached: true, stdio: ['ignore', out, out] });
   child.unref();
-  fs.writeFileSync(path.join(KAFKA_DIR, 'kafka.pid'), String(child.pid));
+  fs.writeFileSync(rec.pidFile, String(child.pid));
+  writeRecord('kafka', KAFKA_PORT, rec);
   await waitFor('kafka', async () => {
-    if (!alive(child.pid)) throw new Error(`broker exited; see ${logsDir}/stdout.log and server.log`);
+    if (!alive(child.pid)) throw new Error(`broker exited; see ${rec.logsDir}/stdout.log and server.log`);
     return (await portOpen(KAFKA_PORT)) && kafkaAdminReady();
   }, 120_000);
-  return { started: true };
+}
+
+/**
+ * Stops the running broker or Redis (whoever started it) and starts it again with the same
+ * command line and data, for fault tests. Resolves once it answers again.
+ */
+async function restart(name, { downMs = 0 } = {}) {
+  const port = name === 'kafka' ? KAFKA_PORT : REDIS_PORT;
+  const rec = readRecord(name, port);
+  if (!rec) throw new Error(`no record of how ${name} on port ${port} was started (${recordFile(name, port)})`);
+  await stopPid(rec.pidFile, name);
+  await waitFor(`${name} port closed`, async () => !(await portOpen(port)), 30_000);
+  if (downMs) await new Promise((r) => setTimeout(r, downMs));
+  if (name === 'kafka') await spawnKafka(rec);
+  else { run('redis-server', rec.argv); await redisReady(); }
 }
 
 async function stopPid(pidFile, name) {
@@ -199,7 +234,7 @@ async function down({ kafka = true, redis = true } = {}) {
   return stopped;
 }
 
-module.exports = { up, down, portOpen, INFRA, KAFKA_DIR, REDIS_DIR, kafkaLibs };
+module.exports = { up, down, restart, portOpen, INFRA, KAFKA_DIR, REDIS_DIR, kafkaLibs };
 
 if (require.main === module) {
   const cmd = process.argv[2];

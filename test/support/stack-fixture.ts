@@ -13,6 +13,8 @@ export class StackFixture {
   readonly prefix = uniq('t');
   readonly kafka = new TestKafka(this.prefix);
   readonly services = new Map<AppName, ServiceProcess>();
+  /** Extra instances of a service in the same consumer group (scale-out tests). */
+  readonly extra: ServiceProcess[] = [];
   readonly keysFile: string;
   readonly env: Record<string, string>;
 
@@ -31,6 +33,18 @@ export class StackFixture {
     for (const s of started) this.services.set(s.app, s);
   }
 
+  /** Kills a service (SIGKILL by default: no drain, no commit) and starts it again with the same environment. */
+  async restart(app: AppName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.services.get(app)?.stop(signal);
+    this.services.set(app, await startServiceProcess(app, this.env));
+  }
+
+  async scaleOut(app: AppName): Promise<ServiceProcess> {
+    const s = await startServiceProcess(app, this.env);
+    this.extra.push(s);
+    return s;
+  }
+
   url(app: AppName): string {
     const s = this.services.get(app);
     if (!s) throw new Error(`${app} not started`);
@@ -38,7 +52,7 @@ export class StackFixture {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop('SIGTERM')));
+    await Promise.all([...this.services.values(), ...this.extra].map((s) => s.stop('SIGTERM')));
     this.services.clear();
     await this.kafka.close();
   }

@@ -1,0 +1,34 @@
+import { customerMessage } from './events';
+import type { TestKafka } from './kafka-test-client';
+
+export const ANGRY = ['This is unacceptable, I have been waiting for three weeks!', 'Das ist eine Frechheit, ich warte seit drei Wochen!'];
+export const CALM = ['Could you tell me your opening hours?', 'Danke, das hat geholfen.'];
+
+/** `n` customer messages over `conversations` conversations; every 4th conversation is upset. */
+export function customerLoad(prefix: string, n: number, conversations: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const conv = `${prefix}-c${i % conversations}`;
+    const upset = (i % conversations) % 4 === 0;
+    const texts = upset ? ANGRY : CALM;
+    return customerMessage(conv, texts[i % 2], 'chat', { id: `${prefix}-e${i}` });
+  });
+}
+
+/** Sends events at roughly `perSecond`, calling `at(ms)` hooks when their time has come (kill, scale…). */
+export async function sendPaced(kafka: TestKafka, topic: string, events: { subject: string }[], perSecond: number,
+  hooks: { atMs: number; run: () => Promise<unknown> }[] = []): Promise<void> {
+  const started = Date.now();
+  const pending = [...hooks].sort((a, b) => a.atMs - b.atMs);
+  const running: Promise<unknown>[] = [];
+  let sent = 0;
+  while (sent < events.length) {
+    const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * perSecond));
+    if (due > sent) {
+      await kafka.produce(topic, events.slice(sent, due));
+      sent = due;
+    }
+    while (pending.length && Date.now() - started >= pending[0].atMs) running.push(pending.shift()!.run());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.all([...running, ...pending.map((h) => h.run())]);
+}
