@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { Topics } from '@cx/contracts';
+import { customerMessage } from './support/events';
+import { uniq } from './support/ids';
+import { TestKafka } from './support/kafka-test-client';
+import { isolatedEnv, startServiceProcess, type ServiceProcess } from './support/service-process';
+import { waitFor } from './support/wait-for';
+
+const POLICIES = join(__dirname, 'fixtures', 'sla', 'fast-policies.yaml');
+const at = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Two sla-monitor processes share the consumer group and the timer store; one is killed with
+ * SIGKILL while warnings and breaches are coming due, and a replacement starts. Every warning and
+ * breach must reach cx.sla exactly once (counted by id), and each breach one escalation request.
+ */
+describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
+  const prefix = uniq('t');
+  const env = isolatedEnv(prefix, { SLA_POLICIES_FILE: POLICIES, SLA_LEASE_MS: '1500', SLA_TIMER_SHARDS: '8' });
+  const kafka = new TestKafka(prefix);
+  const procs: ServiceProcess[] = [];
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop('SIGTERM')));
+    await kafka.close();
+  }, 60_000);
+
+  it('loses no warning or breach and doubles none', async () => {
+    const [a, b] = await Promise.all([startServiceProcess('sla-monitor', env), startServiceProcess('sla-monitor', env)]);
+    procs.push(a, b);
+    const sla = await kafka.collect(Topics.sla);
+    const escalations = await kafka.collect(Topics.escalations);
+
+    // 60 conversations whose first-response clocks start 100 ms apart: 120 firings over ~7.5 s.
+    const n = 60;
+    const t0 = Date.now() + 500;
+    const convs = Array.from({ length: n }, (_, i) => uniq(`conv${i}`));
+    await kafka.produce(Topics.chat, convs.map((c, i) => ({ ...customerMessage(c, 'Hello?'), time: at(t0 + i * 100) })));
+
+    // Kill one instance while timers are firing on both.
+    await waitFor('first breaches', () => sla.filter((m) => m.json?.type === 'cx.sla.breached.v1').length >= 5, 20_000);
+    const killed = await a.stop('SIGKILL');
+    expect(killed).toBeNull();
+    procs.push(await startServiceProcess('sla-monitor', env)); // the restart
+
+    // A marker due well after the killed instance's leases expired: once it fired, recovery is over.
+    const marker = uniq('marker');
+    await kafka.produce(Topics.chat, [{ ...customerMessage(marker, 'Hello?'), time: at(Date.now() + 2_000) }]);
+    await waitFor('marker breach', () => sla.find((m) => m.json?.subject === marker && m.json.type === 'cx.sla.breached.v1'), 30_000);
+
+    const mine = sla.filter((m) => convs.includes(m.json!.subject));
+    const byId = new Map<string, number>();
+    for (const m of mine) byId.set(m.json!.id, (byId.get(m.json!.id) ?? 0) + 1);
+    const doubled = [...byId].filter(([, c]) => c > 1);
+    expect(doubled).toEqual([]);
+    for (const [i, c] of convs.entries()) {
+      const types = mine.filter((m) => m.json!.subject === c).map((m) => `${m.json!.type}@${m.json!.data.at as string}`).sort();
+      expect(types).toEqual([`cx.sla.breached.v1@${at(t0 + i * 100 + 3000)}`, `cx.sla.warning.v1@${at(t0 + i * 100 + 1500)}`]);
+    }
+    const requests = escalations.filter((m) => m.json?.type === 'cx.escalation.requested.v1' && convs.includes(m.json.subject));
+    expect(new Set(requests.map((m) => m.json!.id)).size).toBe(n);
+    expect(requests).toHaveLength(n);
+  }, 120_000);
+});
