@@ -25,9 +25,10 @@ function main(): void {
     .name('eval-emotion')
     .requiredOption('--data <file>', 'labelled JSONL file')
     .option('--detect-language', 'ignore the "lang" field and detect the language')
+    .option('--errors', 'also list the misclassified lines and the accuracy per language on stderr')
     .exitOverride((e) => fail(e.message));
   program.parse(process.argv);
-  const o = program.opts<{ data: string; detectLanguage?: boolean }>();
+  const o = program.opts<{ data: string; detectLanguage?: boolean; errors?: boolean }>();
 
   let content: string;
   try {
@@ -76,6 +77,15 @@ function main(): void {
     msgsPerSec: Math.round(data.length / Math.max(secs, 1e-9)),
     byLang: Object.fromEntries([...byLang.entries()].sort().map(([l, c]) => [l, strip(c)])),
   };
+  if (o.errors) {
+    data.forEach((d, i) => {
+      if (preds[i] !== d.negative) process.stderr.write(`${d.negative ? 'missed ' : 'false  '} [${d.lang}] ${d.text.slice(0, 160)}\n`);
+    });
+    for (const [l, c] of [...byLang.entries()].sort()) {
+      const m = c.metrics();
+      process.stderr.write(`accuracy ${l}: ${((m.tp + m.tn) / m.n).toFixed(3)} (${m.tp + m.tn}/${m.n})\n`);
+    }
+  }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

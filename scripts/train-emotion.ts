@@ -15,7 +15,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { Confusion, DataError, LabelledMessage, parseLabelledJsonl } from '../libs/emotion/src/evaluation';
 import {
-  DEFAULT_TRAIN_OPTIONS, TrainOptions, createFeatureSpace, predict, stratifiedFolds, trainLogReg, vectorise,
+  DEFAULT_TRAIN_OPTIONS, TrainOptions, createFeatureSpace, mulberry32, predict, shuffle, stratifiedFolds, trainLogReg, vectorise,
 } from '../libs/emotion/src/train';
 import { DEFAULT_MODEL_FILE, EmotionModelFile, MODEL_FORMAT, MODEL_VERSION, encodeWeights } from '../libs/emotion/src/model';
 
@@ -31,6 +31,23 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
+/** Stratified (language x label), seeded split: the same messages are held out on every run. */
+function holdoutSplit(data: LabelledMessage[], frac: number, seed: number): { train: LabelledMessage[]; held: LabelledMessage[] } {
+  const groups = new Map<string, number[]>();
+  data.forEach((d, i) => {
+    const key = `${d.lang}:${d.negative}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(i);
+  });
+  const rnd = mulberry32(seed ^ 0x5eed);
+  const isHeld = new Uint8Array(data.length);
+  for (const key of [...groups.keys()].sort()) {
+    const ids = shuffle(groups.get(key)!, rnd);
+    for (let k = 0; k < Math.round(ids.length * frac); k++) isHeld[ids[k]] = 1;
+  }
+  return { train: data.filter((_, i) => !isHeld[i]), held: data.filter((_, i) => isHeld[i]) };
+}
+
 function main(): void {
   const program = new Command()
     .name('train-emotion')
@@ -43,6 +60,10 @@ function main(): void {
     .option('--l2 <x>', 'L2 regularisation', String(DEFAULT_TRAIN_OPTIONS.l2))
     .option('--threshold <p>', 'decision threshold stored in the model', '0.5')
     .option('--no-balance', 'do not balance classes per language')
+    .option('--lang-balance <a>', 'language weighting: 0 = by message count, 1 = every language the same total weight', String(DEFAULT_TRAIN_OPTIONS.langBalance))
+    .option('--repeats <n>', 'repeat the cross-validation with this many different fold seeds (mean MCC reported)', '1')
+    .option('--holdout <frac>', 'put this share of each language/label aside (seeded), never train on it', '0')
+    .option('--holdout-out <file>', 'write the held-out lines here (evaluate them with eval:emotion and the written model)')
     .option('--no-write', 'only cross-validate, write no model')
     .exitOverride((e) => fail(e.message));
   program.parse(process.argv);
@@ -76,18 +97,30 @@ function main(): void {
     learningRate: num(o.lr, 'lr'),
     l2: num(o.l2, 'l2'),
     balance: o.balance !== false,
+    langBalance: num(o.langBalance, 'lang-balance'),
   };
   if (opts.dimBits < 10 || opts.dimBits > 22) fail('--dim-bits must be between 10 and 22');
   const threshold = num(o.threshold, 'threshold');
   const folds = num(o.folds, 'folds');
 
+  const holdout = num(o.holdout, 'holdout');
+  let trainData = data;
+  if (holdout > 0) {
+    if (holdout >= 1) fail('--holdout must be below 1');
+    const { train, held } = holdoutSplit(data, holdout, opts.seed);
+    trainData = train;
+    if (o.holdoutOut) fs.writeFileSync(o.holdoutOut, held.map((d) => JSON.stringify(d)).join('\n') + '\n');
+    process.stderr.write(`held out ${held.length} of ${data.length} messages${o.holdoutOut ? ` -> ${o.holdoutOut}` : ''}\n`);
+  }
   const space = createFeatureSpace(opts.dimBits);
   const t0 = Date.now();
-  const ex = vectorise(data, space);
+  const ex = vectorise(trainData, space);
   process.stderr.write(`vectorised ${ex.length}/${data.length} messages in ${Date.now() - t0} ms\n`);
   if (ex.length < 10) fail('need at least 10 messages in a supported language (en, de)');
 
-  const summary: Record<string, unknown> = { n: ex.length, files: files.map((f) => path.basename(f)), options: opts, threshold };
+  const summary: Record<string, unknown> = {
+    n: ex.length, files: files.map((f) => path.basename(f)), options: opts, threshold, ...(holdout > 0 ? { holdout } : {}),
+  };
 
   if (folds >= 2) {
     const fold = stratifiedFolds(ex, folds, opts.seed);
@@ -123,6 +156,33 @@ function main(): void {
       sweep.push(`t=${t} ${[...m.entries()].map(([l, c]) => `${l}:${c.metrics().mcc}`).join(' ')}`);
     }
     process.stderr.write(`cross-validated MCC by threshold: ${sweep.join(' | ')}\n`);
+    const repeats = num(o.repeats, 'repeats');
+    if (repeats > 1) {
+      // Same CV with other fold seeds: the spread shows how much of a difference is noise.
+      const per = new Map<string, number[]>();
+      for (let r = 0; r < repeats; r++) {
+        const f2 = r === 0 ? fold : stratifiedFolds(ex, folds, opts.seed + 1000 * r);
+        const sc = new Float64Array(ex.length);
+        for (let k = 0; k < folds; k++) {
+          const w = trainLogReg(ex.filter((_, i) => f2[i] !== k), { ...opts, seed: opts.seed + r });
+          ex.forEach((e, i) => {
+            if (f2[i] === k) sc[i] = predict(w, e);
+          });
+        }
+        const m = new Map<string, Confusion>();
+        ex.forEach((e, i) => {
+          if (!m.has(e.lang)) m.set(e.lang, new Confusion());
+          m.get(e.lang)!.add(sc[i] >= threshold, e.y === 1);
+        });
+        for (const [l, c] of m) per.set(l, [...(per.get(l) ?? []), c.metrics().mcc]);
+      }
+      const stats = Object.fromEntries([...per.entries()].sort().map(([l, v]) => {
+        const mean = v.reduce((x, y) => x + y, 0) / v.length;
+        const sd = Math.sqrt(v.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, v.length - 1));
+        return [l, { meanMcc: Math.round(mean * 10000) / 10000, sd: Math.round(sd * 10000) / 10000, runs: v }];
+      }));
+      summary.repeatedCv = { repeats, folds, ...stats };
+    }
   }
 
   if (o.write !== false) {
@@ -141,7 +201,7 @@ function main(): void {
       dimBits: opts.dimBits,
       threshold,
       createdAt: new Date().toISOString(),
-      trainedOn: { files: files.map((f) => path.basename(f)), n: ex.length, options: opts },
+      trainedOn: { files: files.map((f) => path.basename(f)), n: ex.length, options: opts, ...(holdout > 0 ? { heldOut: holdout } : {}) },
       metrics: { crossValidated: summary.crossValidated, inSample },
       licence: files.some((f) => DEFAULT_DATA.includes(path.resolve(f)))
         ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0) and GermEval 2017 (research use): non-commercial terms apply.'

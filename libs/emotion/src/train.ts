@@ -15,6 +15,11 @@ export interface TrainOptions {
   l2: number;
   /** Weight classes so each language's negatives and non-negatives weigh the same in total. */
   balance: boolean;
+  /**
+   * How much each language counts, from 0 (by its number of messages) to 1 (every language the
+   * same total weight), so a small German set is not drowned by a large English one.
+   */
+  langBalance: number;
   seed: number;
 }
 
@@ -24,6 +29,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   learningRate: 0.03,
   l2: 1e-5,
   balance: true,
+  langBalance: 0,
   seed: 42,
 };
 
@@ -80,9 +86,14 @@ export function trainLogReg(examples: Vectorised[], opts: TrainOptions): Float32
     c[e.y]++;
     counts.set(e.lang, c);
   }
+  // Language weight: n_l^(1-a) total weight per language (a = langBalance), mean weight 1.
+  const a = Math.min(1, Math.max(0, opts.langBalance ?? 0));
+  let totalTarget = 0;
+  for (const [, [n0, n1]] of counts) totalTarget += Math.pow(n0 + n1, 1 - a);
   for (const [lang, [n0, n1]] of counts) {
     const n = n0 + n1;
-    cw.set(lang, opts.balance && n0 && n1 ? [n / (2 * n0), n / (2 * n1)] : [1, 1]);
+    const lw = (Math.pow(n, 1 - a) / totalTarget) * (examples.length / n);
+    cw.set(lang, opts.balance && n0 && n1 ? [(lw * n) / (2 * n0), (lw * n) / (2 * n1)] : [lw, lw]);
   }
   const order = examples.map((_, i) => i);
   const rnd = mulberry32(opts.seed);
