@@ -8,6 +8,7 @@ import { waitFor } from './support/wait-for';
 
 const POLICIES = join(__dirname, 'fixtures', 'sla', 'fast-policies.yaml');
 const at = (ms: number) => new Date(ms).toISOString();
+const stamp = <E extends { time: string }>(e: E, time: string): E => ({ ...e, time });
 
 /**
  * Two sla-monitor processes share the consumer group and the timer store; one is killed with
@@ -35,7 +36,7 @@ describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
     const n = 60;
     const t0 = Date.now() + 500;
     const convs = Array.from({ length: n }, (_, i) => uniq(`conv${i}`));
-    await kafka.produce(Topics.chat, convs.map((c, i) => ({ ...customerMessage(c, 'Hello?'), time: at(t0 + i * 100) })));
+    await kafka.produce(Topics.chat, convs.map((c, i) => (stamp(customerMessage(c, 'Hello?'), at(t0 + i * 100)))));
 
     // Kill one instance while timers are firing on both.
     await waitFor('first breaches', () => sla.filter((m) => m.json?.type === 'cx.sla.breached.v1').length >= 5, 20_000);
@@ -45,7 +46,7 @@ describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
 
     // A marker due well after the killed instance's leases expired: once it fired, recovery is over.
     const marker = uniq('marker');
-    await kafka.produce(Topics.chat, [{ ...customerMessage(marker, 'Hello?'), time: at(Date.now() + 2_000) }]);
+    await kafka.produce(Topics.chat, [stamp(customerMessage(marker, 'Hello?'), at(Date.now() + 2_000))]);
     await waitFor('marker breach', () => sla.find((m) => m.json?.subject === marker && m.json.type === 'cx.sla.breached.v1'), 30_000);
 
     const mine = sla.filter((m) => convs.includes(m.json!.subject));

@@ -8,6 +8,7 @@ import { waitFor } from './support/wait-for';
 
 const POLICIES = join(__dirname, 'fixtures', 'sla', 'fast-policies.yaml');
 const at = (ms: number) => new Date(ms).toISOString();
+const stamp = <E extends { time: string }>(e: E, time: string): E => ({ ...e, time });
 const slaOf = (list: Received[], conv: string, type: string) => list.filter((m) => m.json?.subject === conv && m.json.type === type);
 
 describe('sla-monitor on real Kafka and Redis', () => {
@@ -27,7 +28,7 @@ describe('sla-monitor on real Kafka and Redis', () => {
     const t0 = Date.now();
     await stack.kafka.produce(Topics.chat, [
       opened(conv, 'cust-1', 'chat', { time: at(t0) }),
-      { ...customerMessage(conv, 'Hello?'), time: at(t0 + 100) },
+      stamp(customerMessage(conv, 'Hello?'), at(t0 + 100)),
     ]);
     const breach = await waitFor('breach', () => slaOf(sla, conv, 'cx.sla.breached.v1')[0], 15_000);
     const arrived = Date.now();
@@ -56,9 +57,9 @@ describe('sla-monitor on real Kafka and Redis', () => {
     const marker = uniq('conv-marker');
     const t0 = Date.now();
     await stack.kafka.produce(Topics.chat, [
-      { ...customerMessage(answered, 'Hi'), time: at(t0) },
-      { ...customerMessage(marker, 'Hi'), time: at(t0 + 50) },
-      { ...agentMessage(answered, 'Hello, how can I help?'), time: at(t0 + 1000) },
+      stamp(customerMessage(answered, 'Hi'), at(t0)),
+      stamp(customerMessage(marker, 'Hi'), at(t0 + 50)),
+      stamp(agentMessage(answered, 'Hello, how can I help?'), at(t0 + 1000)),
     ]);
     // The marker's breach is due after the answered one's would have been: once it is here, so would that be.
     await waitFor('marker breach', () => slaOf(sla, marker, 'cx.sla.breached.v1')[0], 15_000);
@@ -76,7 +77,7 @@ describe('sla-monitor on real Kafka and Redis', () => {
       promise(kept, 'cb-2'),
       envelope('cx.promise.kept.v1', kept, { channel: 'email', promiseId: 'cb-2' }, { time: at(t0 + 500) }),
       // A customer message starts the 2 s firstResponse clock 100 ms after the promise is due: a marker for "kept" below.
-      { ...customerMessage(kept, 'Thanks for the call', 'email'), time: at(t0 + 100) },
+      stamp(customerMessage(kept, 'Thanks for the call', 'email'), at(t0 + 100)),
     ]);
     const breach = await waitFor('promise breach', () => slaOf(sla, broken, 'cx.sla.breached.v1')[0], 15_000);
     expect(breach.json!.data).toMatchObject({ metric: 'promise', promiseId: 'cb-1', at: at(t0 + 2000), dueAt: at(t0 + 2000), policyId: 'fast-email' });
@@ -90,9 +91,9 @@ describe('sla-monitor on real Kafka and Redis', () => {
     const conv = uniq('conv-late');
     const t0 = Date.now() - 60_000; // the whole conversation happened a minute ago and arrives now
     await stack.kafka.produce(Topics.chat, [
-      { ...customerMessage(conv, 'Hi'), time: at(t0 + 10_000) },
-      { ...agentMessage(conv, 'Sorry for the wait'), time: at(t0 + 20_000) },
-      { ...customerMessage(conv, 'late one'), time: at(t0 + 5_000) },
+      stamp(customerMessage(conv, 'Hi'), at(t0 + 10_000)),
+      stamp(agentMessage(conv, 'Sorry for the wait'), at(t0 + 20_000)),
+      stamp(customerMessage(conv, 'late one'), at(t0 + 5_000)),
     ]);
     const breach = await waitFor('breach', () => slaOf(sla, conv, 'cx.sla.breached.v1')[0], 15_000);
     // The reply at +20 s stops the clock past its due instant: the consumer fires the breach at +13 s.

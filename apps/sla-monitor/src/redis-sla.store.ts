@@ -52,9 +52,7 @@ export class RedisSlaStore implements SlaStore {
       const deltas = Object.entries(w.openDelta).filter(([, d]) => d !== 0);
       void m.slaWrite(
         this.keys.state(w.ck), this.keys.lock(w.ck), this.keys.due(shard), this.keys.open(shard),
-        holder, w.state ?? '', w.ttlSeconds,
-        w.schedule.length, ...w.schedule.flatMap((s) => [s.member, s.dueAt]),
-        w.cancel.length, ...w.cancel,
+        holder, w.state ?? '', w.ttlSeconds, w.ck, w.due === undefined ? '' : w.due === null ? 'rm' : w.due,
         deltas.length, ...deltas.flat(),
       );
     }
@@ -78,7 +76,7 @@ export class RedisSlaStore implements SlaStore {
   async commit(shard: number, commits: SchedulerCommit[]): Promise<boolean[]> {
     if (commits.length === 0) return [];
     const keys = [this.keys.outbox(shard), ...commits.flatMap((c) => [this.keys.state(c.ck), this.keys.lock(c.ck)])];
-    const args = commits.flatMap((c) => [c.expected, c.state, c.outbox.length, ...c.outbox.flatMap((o) => [o.member, JSON.stringify(o.events)])]);
+    const args = commits.flatMap((c) => [c.expected, c.state, ...(c.outbox.length ? [1, c.ck, JSON.stringify(c.outbox)] : [0])]);
     const res = (await this.cmd.slaCommit(keys.length, ...keys, commits.length, ...args)) as number[];
     return res.map((r) => r === 1);
   }

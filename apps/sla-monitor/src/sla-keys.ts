@@ -4,9 +4,9 @@
  * script touches a single slot and can claim a timer, compare-and-set a state and write the
  * outbox atomically.
  *
- *   <prefix>sla:{s<n>}:d          ZSET  due timers: member → due instant (epoch ms)
- *   <prefix>sla:{s<n>}:f          ZSET  in-flight timers: member → lease deadline
- *   <prefix>sla:{s<n>}:o          HASH  outbox: member → JSON events committed, not yet published
+ *   <prefix>sla:{s<n>}:d          ZSET  due conversations: <conv> → its earliest pending threshold (epoch ms)
+ *   <prefix>sla:{s<n>}:f          ZSET  in-flight conversations: <conv> → lease deadline
+ *   <prefix>sla:{s<n>}:o          HASH  outbox: <conv> → JSON events committed, not yet published
  *   <prefix>sla:{s<n>}:n          HASH  open clocks by metric in this shard (for the gauge)
  *   <prefix>sla:{s<n>}:s:<conv>   STRING  encodeState(state)
  *   <prefix>sla:{s<n>}:l:<conv>   SET   consumer batches holding the conversation
@@ -28,14 +28,11 @@ export function parseConvKey(ck: string): ConvRef {
   return { tenantid, conversationId };
 }
 
-/** Timer member: conversation key and clock, as JSON so any id is safe. */
-export function memberOf(ck: string, clock: string): string {
-  return JSON.stringify([ck, clock]);
-}
-export function parseMember(member: string): { ck: string; clock: string } {
-  const [ck, clock] = JSON.parse(member) as [string, string];
-  return { ck, clock };
-}
+/*
+ * One timer entry per conversation (its earliest pending threshold), not one per clock: half the
+ * sorted-set memory for a typical conversation with two open clocks, and the state, which the
+ * scheduler reads anyway, says which clocks are due.
+ */
 
 /** FNV-1a: fast, stable across processes and versions (the shard of a key must never change). */
 export function shardOf(ck: string, shards: number): number {

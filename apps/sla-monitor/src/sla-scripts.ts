@@ -84,18 +84,16 @@ return redis.call('GET', KEYS[1])`;
 
 /**
  * Consumer write, inside the batch's MULTI (atomic with the de-duplication marks): the new state,
- * its timer changes, the open-clock deltas, and the release of the hold.
- * KEYS: state, lock, due, open. ARGV: holder, new ('' = unchanged), ttlSeconds,
- * nSchedule, nSchedule × (member, dueAt), nCancel, nCancel × member, nDelta, nDelta × (metric, delta).
+ * the conversation's next due instant, the open-clock deltas, and the release of the hold.
+ * KEYS: state, lock, due, open. ARGV: holder, new ('' = unchanged), ttlSeconds, member,
+ * due ('' = unchanged, 'rm' = nothing pending, else epoch ms), nDelta, nDelta × (metric, delta).
  */
 export const WRITE_LUA = `
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
-local a = 4
+if ARGV[5] == 'rm' then redis.call('ZREM', KEYS[3], ARGV[4])
+elseif ARGV[5] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4]) end
+local a = 6
 local n = tonumber(ARGV[a]); a = a + 1
-for i = 1, n do redis.call('ZADD', KEYS[3], ARGV[a + 1], ARGV[a]); a = a + 2 end
-n = tonumber(ARGV[a]); a = a + 1
-for i = 1, n do redis.call('ZREM', KEYS[3], ARGV[a]); a = a + 1 end
-n = tonumber(ARGV[a]); a = a + 1
 for i = 1, n do redis.call('HINCRBY', KEYS[4], ARGV[a], ARGV[a + 1]); a = a + 2 end
 redis.call('SREM', KEYS[2], ARGV[1])
 return 1`;

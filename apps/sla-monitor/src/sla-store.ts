@@ -7,15 +7,15 @@ export interface ConsumerWrite {
   /** encodeState of the new state; absent when the batch did not change it. */
   state?: string;
   ttlSeconds: number;
-  schedule: { member: string; dueAt: number }[];
-  cancel: string[];
+  /** The conversation's earliest pending threshold: undefined = unchanged, null = none pending. */
+  due?: number | null;
   openDelta: Record<string, number>;
 }
 
 /** What the scheduler loaded for claimed timers of one shard. */
 export interface ShardLoad {
   states: Map<string, string | null>;
-  /** Outbox entries left by a claimer that died between commit and publish: member → events. */
+  /** Outbox entries left by a claimer that died between commit and publish: conversation → events. */
   outbox: Map<string, OutEvent[]>;
 }
 
@@ -23,7 +23,8 @@ export interface SchedulerCommit {
   ck: string;
   expected: string;
   state: string;
-  outbox: { member: string; events: OutEvent[] }[];
+  /** Events fired by this commit (plus any recovered ones), kept in the outbox until published. */
+  outbox: OutEvent[];
 }
 
 export interface FinalizeItem {

@@ -1,7 +1,7 @@
 import type { InteractionEvent } from '@cx/contracts';
 import { isolate, type BatchResult, type InboundBatch, type OutEvent, type Rejection } from '@cx/kafka';
-import { applyEvent, decodeState, encodeState, openClocks, type PolicySet, type SlaState } from '@cx/sla';
-import { convKey, memberOf } from './sla-keys';
+import { applyEvent, decodeState, encodeState, nextDueOf, openClocks, type PolicySet, type SlaState } from '@cx/sla';
+import { convKey, parseConvKey } from './sla-keys';
 import type { SlaMetrics } from './sla-metrics';
 import { firingOutputs, type EscalateOn } from './sla-outputs';
 import type { ConsumerWrite, SlaStore } from './sla-store';
@@ -18,9 +18,8 @@ interface Conv {
   before?: SlaState;
   state?: SlaState;
   changed: boolean;
-  /** member → due instant (upsert) or null (cancel); the last change of the batch wins. */
-  timers: Map<string, number | null>;
 }
+
 
 /**
  * The consumer side: per batch, hold and load the conversations' states in one round trip, apply
@@ -45,7 +44,7 @@ export class SlaPipeline {
     for (const ck of cks) {
       const raw = loaded.get(ck);
       const before = raw ? decodeState(raw) : undefined;
-      convs.set(ck, { ck, before, state: before, changed: false, timers: new Map() });
+      convs.set(ck, { ck, before, state: before, changed: false });
     }
     const outputs: OutEvent[] = [];
     const dropped: Rejection<InteractionEvent>[] = [];
@@ -67,8 +66,6 @@ export class SlaPipeline {
       }
       conv.state = r.state;
       conv.changed = true;
-      for (const t of r.cancel) conv.timers.set(memberOf(conv.ck, t.clock), null);
-      for (const t of r.schedule) conv.timers.set(memberOf(conv.ck, t.clock), t.dueAt);
       for (const f of r.firings) outputs.push(...firingOutputs(f, r.state, this.options.escalateOn));
     });
     const writes = [...convs.values()].map((c) => this.writeOf(c));
@@ -87,14 +84,13 @@ export class SlaPipeline {
   }
 
   private writeOf(c: Conv): ConsumerWrite {
-    const w: ConsumerWrite = { ck: c.ck, ttlSeconds: this.options.stateTtlSeconds, schedule: [], cancel: [], openDelta: {} };
+    const w: ConsumerWrite = { ck: c.ck, ttlSeconds: this.options.stateTtlSeconds, openDelta: {} };
     if (!c.changed || !c.state) return w; // still written: it releases the hold
     w.state = encodeState(c.state);
     if (c.state.st === 'c') w.ttlSeconds = this.options.closedTtlSeconds;
-    for (const [member, due] of c.timers) {
-      if (due === null) w.cancel.push(member);
-      else w.schedule.push({ member, dueAt: due });
-    }
+    const { conversationId } = parseConvKey(c.ck);
+    const due = nextDueOf(conversationId, c.state, this.policies);
+    if (due !== nextDueOf(conversationId, c.before, this.policies) || !c.before) w.due = due;
     const after = openClocks(c.state, this.policies);
     const prior = c.before ? openClocks(c.before, this.policies) : {};
     for (const m of new Set([...Object.keys(after), ...Object.keys(prior)])) {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { OutEvent } from '@cx/kafka';
-import { decodeState, encodeState, fire, timersOf, type PolicySet, type SlaState, type TimerSpec } from '@cx/sla';
-import { parseConvKey, parseMember } from './sla-keys';
+import { decodeState, encodeState, fire, nextDueOf, timersOf, type PolicySet, type SlaState } from '@cx/sla';
+import { parseConvKey } from './sla-keys';
 import type { SlaMetrics } from './sla-metrics';
 import { firingOutputs, type EscalateOn } from './sla-outputs';
 import type { FinalizeItem, SchedulerCommit, SlaStore } from './sla-store';
@@ -86,72 +86,57 @@ export class SlaScheduler {
   async runShard(shard: number, now: number): Promise<number> {
     const { leaseMs, graceMs, claimBatch, escalateOn } = this.options;
     const lease = now + leaseMs;
-    const members = await this.store.claim(shard, now - graceMs, lease, claimBatch);
-    if (members.length === 0) return 0;
-    const byConv = new Map<string, { member: string; clock: string }[]>();
-    for (const member of members) {
-      const { ck, clock } = parseMember(member);
-      const list = byConv.get(ck) ?? [];
-      list.push({ member, clock });
-      byConv.set(ck, list);
-    }
-    const { states, outbox } = await this.store.load(shard, [...byConv.keys()], members);
+    const cutoff = now - graceMs;
+    const cks = await this.store.claim(shard, cutoff, lease, claimBatch);
+    if (cks.length === 0) return 0;
+    const { states, outbox } = await this.store.load(shard, cks, cks);
     const finalize = new Map<string, FinalizeItem>();
     const commits: SchedulerCommit[] = [];
-    const commitMembers: string[][] = [];
-    for (const [ck, timers] of byConv) {
+    for (const ck of cks) {
+      const item: FinalizeItem = { member: ck, lease, clearOutbox: outbox.has(ck) };
+      finalize.set(ck, item);
       const raw = states.get(ck);
-      const done = (member: string, nextDue?: number) =>
-        finalize.set(member, { member, lease, nextDue, clearOutbox: outbox.has(member) });
-      if (!raw) {
-        for (const t of timers) done(t.member); // state expired or never written: nothing to fire
-        this.metrics.timers.inc({ outcome: 'stale' }, timers.length);
-        continue;
-      }
+      if (!raw) { this.metrics.timers.inc({ outcome: 'stale' }); continue; } // state expired: nothing to fire
       const { conversationId } = parseConvKey(ck);
       let state: SlaState = decodeState(raw);
-      const entries: SchedulerCommit['outbox'] = [];
-      for (const { member, clock } of timers) {
-        let t: TimerSpec | undefined = timersOf(conversationId, state, this.policies).find((x) => x.clock === clock);
-        if (!t) { done(member); this.metrics.timers.inc({ outcome: 'stale' }); continue; }
-        const events: OutEvent[] = [];
-        while (t && t.dueAt <= now - graceMs) {
-          const r = fire(state, t, this.policies);
-          if (r.stale) break;
-          state = r.state;
-          for (const f of r.firings) events.push(...firingOutputs(f, state, escalateOn));
-          t = r.schedule.find((x) => x.clock === clock);
-        }
-        done(member, t?.dueAt);
-        this.metrics.timers.inc({ outcome: events.length ? 'fired' : 'rescheduled' });
-        // A dead claimer's unpublished events stay in the outbox entry until these are out too.
-        if (events.length) entries.push({ member, events: [...(outbox.get(member) ?? []), ...events] });
+      const events: OutEvent[] = [];
+      // Every threshold due by now, in due order, across the conversation's clocks.
+      for (let guard = 0; guard < 256; guard++) {
+        const due = timersOf(conversationId, state, this.policies).filter((t) => t.dueAt <= cutoff).sort((a, b) => a.dueAt - b.dueAt)[0];
+        if (!due) break;
+        const r = fire(state, due, this.policies);
+        if (r.stale) break;
+        state = r.state;
+        for (const f of r.firings) events.push(...firingOutputs(f, state, escalateOn));
       }
-      if (entries.length) {
-        commits.push({ ck, expected: raw, state: encodeState(state), outbox: entries });
-        commitMembers.push(timers.map((t) => t.member));
-      }
+      item.nextDue = nextDueOf(conversationId, state, this.policies) ?? undefined;
+      this.metrics.timers.inc({ outcome: events.length ? 'fired' : 'rescheduled' });
+      // A dead claimer's unpublished events stay in the outbox entry until these are out too.
+      if (events.length) commits.push({ ck, expected: raw, state: encodeState(state), outbox: [...(outbox.get(ck) ?? []), ...events] });
     }
     const ok = await this.store.commit(shard, commits);
     const publish: OutEvent[] = [];
     const published = new Set<string>();
     commits.forEach((c, i) => {
+      const item = finalize.get(c.ck)!;
       if (ok[i]) {
-        for (const e of c.outbox) { publish.push(...e.events); published.add(e.member); finalize.get(e.member)!.clearOutbox = true; }
+        publish.push(...c.outbox);
+        published.add(c.ck);
+        item.clearOutbox = true;
         return;
       }
       // A consumer batch holds the conversation or changed it: look again shortly, on its result.
-      this.metrics.timers.inc({ outcome: 'conflict' }, commitMembers[i].length);
-      for (const m of commitMembers[i]) finalize.get(m)!.nextDue = now + (this.options.retryMs ?? 25);
+      this.metrics.timers.inc({ outcome: 'conflict' });
+      item.nextDue = now + (this.options.retryMs ?? 25);
     });
-    for (const [member, events] of outbox) {
-      if (published.has(member)) continue;
+    for (const [ck, events] of outbox) {
+      if (published.has(ck)) continue;
       publish.push(...events);
       this.metrics.timers.inc({ outcome: 'recovered' });
     }
     await this.publisher.publish(publish); // on failure the leases expire and the outbox is retried
     this.metrics.emitted(publish, 'timer');
     await this.store.finalize(shard, [...finalize.values()]);
-    return members.length;
+    return cks.length;
   }
 }

@@ -314,6 +314,14 @@ export function timersOf(conversationId: string, state: SlaState, policies: Poli
   return out;
 }
 
+/** The earliest pending threshold of a conversation (a scheduler needs one entry per conversation), or null. */
+export function nextDueOf(conversationId: string, state: SlaState | undefined, policies: PolicySet): number | null {
+  if (!state) return null;
+  let min: number | null = null;
+  for (const t of timersOf(conversationId, state, policies)) if (min === null || t.dueAt < min) min = t.dueAt;
+  return min;
+}
+
 /** Open (running or paused, with a target) clocks by metric, for the open-clocks gauge. */
 export function openClocks(state: SlaState, policies: PolicySet): Partial<Record<SlaMetric, number>> {
   const policy = policyOf(state, policies);
