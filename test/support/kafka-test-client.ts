@@ -20,7 +20,7 @@ export class TestKafka {
     return `${this.prefix}.${logical}`;
   }
 
-  async produce(logical: string, events: { subject: string }[]): Promise<void> {
+  async produce(logical: string, events: ({ subject: string } & Record<string, unknown>)[]): Promise<void> {
     await this.produceRaw(logical, events.map((e) => ({
       key: e.subject, value: JSON.stringify(e), headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
     })));

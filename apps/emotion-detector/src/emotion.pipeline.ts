@@ -1,60 +1,47 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { Counter } from 'prom-client';
-import type { InteractionEvent } from '@cx/contracts';
-import { isolate, type BatchResult, type InboundBatch, type OutEvent, type Rejection } from '@cx/kafka';
-import { PipelineMetrics } from '@cx/metrics';
-import { REDIS, REDIS_OPTIONS, type RedisOptions } from '@cx/redis';
-import { conversationStep, type ConversationState, type DetectionPort } from './conversation-step';
+import type { CustomerContribution, InteractionEvent } from '@cx/contracts';
+import type { CustomerRiskState } from '@cx/emotion';
+import { customerRiskTtlSeconds } from '@cx/emotion';
+import { processKeyed, type BatchResult, type InboundBatch } from '@cx/kafka';
+import { REDIS_OPTIONS, type RedisOptions, type StateStore } from '@cx/redis';
+import { customerRiskStep } from './customer-risk-step';
+import { EmotionMetrics } from './emotion-metrics';
+import { emotionStep, type ConversationState } from './emotion-step';
+import { TenantEmotionConfig } from './tenant-emotion.config';
 
-export const DETECTOR = Symbol('DETECTOR');
+export const CONVERSATION_STORE = Symbol('CONVERSATION_STORE');
+export const CUSTOMER_STORE = Symbol('CUSTOMER_STORE');
 export const STATE_TTL_SECONDS = Symbol('STATE_TTL_SECONDS');
 
-/** Loads the batch's conversation states in one round trip, applies the pure step, persists in the batch's MULTI. */
+/** Conversation-level batches (keyed like the input partitions) and customer-level batches (the internal topic). */
 @Injectable()
 export class EmotionPipeline {
-  private readonly truncated: Counter;
-  private readonly unsupported: Counter;
-
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_OPTIONS) private readonly redisOptions: RedisOptions,
-    @Inject(DETECTOR) private readonly detector: DetectionPort,
+    @Inject(CONVERSATION_STORE) private readonly conversations: StateStore<ConversationState>,
+    @Inject(CUSTOMER_STORE) private readonly customers: StateStore<CustomerRiskState>,
+    @Inject(REDIS_OPTIONS) private readonly redis: RedisOptions,
     @Inject(STATE_TTL_SECONDS) private readonly ttl: number,
-    metrics: PipelineMetrics,
-  ) {
-    this.truncated = new Counter({ name: 'cx_emotion_truncated_texts_total', help: 'Texts cut to the detector size limit', registers: [metrics.registry] });
-    this.unsupported = new Counter({ name: 'cx_emotion_unsupported_language_total', help: 'Customer messages in a language the detector does not support (no flag)', registers: [metrics.registry] });
-  }
+    private readonly tenants: TenantEmotionConfig,
+    private readonly metrics: EmotionMetrics,
+  ) {}
 
-  private key(e: InteractionEvent): string {
-    return `${this.redisOptions.keyPrefix}cx:emo:conv:{${e.tenantid}:${e.subject}}`;
-  }
-
-  async process(batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
-    const keys = [...new Set(batch.items.map((i) => this.key(i.event)))];
-    const values = await this.redis.mget(...keys);
-    const states = new Map<string, ConversationState | undefined>(keys.map((k, i) => [k, values[i] ? JSON.parse(values[i]!) : undefined]));
-    const touched = new Set<string>();
-    const outputs: OutEvent[] = [];
-    const dropped: Rejection<InteractionEvent>[] = [];
-    const { deadLetters } = isolate(batch.items, (item) => {
-      const k = this.key(item.event);
-      const r = conversationStep(states.get(k), item.event, this.detector);
-      if (r.dropped) return dropped.push({ item, reason: r.dropped });
-      states.set(k, r.state);
-      touched.add(k);
-      outputs.push(...r.outputs);
-      if (r.truncated) this.truncated.inc();
-      if (r.unsupportedLanguage) this.unsupported.inc();
-    });
-    return {
-      outputs,
-      deadLetters,
-      dropped,
-      persist: (multi) => {
-        for (const k of touched) multi.set(k, JSON.stringify(states.get(k)), 'EX', this.ttl);
+  interactions(batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
+    return processKeyed(batch, this.conversations, {
+      key: ({ event }) => `${this.redis.keyPrefix}cx:emo:conv:{${event.tenantid}:${event.subject}}`,
+      step: (prev, { event }) => {
+        const r = emotionStep(prev, event, this.tenants.forTenant(event.tenantid));
+        if (r.analysed) this.metrics.record(r.analysed);
+        return r;
       },
-    };
+      ttlSeconds: () => this.ttl,
+    });
+  }
+
+  contributions(batch: InboundBatch<CustomerContribution>): Promise<BatchResult<CustomerContribution>> {
+    return processKeyed(batch, this.customers, {
+      key: ({ event }) => `${this.redis.keyPrefix}cx:emo:cust:{${event.tenantid}:${event.data.customerId}}`,
+      step: (prev, { event }) => customerRiskStep(prev, event, this.tenants.forTenant(event.tenantid)),
+      ttlSeconds: (s) => customerRiskTtlSeconds(s),
+    });
   }
 }

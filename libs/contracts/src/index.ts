@@ -4,6 +4,7 @@ export * from './interaction-events';
 export * from './signal-events';
 export * from './sla-events';
 export * from './escalation-events';
+export * from './internal-events';
 export * from './cloudevent-codec';
 export * from './registry';
 export * from './pii-mask';

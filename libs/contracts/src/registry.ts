@@ -3,6 +3,7 @@ import * as I from './interaction-events';
 import * as S from './signal-events';
 import * as L from './sla-events';
 import * as E from './escalation-events';
+import * as N from './internal-events';
 
 /** Every event type of the contract, by CloudEvents `type`: the input to JSON Schema generation. */
 export const EventSchemas: Record<string, z.ZodType> = Object.fromEntries(
@@ -13,6 +14,7 @@ export const EventSchemas: Record<string, z.ZodType> = Object.fromEntries(
     L.SlaWarningV1, L.SlaBreachedV1,
     E.EscalationRequestedV1, E.EscalationRaisedV1, E.EscalationUpdatedV1, E.EscalationAcknowledgedV1, E.EscalationResolvedV1,
     E.NotificationSentV1, E.AgentUpdatedV1,
+    N.CustomerContributionV1,
   ].map((schema) => [schema.shape.type.value, schema]),
 );
 

@@ -9,6 +9,8 @@ export const Topics = {
   notifications: 'cx.notifications',
   agents: 'cx.agents',
   dlq: 'cx.dlq',
+  /** Internal: emotion-detector's repartition of customer contributions by customer id. */
+  customerContributions: 'cx.emotion.customer-contributions',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -7,3 +7,4 @@ export * from './kafka-batch.server';
 export * from './kafka.module';
 export * from './service-bootstrap';
 export * from './service-infra';
+export * from './keyed-state.batch';

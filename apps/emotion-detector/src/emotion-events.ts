@@ -1,0 +1,44 @@
+import {
+  deterministicId, makeEvent, Topics,
+  type Channel, type ComplaintIntent, type CustomerContribution, type Evidence, type InteractionEvent, type Reason,
+} from '@cx/contracts';
+import type { OutEvent } from '@cx/kafka';
+
+export const SOURCE = 'urn:cx:emotion-detector';
+
+type Cause = Pick<InteractionEvent, 'id' | 'source' | 'tenantid' | 'time' | 'subject'>;
+
+export interface RequestInput {
+  channel?: Channel;
+  reasons: Reason[];
+  intents: ComplaintIntent[];
+  customer: { id?: string; tier?: string; language?: string };
+}
+
+/** Ids derive from the cause and the kind, so a replay re-emits the same ids. */
+export const causeId = (c: Cause, kind: string) => deterministicId(c.tenantid, c.source, c.id, kind);
+
+export function escalationRequest(c: Cause, kind: string, r: RequestInput): OutEvent {
+  return {
+    topic: Topics.escalations,
+    event: makeEvent({
+      type: 'cx.escalation.requested.v1', source: SOURCE, subject: c.subject, tenantid: c.tenantid, time: c.time,
+      id: causeId(c, `request:${kind}`),
+      data: { conversationId: c.subject, channel: r.channel, detector: 'emotion-detector' as const, reasons: r.reasons, intents: r.intents, customer: r.customer },
+    }),
+  };
+}
+
+export function customerContribution(c: Cause, data: Omit<CustomerContribution['data'], 'fromConversationId'>): OutEvent {
+  return {
+    topic: Topics.customerContributions,
+    event: makeEvent({
+      type: 'cx.emotion.customer_contribution.v1', source: SOURCE, subject: data.customerId, tenantid: c.tenantid, time: c.time,
+      id: causeId(c, 'contribution'), data: { ...data, fromConversationId: c.subject },
+    }),
+  };
+}
+
+export function reason(code: Reason['code'], detail: string, at: string, cause: string, evidence: Evidence[]): Reason {
+  return { code, detail, at, causeId: cause, evidence };
+}

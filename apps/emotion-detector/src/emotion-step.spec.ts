@@ -1,0 +1,72 @@
+import { InteractionEvent, type InteractionEvent as Ev } from '@cx/contracts';
+import { emotionStep, type ConversationState } from './emotion-step';
+import { TenantEmotionConfig } from './tenant-emotion.config';
+
+const tenant = TenantEmotionConfig.load(undefined).forTenant('default');
+let n = 0;
+const ev = (type: string, data: Record<string, unknown>, time = '2026-03-02T10:00:00.000Z'): Ev => InteractionEvent.parse({
+  specversion: '1.0', id: `e${n++}`, source: 'urn:t', type, time, subject: 'c1', data: { conversationId: 'c1', ...data },
+});
+const customer = (text: string, time?: string) => ev('cx.message.v1', { channel: 'chat', messageId: `m${n}`, author: { role: 'customer' }, text }, time);
+const types = (r: { outputs: { event: { type: string } }[] }) => r.outputs.map((o) => o.event.type);
+
+function run(events: Ev[], start?: ConversationState) {
+  let state = start;
+  return events.map((e) => {
+    const r = emotionStep(state, e, tenant);
+    state = r.state;
+    return r;
+  });
+}
+
+describe('emotionStep', () => {
+  it('flags a negative customer message with evidence and requests an escalation', () => {
+    const [opened, msg] = run([
+      ev('cx.conversation.opened.v1', { channel: 'chat', customer: { id: 'k1', tier: 'vip', language: 'en' } }),
+      customer('This is unacceptable, I have been waiting for three weeks!'),
+    ]);
+    expect(types(opened)).toEqual([]);
+    expect(types(msg)).toEqual(['cx.signal.emotion.v1', 'cx.escalation.requested.v1', 'cx.emotion.customer_contribution.v1']);
+    const signal = msg.outputs[0].event as unknown as { data: { negative: boolean; evidence: unknown[]; customerId: string } };
+    expect(signal.data.negative).toBe(true);
+    expect(signal.data.evidence.length).toBeGreaterThan(0);
+    expect(signal.data.customerId).toBe('k1');
+    const req = msg.outputs[1].event as unknown as { data: { customer: { tier: string }; reasons: { code: string }[] } };
+    expect(req.data.customer.tier).toBe('vip');
+    expect(req.data.reasons[0].code).toBe('negative_emotion');
+    expect(msg.outputs[2].event.subject).toBe('k1'); // re-keyed by customer
+    expect(msg.analysed).toMatchObject({ outcome: 'negative', language: 'en' });
+  });
+
+  it('emits only the flag for a neutral message, and nothing for agents', () => {
+    const [calm, agent] = run([customer('Thanks, all good.'), ev('cx.message.v1', { channel: 'chat', messageId: 'a', author: { role: 'agent' }, text: 'This is unacceptable' })]);
+    expect(types(calm)).toEqual(['cx.signal.emotion.v1']);
+    expect(types(agent)).toEqual([]);
+  });
+
+  it('counts a streak and reports ended negative once when the conversation closes on an upset customer', () => {
+    const rs = run([
+      customer('Das ist eine Frechheit!'),
+      customer('Ich bin total enttäuscht, seit drei Wochen keine Antwort!'),
+      ev('cx.conversation.status.v1', { channel: 'chat', status: 'resolved' }),
+      ev('cx.conversation.status.v1', { channel: 'chat', status: 'closed' }),
+    ]);
+    expect((rs[1].outputs[1].event as unknown as { data: { reasons: { code: string }[] } }).data.reasons[0].code).toBe('negative_streak');
+    expect(types(rs[2])).toEqual(['cx.signal.ended_negative.v1', 'cx.escalation.requested.v1']);
+    expect(types(rs[3])).toEqual([]);
+  });
+
+  it('drops everything after closed, and derives the same ids on a replay', () => {
+    const msg = customer('This is unacceptable!');
+    const first = emotionStep(undefined, msg, tenant);
+    expect(emotionStep(undefined, msg, tenant).outputs.map((o) => o.event.id)).toEqual(first.outputs.map((o) => o.event.id));
+    const closed = emotionStep(first.state, ev('cx.conversation.status.v1', { channel: 'chat', status: 'closed' }), tenant);
+    expect(emotionStep(closed.state, customer('hello?'), tenant).dropped).toBe('conversation closed');
+  });
+
+  it('gives no flag for an unsupported language and counts it', () => {
+    const r = emotionStep(undefined, ev('cx.message.v1', { channel: 'chat', messageId: 'x', author: { role: 'customer' }, text: 'Esto es inaceptable', language: 'es' }), tenant);
+    expect(r.analysed?.outcome).toBe('unsupported_language');
+    expect(types(r)).toEqual(['cx.signal.emotion.v1']);
+  });
+});
