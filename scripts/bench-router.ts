@@ -105,13 +105,13 @@ async function main(): Promise<void> {
   const adminKey = `bench-admin-${randomUUID()}`;
   keys[adminKey] = { role: 'admin', tenant: 'default' };
   writeFileSync(join(dir, 'keys.json'), JSON.stringify(keys));
-  const env = isolatedEnv(prefix, { KAFKA_BROKERS: brokers.join(','), REDIS_URL: redisUrl, ROUTER_API_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn' });
+  const env = isolatedEnv(prefix, { KAFKA_BROKERS: brokers.join(','), REDIS_URL: redisUrl, ROUTER_API_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn', ...(process.env.KAFKA_PARTITION_CONCURRENCY ? { KAFKA_PARTITION_CONCURRENCY: process.env.KAFKA_PARTITION_CONCURRENCY } : {}) });
   let router: ServiceProcess | undefined;
   const kafka = new Kafka({ clientId: 'bench-router', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   const clients: Sse[] = [];
   try {
-    router = await startServiceProcess('router', env);
+    router = process.env.BENCH_CPU_PROF ? await profiledRouter(env, process.env.BENCH_CPU_PROF) : await startServiceProcess('router', env);
     await producer.connect();
     const result: Record<string, unknown> = { rate: RATE, seconds: SECONDS, router: router.url.replace(/:\d+$/, ':<port>') };
 
@@ -155,11 +155,23 @@ async function main(): Promise<void> {
       latencyMsAtSupervisor: percentiles(latencies(dash.events, p2.sentAt, arrivals2)),
       latencyMsAtAgents: percentiles(agents.flatMap((s) => latencies(s.events, p2.sentAt, arrivals2))),
     };
-    const rss = (await (await fetch(`${router.url}/metrics`)).text()).match(/^process_resident_memory_bytes\{[^}]*\} (\d+)/m);
-    result.routerRssMiB = rss ? Math.round(Number(rss[1]) / 2 ** 20) : undefined;
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    /** The value of the first sample line of `name` whose labels contain `label`. */
+    const value = (name: string, label = '') => Number(metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label))?.split(' ').at(-1) ?? NaN);
+    result.routerRssMiB = Math.round(value('process_resident_memory_bytes') / 2 ** 20);
+    // The router's own view (whole run): how long a batch takes and how big it is, and how much CPU it used.
+    const batches = value('cx_batch_duration_seconds_count', 'topic="cx.escalations"');
+    result.routerBatches = {
+      count: batches,
+      meanMs: Math.round((value('cx_batch_duration_seconds_sum', 'topic="cx.escalations"') / batches) * 10000) / 10,
+      meanMessages: Math.round((value('cx_batch_messages_sum', 'topic="cx.escalations"') / batches) * 10) / 10,
+    };
+    result.routerCpuSeconds = value('process_cpu_seconds_total');
+    result.loadAverage = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     for (const c of clients) c.close();
+    if (process.env.BENCH_DEBUG && router) process.stderr.write(router.output().split('\n').filter((l) => l.includes('SLOW')).slice(-40).join('\n') + '\n');
     await producer.disconnect().catch(() => undefined);
     await router?.stop('SIGTERM');
     // Leave the shared broker and Redis as they were.
@@ -176,6 +188,18 @@ async function main(): Promise<void> {
     }
     await redis.quit();
   }
+}
+
+/** The router under `node --cpu-prof` (a profile is written to `dir` when it exits), for finding hot spots. */
+async function profiledRouter(env: Record<string, string>, dir: string): Promise<ServiceProcess> {
+  const { spawn } = await import('node:child_process');
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', '@swc-node/register', 'apps/router/src/main.ts'],
+    { env: { ...process.env, ...env, ROUTER_PORT: String(port) }, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) await sleep(200);
+  return { app: 'router', url, pid: child.pid!, output: () => '', stop: async () => { child.kill('SIGTERM'); return exited; } };
 }
 
 main().catch((e) => { process.stderr.write(`bench-router failed: ${(e as Error).stack}\n`); process.exit(1); });

@@ -4,29 +4,22 @@ import type { ChainableCommander } from 'ioredis';
 import type { Agent } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
 import type { AgentWithLoad } from '@cx/routing';
+import { defineRouterScripts } from './redis-scripts';
 import { RouterKeys } from './router-keys';
 
 type StoredAgent = Agent & { at: number };
 
-/**
- * Writes an agent only if the update is not older than what is stored, so the PUT (applied at
- * once) and its own `cx.agent.updated.v1` (applied later by whichever instance consumes it)
- * converge on the newest state in any order. Equal times re-apply: replays are harmless.
- */
-const PUT_IF_NEWER = `
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur then
-  local ok, c = pcall(cjson.decode, cur)
-  if ok and c.at and tonumber(c.at) > tonumber(ARGV[2]) then return 0 end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-return 1`;
+
+/** How long a parsed copy of a tenant's directory is reused; presence changes are rarer than batches. */
+const DIRECTORY_CACHE_MS = 500;
 
 /** Agent directory and presence in Redis (one hash per tenant); load = open escalations assigned. */
 @Injectable()
 export class AgentDirectory {
+  private readonly cache = new Map<string, { at: number; agents: Promise<Agent[]> }>();
+
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RouterKeys) {
-    redis.defineCommand('cxPutAgent', { numberOfKeys: 1, lua: PUT_IF_NEWER });
+    defineRouterScripts(redis);
   }
 
   private args(tenant: string, agent: Agent, atMs: number): [string, string, number, string] {
@@ -36,12 +29,14 @@ export class AgentDirectory {
 
   /** Applies an update now; false when a newer one is already stored. */
   async put(tenant: string, agent: Agent, atMs: number): Promise<boolean> {
+    this.cache.delete(tenant);
     const r = await (this.redis as unknown as { cxPutAgent(...a: unknown[]): Promise<number> }).cxPutAgent(...this.args(tenant, agent, atMs));
     return r === 1;
   }
 
   /** The same, inside the consumer's transaction (atomic with its de-duplication marks). */
   putIn(multi: ChainableCommander, tenant: string, agent: Agent, atMs: number): void {
+    this.cache.delete(tenant);
     (multi as unknown as { cxPutAgent(...a: unknown[]): void }).cxPutAgent(...this.args(tenant, agent, atMs));
   }
 
@@ -60,13 +55,18 @@ export class AgentDirectory {
     return agent;
   }
 
-  /** Every agent of the tenant with its current load (size of its assignment set), in two round trips. */
+  /**
+   * Every agent of the tenant with its current load. The directory may be up to half a second old
+   * (another instance's PUT); the loads are always read fresh, in one round trip.
+   */
   async withLoad(tenant: string): Promise<AgentWithLoad[]> {
-    const agents = await this.list(tenant);
-    if (agents.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const a of agents) p.scard(this.keys.assigned(tenant, a.agentId));
-    const loads = (await p.exec()) ?? [];
-    return agents.map((a, i) => ({ ...a, load: Number(loads[i]?.[1] ?? 0) }));
+    let hit = this.cache.get(tenant);
+    if (!hit || Date.now() - hit.at > DIRECTORY_CACHE_MS) {
+      hit = { at: Date.now(), agents: this.list(tenant) };
+      this.cache.set(tenant, hit);
+      hit.agents.catch(() => this.cache.delete(tenant));
+    }
+    const [agents, loads] = await Promise.all([hit.agents, this.redis.hgetall(this.keys.load(tenant))]);
+    return agents.map((a) => ({ ...a, load: Math.max(0, Number(loads[a.agentId] ?? 0)) }));
   }
 }

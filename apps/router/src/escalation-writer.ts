@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { REDIS } from '@cx/redis';
 import { EventPublisher, type OutEvent } from '@cx/kafka';
+import { defineRouterScripts } from './redis-scripts';
 import { RouterKeys } from './router-keys';
 import { RouterMetrics } from './router-metrics';
 import { SseHub, type FanoutMessage } from './sse.hub';
@@ -40,6 +41,8 @@ export class EscalationWriter implements OnApplicationShutdown {
   private readonly idle: Redis[] = [];
   private readonly waiting: ((r: Redis) => void)[] = [];
   private readonly all: Redis[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -55,6 +58,7 @@ export class EscalationWriter implements OnApplicationShutdown {
     if (free) return Promise.resolve(free);
     if (this.all.length < this.poolSize) {
       const c = this.redis.duplicate();
+      defineRouterScripts(c);
       this.all.push(c);
       return Promise.resolve(c);
     }
@@ -71,7 +75,7 @@ export class EscalationWriter implements OnApplicationShutdown {
    * Runs `plan` (which reads what it needs) after WATCHing `watch`, then commits its writes and
    * outbox entry atomically; on a conflict, plans again from fresh reads.
    */
-  async commit<T>(op: string, watch: string[], plan: () => Promise<CommitPlan<T>>): Promise<T> {
+  async commit<T>(op: string, watch: string[], plan: () => Promise<CommitPlan<T>>, opts: { background?: boolean } = {}): Promise<T> {
     const conn = await this.acquire();
     let done: CommitPlan<T> | undefined;
     let entry: string | undefined;
@@ -102,8 +106,22 @@ export class EscalationWriter implements OnApplicationShutdown {
     this.count(done);
     // Dashboards first (the state is durable now), then Kafka; a failed publish stays in the outbox.
     await this.hub.broadcast(done.changes ?? []).catch((e: Error) => this.log.warn(`SSE fan-out failed: ${e.message}`));
-    if (entry) await this.publishEntry(entry);
+    if (entry) {
+      if (opts.background) await this.publishInBackground(entry);
+      else await this.publishEntry(entry);
+    }
     return done.result;
+  }
+
+  /**
+   * Publishes on a serial chain without making the caller wait (the consumer goes on with its next
+   * batch; the outbox covers a crash), keeping the order of commits. When Kafka falls behind by
+   * more than a few hundred entries, the caller waits after all: back-pressure, not memory growth.
+   */
+  private async publishInBackground(entry: string): Promise<void> {
+    this.pending++;
+    this.chain = this.chain.then(() => this.publishEntry(entry)).finally(() => { this.pending--; });
+    if (this.pending > 200) await this.chain;
   }
 
   /** Metrics of what was committed (here, not while planning, so a conflict retry counts once). */
@@ -136,6 +154,7 @@ export class EscalationWriter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.chain;
     await Promise.all(this.all.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
+import { defineRouterScripts } from './redis-scripts';
 import { RouterKeys } from './router-keys';
 
 /**
@@ -21,6 +22,7 @@ export interface ConvRef { tenant: string; conversationId: string; }
 
 const holder = (a: Escalation['assignee']) => (a && a.kind !== 'team' ? a.id : undefined);
 
+
 /**
  * Escalations in Redis: the current escalation per conversation (JSON), an id → conversation
  * index, the open set per tenant (for listing), the assignment sets (agent load) and the ladder
@@ -28,7 +30,15 @@ const holder = (a: Escalation['assignee']) => (a && a.kind !== 'team' ? a.id : u
  */
 @Injectable()
 export class EscalationStore {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RouterKeys) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RouterKeys) {
+    defineRouterScripts(redis);
+  }
+
+  private assign(multi: ChainableCommander, tenant: string, escalationId: string, from: string | undefined, to: string | undefined, ttl: number): void {
+    (multi as unknown as { cxAssign(...a: unknown[]): void }).cxAssign(
+      this.keys.assigned(tenant, from ?? to ?? ''), this.keys.assigned(tenant, to ?? from ?? ''), this.keys.load(tenant),
+      escalationId, from ?? '', to ?? '', ttl);
+  }
 
   convKey(tenant: string, conversationId: string): string {
     return this.keys.conv(tenant, conversationId);
@@ -80,15 +90,12 @@ export class EscalationStore {
       // A new escalation replaced one that was never resolved (should not happen): drop the old from the indexes.
       multi.zrem(open, previous.escalationId);
       const old = holder(previous.assignee);
-      if (old) multi.srem(this.keys.assigned(e.tenantId, old), previous.escalationId);
+      if (old) this.assign(multi, e.tenantId, previous.escalationId, old, undefined, ttlSeconds);
     }
     const before = previous?.escalationId === e.escalationId ? holder(previous.assignee) : undefined;
     const now = e.status === 'resolved' ? undefined : holder(e.assignee);
-    if (before && before !== now) multi.srem(this.keys.assigned(e.tenantId, before), e.escalationId);
-    if (now) {
-      multi.sadd(this.keys.assigned(e.tenantId, now), e.escalationId);
-      multi.expire(this.keys.assigned(e.tenantId, now), ttlSeconds);
-    }
+    if (before && before !== now) this.assign(multi, e.tenantId, e.escalationId, before, undefined, ttlSeconds);
+    if (now) this.assign(multi, e.tenantId, e.escalationId, undefined, now, ttlSeconds);
   }
 
   /** Sets (or, with null, removes) the ladder timer of the escalation's conversation. */

@@ -53,13 +53,19 @@ export class InboxPipeline {
       const plan = await this.plan(requests);
       deadLetters = plan.deadLetters;
       return plan;
-    });
+    }, { background: true });
     return { outputs: [], deadLetters, dropped };
   }
 
   private async plan(requests: Item[]) {
     const refs = requests.map((i) => ({ tenant: i.event.tenantid, conversationId: (i.event as EscalationRequested).data.conversationId }));
-    const original = await this.store.byConversations(refs);
+    const tenants = [...new Set(refs.map((r) => r.tenant))];
+    // Independent reads in parallel: they are most of a batch's time.
+    const [original, loads] = await Promise.all([
+      this.store.byConversations(refs),
+      Promise.all(tenants.map((t) => this.directory.withLoad(t))),
+    ]);
+    const agents = new Map<string, AgentWithLoad[]>(tenants.map((t, i) => [t, loads[i]]));
     const current = new Map(original);
     const customerOf = (ev: EscalationRequested, existing?: StoredEscalation) =>
       ev.data.customer.id ?? ev.data.context?.customerId ?? existing?.context.customerId;
@@ -71,8 +77,6 @@ export class InboxPipeline {
     const historyBefore = await this.histories.read(customers);
     const history = new Map(historyBefore);
     const historyTtl = new Map<string, number>();
-    const agents = new Map<string, AgentWithLoad[]>();
-    for (const tenant of new Set(refs.map((r) => r.tenant))) agents.set(tenant, await this.directory.withLoad(tenant));
 
     const touched = new Map<string, StoredEscalation>();
     const timers = new Map<string, number | null>();

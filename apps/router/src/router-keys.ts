@@ -24,6 +24,8 @@ export class RouterKeys {
   agents(tenant: string): string { return `${this.base}agents:{${tenant}}`; }
   /** Escalation ids assigned to one agent or supervisor: its load is the set's size. */
   assigned(tenant: string, agentId: string): string { return `${this.base}asg:{${tenant}}:${agentId}`; }
+  /** agentId → number of escalations in its assignment set, kept by the same script that changes the sets. */
+  load(tenant: string): string { return `${this.base}load:{${tenant}}`; }
   /** A customer's recent interactions, flags and promises (see @cx/routing customer-history). */
   customer(tenant: string, customerId: string): string { return `${this.base}cust:{${tenant}}:${customerId}`; }
   /** Ladder timers: member `[tenant, conversationId]`, score = when to check (epoch ms). */

@@ -26,6 +26,49 @@ export const SSE_EVENT: Record<ChangeLabel, string> = {
 interface Client { principal: Principal; res: Response; }
 
 /**
+ * A tenant's clients. Agent keys see only escalations naming them (assignee, acknowledger,
+ * resolver), so they are indexed by agent id: a change costs the supervisors plus a handful of
+ * agents, not a scan over every connected agent.
+ */
+class TenantClients {
+  readonly wide = new Set<Client>();
+  readonly byAgent = new Map<string, Set<Client>>();
+  size = 0;
+
+  add(c: Client): void {
+    this.size++;
+    if (c.principal.role !== 'agent') return void this.wide.add(c);
+    const id = c.principal.agentId ?? '';
+    let set = this.byAgent.get(id);
+    if (!set) this.byAgent.set(id, (set = new Set()));
+    set.add(c);
+  }
+
+  delete(c: Client): boolean {
+    const id = c.principal.agentId ?? '';
+    const set = c.principal.role === 'agent' ? this.byAgent.get(id) : this.wide;
+    if (!set?.delete(c)) return false;
+    if (set !== this.wide && set.size === 0) this.byAgent.delete(id);
+    this.size--;
+    return true;
+  }
+
+  *candidates(e: Escalation, previous?: Escalation['assignee']): Iterable<Client> {
+    yield* this.wide;
+    const ids = new Set<string>();
+    for (const a of [e.assignee, previous]) if (a && a.kind !== 'team') ids.add(a.id);
+    if (e.acknowledgedBy) ids.add(e.acknowledgedBy);
+    if (e.resolvedBy) ids.add(e.resolvedBy);
+    for (const id of ids) yield* this.byAgent.get(id) ?? [];
+  }
+
+  *all(): Iterable<Client> {
+    yield* this.wide;
+    for (const set of this.byAgent.values()) yield* set;
+  }
+}
+
+/**
  * Live dashboards. Each router instance holds its own SSE connections; changes reach every
  * instance over a Redis pub/sub channel (whichever instance committed them), and each client is
  * sent only what its principal may see (canSee). Clients are indexed by tenant, so one tenant's
@@ -34,7 +77,7 @@ interface Client { principal: Principal; res: Response; }
 @Injectable()
 export class SseHub implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('SseHub');
-  private readonly byTenant = new Map<string, Set<Client>>();
+  private readonly byTenant = new Map<string, TenantClients>();
   private readonly keepAlive = setInterval(() => this.ping(), 15_000).unref();
   private subscriber?: Redis;
   private count = 0;
@@ -73,7 +116,7 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     res.write('retry: 3000\n\n');
     const client = { principal, res };
     let set = this.byTenant.get(principal.tenant);
-    if (!set) this.byTenant.set(principal.tenant, (set = new Set()));
+    if (!set) this.byTenant.set(principal.tenant, (set = new TenantClients()));
     set.add(client);
     this.count++;
     this.metrics.sseClients.inc({ role: principal.role });
@@ -103,7 +146,7 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     let frame: string | undefined;
     let gone: string | undefined;
     let sent = 0;
-    for (const c of clients) {
+    for (const c of clients.candidates(e, m.previousAssignee)) {
       if (canSee(c.principal, e, e.tenantId)) {
         frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(publicView(e))}\n\n`;
         c.res.write(frame);
@@ -118,12 +161,12 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   private ping(): void {
-    for (const set of this.byTenant.values()) for (const c of set) c.res.write(': keep-alive\n\n');
+    for (const set of this.byTenant.values()) for (const c of set.all()) c.res.write(': keep-alive\n\n');
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.keepAlive);
-    for (const set of this.byTenant.values()) for (const c of set) c.res.end();
+    for (const set of this.byTenant.values()) for (const c of set.all()) c.res.end();
     this.byTenant.clear();
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }

@@ -17,7 +17,8 @@ export function teamOf(escalation: Pick<Escalation, 'target'>, config: RoutingCo
   return escalation.target.team ?? config.teams.default;
 }
 
-const byLoadThenId = (a: AgentWithLoad, b: AgentWithLoad) => a.load - b.load || a.agentId.localeCompare(b.agentId);
+/** Least loaded first, then by agent id (code-unit order: stable everywhere, and cheap). */
+const byLoadThenId = (a: AgentWithLoad, b: AgentWithLoad) => a.load - b.load || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 
 function speaks(agent: Agent, language: string | undefined): boolean {
   return language === undefined || agent.languages.some((l) => languageMatches(language, l));
@@ -31,11 +32,18 @@ export function pickAgent(escalation: Pick<Escalation, 'target'>, agents: readon
   opts: PickOptions = {}): AgentWithLoad | undefined {
   const team = teamOf(escalation, config);
   const { language, skills } = escalation.target;
-  return agents
-    .filter((a) => a.role === 'agent' && a.status === 'available' && a.load < a.maxConcurrent
-      && a.teams.includes(team) && speaks(a, language) && skills.every((s) => a.skills.includes(s))
-      && !opts.exclude?.includes(a.agentId))
-    .sort(byLoadThenId)[0];
+  // One pass, no sort: this runs for every new escalation over the whole directory.
+  let best: AgentWithLoad | undefined;
+  // Cheap tests first, and agents that could not beat the best so far are skipped before the
+  // language and skill checks.
+  for (const a of agents) {
+    if (a.role !== 'agent' || a.status !== 'available' || a.load >= a.maxConcurrent) continue;
+    if (best && byLoadThenId(a, best) >= 0) continue;
+    if (!a.teams.includes(team) || !speaks(a, language) || !skills.every((s) => a.skills.includes(s))
+      || opts.exclude?.includes(a.agentId)) continue;
+    best = a;
+  }
+  return best;
 }
 
 /** Supervisors of the team who are not offline, best first: available, speaks the language, least loaded. */

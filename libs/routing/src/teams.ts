@@ -3,8 +3,19 @@ import type { RoutingConfig } from './config';
 
 /** Languages match on their primary subtag, case-insensitive: `de`, `de-DE`, `DE_at` all match. */
 export function languageMatches(wanted: string, offered: string): boolean {
-  const primary = (l: string) => l.toLowerCase().split(/[-_]/)[0];
   return primary(wanted) === primary(offered);
+}
+
+// Routing compares languages for every agent of the directory per escalation: remember the few tags seen.
+const primaries = new Map<string, string>();
+function primary(tag: string): string {
+  let p = primaries.get(tag);
+  if (p === undefined) {
+    if (primaries.size > 10_000) primaries.clear();
+    p = tag.toLowerCase().split(/[-_]/)[0];
+    primaries.set(tag, p);
+  }
+  return p;
 }
 
 export interface TeamInput {
