@@ -61,6 +61,7 @@ function main(): void {
     .option('--threshold <p>', 'decision threshold stored in the model', '0.5')
     .option('--no-balance', 'do not balance classes per language')
     .option('--lang-balance <a>', 'language weighting: 0 = by message count, 1 = every language the same total weight', String(DEFAULT_TRAIN_OPTIONS.langBalance))
+    .option('--cue-prior <x>', 'scale of the built-in contact-center cue prior (0 = off)', String(DEFAULT_TRAIN_OPTIONS.cuePrior))
     .option('--repeats <n>', 'repeat the cross-validation with this many different fold seeds (mean MCC reported)', '1')
     .option('--holdout <frac>', 'put this share of each language/label aside (seeded), never train on it', '0')
     .option('--holdout-out <file>', 'write the held-out lines here (evaluate them with eval:emotion and the written model)')
@@ -98,6 +99,7 @@ function main(): void {
     l2: num(o.l2, 'l2'),
     balance: o.balance !== false,
     langBalance: num(o.langBalance, 'lang-balance'),
+    cuePrior: num(o.cuePrior, 'cue-prior'),
   };
   if (opts.dimBits < 10 || opts.dimBits > 22) fail('--dim-bits must be between 10 and 22');
   const threshold = num(o.threshold, 'threshold');
@@ -114,7 +116,7 @@ function main(): void {
   }
   const space = createFeatureSpace(opts.dimBits);
   const t0 = Date.now();
-  const ex = vectorise(trainData, space);
+  const ex = vectorise(trainData, space, opts.cuePrior);
   process.stderr.write(`vectorised ${ex.length}/${data.length} messages in ${Date.now() - t0} ms\n`);
   if (ex.length < 10) fail('need at least 10 messages in a supported language (en, de)');
 
@@ -200,6 +202,7 @@ function main(): void {
       version: MODEL_VERSION,
       dimBits: opts.dimBits,
       threshold,
+      cuePrior: opts.cuePrior,
       createdAt: new Date().toISOString(),
       trainedOn: { files: files.map((f) => path.basename(f)), n: ex.length, options: opts, ...(holdout > 0 ? { heldOut: holdout } : {}) },
       metrics: { crossValidated: summary.crossValidated, inSample },

@@ -1,6 +1,6 @@
 import { ComplaintIntent, Evidence, maskPersonalData } from '@cx/contracts';
 import { EMOTION_DEFAULTS, EmotionConfig, EmotionConfigSchema } from './config';
-import { Analysis, CUE, CueHit, FeatureBuffer, Tokens, analyse, featurize } from './features';
+import { Analysis, CUE, CueHit, FeatureBuffer, Tokens, analyse, cuePrior, featurize } from './features';
 import { detectLanguage, normaliseLanguageHint } from './language';
 import { CueInfo, Lang, compileExtraWords } from './lexicon';
 import { CueMatcher } from './matcher';
@@ -69,6 +69,8 @@ function binaryRatio(s: string): number {
 }
 
 const NON_SPACE = /\S/;
+/** Combining diacritics: text in decomposed form (NFD, e.g. "u" + U+0308 from some mail clients). */
+const COMBINING = /[\u0300-\u036f]/;
 const HAS_EMOJI = /\p{Extended_Pictographic}|[:;=]-?[()\[\]dDpP\/\\|]/u;
 
 /** Normalisation shared by the detector and the training script. */
@@ -81,6 +83,7 @@ export function prepareMessage(text: unknown, hint: string | undefined, maxChars
   }
   if (!NON_SPACE.test(s)) return { orig: s, lower: '', lang: null, truncated, reason: 'empty' };
   if (binaryRatio(s) > 0.1) return { orig: s, lower: '', lang: null, truncated, reason: 'binary' };
+  if (COMBINING.test(s)) s = s.normalize('NFC'); // "für" typed as f-u-U+0308-r must find the same cues
   const lower = s.toLowerCase();
   let orig = s;
   if (lower.length !== s.length) orig = lower; // rare case-mapping length change: keep offsets aligned
@@ -172,7 +175,7 @@ export function createEmotionDetector(config: EmotionConfig = {}): EmotionDetect
     try {
       a = analyse(p.orig, p.lower, p.lang, extra[p.lang], tokens);
       featurize(p.lower, a, model.space, buf);
-      z = logit(model.weights, buf);
+      z = logit(model.weights, buf) + cuePrior(a, model.cuePrior);
     } catch {
       // Defensive: a regex or feature bug must never take the consumer down.
       return { negative: false, language: p.lang, supported: true, score: 0, evidence: [], intents: [], truncated: p.truncated };

@@ -9,7 +9,7 @@
  * Features (hashed into one weight vector with a sign hash):
  *  - word unigrams and bigrams; words in a negation scope are hashed as negated; URLs, @handles
  *    and numbers become placeholders; brand names of the development data are dropped;
- *  - character 3-5-grams inside words (German compounds, inflection, misspellings);
+ *  - character 4-5-grams inside words (German compounds, inflection, misspellings);
  *  - cue features (counts after negation/contrast/intensifier handling, emphasis, profanity,
  *    contact-center cues, intents), once language-specific and once shared across languages.
  */
@@ -95,11 +95,22 @@ export function hashStr(s: string, seed: number): number {
   return h >>> 0;
 }
 
+/**
+ * Hash of s[from, to). Umlauts and ß hash like their two-letter spellings (ä = "ae", ß = "ss") so
+ * "Ärger" and "Aerger" are one feature; ’ hashes like '.
+ */
 function hashRange(s: string, from: number, to: number, seed: number): number {
   let h = (FNV_OFFSET ^ seed) >>> 0;
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    h = Math.imul(h ^ (c === 0x2019 ? 0x27 : c), FNV_PRIME);
+    if (c < 0xdf) h = Math.imul(h ^ c, FNV_PRIME);
+    else if (c === 0xe4 || c === 0xf6 || c === 0xfc) {
+      h = Math.imul(h ^ (c === 0xe4 ? 0x61 : c === 0xf6 ? 0x6f : 0x75), FNV_PRIME);
+      h = Math.imul(h ^ 0x65, FNV_PRIME);
+    } else if (c === 0xdf) {
+      h = Math.imul(h ^ 0x73, FNV_PRIME);
+      h = Math.imul(h ^ 0x73, FNV_PRIME);
+    } else h = Math.imul(h ^ (c === 0x2019 ? 0x27 : c), FNV_PRIME);
   }
   return h >>> 0;
 }
@@ -281,6 +292,16 @@ export function tokenise(lower: string, t: Tokens): void {
 // ------------------------------------------------------------------ cue analysis
 const matchBuf: Array<Match<CueInfo>> = [];
 
+/** German intensifying compound prefixes: "Riesensauerei", "stinksauer", "Megachaos", "todtraurig". */
+const DE_INTENSE_PREFIX = ['riesen', 'mega', 'super', 'stink', 'tod', 'sau', 'hunds', 'grotten', 'ober', 'erz', 'ultra',
+  'extrem', 'total', 'voll', 'höllen', 'hoellen', 'mords', 'bomben', 'kotz', 'scheiß', 'scheiss'];
+
+function intensifiedCompound(lower: string, wordStart: number, stemStart: number): boolean {
+  if (stemStart - wordStart < 3) return false;
+  for (const p of DE_INTENSE_PREFIX) if (p.length <= stemStart - wordStart && lower.startsWith(p, wordStart)) return true;
+  return false;
+}
+
 function overlapsAny(s: number, e: number, spans: number[]): boolean {
   for (let k = 0; k < spans.length; k += 2) if (s < spans[k + 1] && spans[k] < e) return true;
   return false;
@@ -307,7 +328,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   matchBuf.length = 0;
   lex.matcher.scan(lower, matchBuf);
   if (extra) extra.scan(lower, matchBuf);
-  matchBuf.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Same span: the pattern found later in the word wins, as the last part (the head) of a German
+  // compound carries its meaning ("Superchaos" is chaos, "Kundenservice-Katastrophe" a disaster).
+  matchBuf.sort((a, b) => a.start - b.start || b.end - a.end || b.stemStart - a.stemStart);
 
   // Pass 1: structure words (negators, intensifiers, contrast) and strong cues.
   let contrastTok = -1;
@@ -420,7 +443,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       if (j < t0 && j >= t0 - 3 && T.clause[j] === cl && !(contrastTok > j && contrastTok < t0)) negated = true;
       else if (lang === 'de' && j > t1 && j <= t1 + 2 && T.clause[j] === T.clause[t1]) negated = true;
     }
-    const intense = !negated && intTok.includes(t0 - 1);
+    const intense = !negated && (intTok.includes(t0 - 1) || (lang === 'de' && intensifiedCompound(lower, m.start, m.stemStart)));
     let w = intense ? 1.5 : 1;
     if (contrastAt >= 0) w *= m.start > contrastAt ? 1.5 : 0.5;
     const effective = negated ? -pol : pol;
@@ -532,8 +555,22 @@ const BOUNDARY = 0x20;
 const CHAR_W = 0.5;
 /** Scale of the length-normalised n-gram block relative to the cue features. */
 const TEXT_S = 3;
+/**
+ * Char n-grams: 4- and 5-grams of the first CHAR_BUDGET letters of a message (3-grams added cost
+ * and no cross-genre accuracy; the budget bounds the cost of long German posts).
+ */
+const CHAR_MIN = 4;
+const CHAR_MAX = 5;
+const CHAR_BUDGET = 350;
+/** Word n-grams of at most this many tokens per message (cues still see the whole text). */
+const MAX_NGRAM_TOKENS = 400;
+/**
+ * Cues that describe the development data's channel rather than the customer's mood (tweets with
+ * @handles and links, long forum posts): kept in the analysis, never model features, so the model
+ * cannot learn "a link means a negative news item" and carry that to e-mails and chats.
+ */
+const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text]);
 const NEG_SEED = 0x5bd1e995;
-const CHAR_BUDGET = 700;
 
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
@@ -577,10 +614,10 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
           const L = len + 2;
           for (let i = 0; i < L - 2; i++) {
             let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
-            for (let q = 0; q < 5 && i + q < L; q++) {
+            for (let q = 0; q < CHAR_MAX && i + q < L; q++) {
               const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
               ch = Math.imul(ch ^ c, FNV_PRIME);
-              if (q >= 2) buf.push(ch >>> 0, CHAR_W, mask);
+              if (q >= CHAR_MIN - 1) buf.push(ch >>> 0, CHAR_W, mask);
             }
           }
         }
@@ -600,7 +637,7 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
     buf.push(h, 1, mask);
     if (prev) buf.push(Math.imul(prev, 31) ^ h ^ 0x2545f491, 1, mask);
     prev = h;
-    if (buf.n > 30000) break;
+    if (buf.n > 30000 || k >= MAX_NGRAM_TOKENS) break;
   }
   // Length-normalise the n-gram block (long German posts must not dominate).
   const nText = buf.n - 1;
@@ -614,9 +651,36 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
   const cues = a.cues;
   for (let k = 0; k < cues.length; k++) {
     if (cues[k] === 0) continue;
+    if (NOT_FEATURES.has(k)) continue;
     const hs = chs[k];
     const v = Math.log1p(cues[k]);
     buf.push(hs[0], v, mask);
     buf.push(hs[1], v, mask);
   }
+}
+
+// ------------------------------------------------------------------ knowledge prior
+/**
+ * Prior log-odds per cue (per log1p of its count), from contact-center practice rather than from
+ * the development data: a legal threat, "unacceptable", a waiting time or a repeat contact is a
+ * complaint whatever the company or channel. The model is trained with this prior as a fixed
+ * offset, so it learns only a correction: cues that are rare in the training data (or confounded
+ * there, like "Klage" in rail news) keep their prior weight instead of an accidental one.
+ * Scaled by the model file's `cuePrior` (0 = off; files without it get 0).
+ */
+const CUE_PRIOR: Partial<Record<(typeof CUE_NAMES)[number], number>> = {
+  neg: 0.5, pos: -0.5, neg_negated: -0.2, pos_negated: 0.5, neg_intense: 0.3, profanity: 1, unacceptable: 1.2,
+  waiting_time: 1, still_waiting: 1, repeat_contact: 0.8, hold_wait: 0.8, cancellation_threat: 1, legal_threat: 1,
+  complaint: 0.8, neg_emoji: 0.8, pos_emoji: -0.8, neg_dominant: 0.3, interrobang: 0.3,
+};
+const PRIOR_VEC = new Float64Array(CUE_NAMES.length);
+for (const [k, v] of Object.entries(CUE_PRIOR)) PRIOR_VEC[CUE[k as keyof typeof CUE]] = v as number;
+
+/** The prior's log-odds for one analysed message (times the model's `cuePrior` scale). */
+export function cuePrior(a: Analysis, scale: number): number {
+  if (!scale) return 0;
+  let z = 0;
+  const c = a.cues;
+  for (let k = 0; k < c.length; k++) if (c[k] !== 0 && PRIOR_VEC[k] !== 0) z += PRIOR_VEC[k] * Math.log1p(Math.max(0, c[k]));
+  return z * scale;
 }

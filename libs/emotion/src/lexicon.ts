@@ -36,6 +36,8 @@ const EN_NEG = [
   'embarrass*', 'horrific', 'atrocious', 'abysmal', 'unfriendly', 'careless', 'clueless', 'incorrect', 'nonsense',
   'stressful', 'stress', 'complicated', 'difficult', 'painful', 'pain', 'sucks', 'blame', 'blamed', 'threaten*',
   'hostage', 'ruin*', 'damage*', 'unfortunately', 'regret*', 'doesnt work', 'didnt work', 'hours late', 'cant believe',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'let down', 'sick and tired', 'had enough', 'enough is enough', 'last straw', 'fobbed off', 'runaround', 'run around', 'shocking', 'woeful', 'shambles', 'shambolic', 'farce', 'rubbish', 'hopeless', 'gutted', 'fuming', 'cheated', 'misled', 'mis-sold', 'missold', 'robbery', 'dishonest', 'unfair', 'unjust*', 'not good enough', 'not impressed', 'no one knows', 'nobody knows', 'left in the dark', 'kept in the dark', 'your fault', 'your mistake', 'your error', 'chasing', 'chased', 'fobbing', 'passed around', 'pushed around', 'helpless', 'powerless', 'infuriat*', 'exasperat*', 'aggravat*', 'outraged', 'horrified', 'distressed', 'despair*', 'ashamed', 'shame', 'neglected', 'unanswered', 'unresolved', 'overdue', 'damaged', 'faulty', 'defective', 'incomplete', 'unjustified', 'inaccurate', 'rude', 'arrogant', 'condescending', 'patronising', 'patronizing', 'dismissive', 'incompetence',
 ];
 const EN_POS = [
   'good', 'great', 'excellent', 'amazing', 'awesome', 'fantastic', 'wonderful', 'perfect', 'perfectly', 'love',
@@ -45,6 +47,8 @@ const EN_POS = [
   'fixed', 'worked', 'on time', 'early', 'comfortable', 'beautiful', 'welcome', 'yay', 'kudos', 'congrats',
   'congratulations', 'lol', 'haha', 'hahaha', 'pleasure', 'exceptional', 'professional', 'grateful', 'favorite',
   'favourite', 'fun', 'excited', 'exciting', 'hero', 'heroes', 'rock', 'rocks', 'wow', 'thankful', 'kind', 'polite',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'smoothly', 'solved', 'sorted', 'sorted out', 'works', 'working again', 'back online', 'all good', 'cheers', 'much appreciated', 'great job', 'well done', 'spot on', 'quick response', 'courteous', 'patient', 'efficient',
 ];
 const EN_PROFANITY = [
   'fuck*', 'f*ck', 'f**k', 'shit', 'shitty', 'shits', 'bullshit', 'damn', 'damned', 'damnit', 'dammit', 'goddamn',
@@ -53,12 +57,16 @@ const EN_PROFANITY = [
 const EN_UNACCEPTABLE = [
   'unacceptable', 'not acceptable', 'outrageous', 'disgrace', 'disgraceful', 'ridiculous', 'inexcusable',
   'appalling', 'shameful', 'scandal*', 'a joke', 'absurd', 'absolutely ridiculous', 'shame on you',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'beyond a joke', 'not good enough', 'shambolic', 'laughable', 'daylight robbery', 'disgusting', 'totally unacceptable', 'completely unacceptable', 'how dare you',
 ];
 const EN_NEGATORS = [
   'not', 'no', 'never', 'nothing', 'none', 'nobody', 'without', 'hardly', 'barely', 'neither', 'nor', 'cannot', 'cant',
   'dont', 'wont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'couldnt', 'wouldnt', 'shouldnt', 'havent',
   'hasnt', 'aint', "n't", "can't", "don't", "won't", "didn't", "doesn't", "isn't", "wasn't", "aren't", "weren't",
   "couldn't", "wouldn't", "shouldn't", "haven't", "hasn't", "ain't",
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'anything but', 'far from',
 ];
 const EN_INTENSIFIERS = [
   'very', 'so', 'really', 'extremely', 'totally', 'absolutely', 'completely', 'utterly', 'incredibly', 'super', 'such',
@@ -71,30 +79,36 @@ const EN_CC: Array<[string, string, string[]]> = [
   ['still_waiting', '', ['still waiting', 'still no', 'still not', 'still nothing', 'still havent', "still haven't",
     'been waiting', 'keep waiting', 'yet to receive', 'yet to hear', 'yet to get', 'no response', 'no reply', 'no answer',
     'no update', 'no updates', 'no callback', 'no call back', 'no help', 'no information', 'no info', 'never heard back',
-    'never got', 'never received', 'still hasnt', "still hasn't", 'waiting for hours', 'waiting for days', 'still on hold']],
+    'never got', 'never received', 'still hasnt', "still hasn't", 'waiting for hours', 'waiting for days', 'still on hold',
+    'no one got back', 'nobody got back', 'never got back', 'never called back', 'never called me back', 'didnt call back', "didn't call back", 'no one called', 'nobody called', 'still not received', 'still not fixed', 'still not resolved', 'still pending', 'weeks later', 'months later', 'was promised', 'were promised', 'you promised', 'been promised', 'promised to call', 'keep being told', 'kept being told', 'still unresolved', 'nothing has happened', 'nothing happened', 'not heard back', 'havent heard back', "haven't heard back", 'no acknowledgement', 'no confirmation']],
   ['repeat_contact', '', ['again and again', 'yet again', 'once again', 'over and over', 'every time', 'every single time',
     'keep calling', 'keep getting', 'keep asking', 'keep trying', 'called again', 'called twice', 'called three times',
     'several times', 'multiple times', 'many times', 'numerous times', 'countless times', 'repeatedly', 'umpteenth',
     'second time', 'third time', 'fourth time', 'fifth time', 'another call', 'third call', 'second call',
-    'third email', 'second email', 'third attempt', 'again today', 'still the same', 'same problem', 'same issue']],
+    'third email', 'second email', 'third attempt', 'again today', 'still the same', 'same problem', 'same issue',
+    'each time', 'time after time', 'for the third time', 'for the second time', 'already called', 'already told', 'already explained', 'already sent', 'same answer', 'called several times', 'wrote several times', 'written several times', 'umpteen', 'countless calls', 'fourth call', 'third chat', 'third letter', 'second complaint', 'third complaint', 'every month', 'keeps happening', 'happened again', 'again and again']],
   ['hold_wait', 'hotline_wait', ['on hold', 'hold music', 'hold time', 'hold times', 'call center', 'call centre',
     'callcenter', 'hotline', 'customer service line', 'phone line', 'waiting on the phone', 'nobody answers',
     'no one answers', 'cant get through', "can't get through", 'busy signal', 'phone queue', 'in the queue',
-    'wait time', 'wait times', 'waiting time', 'hung up on', 'disconnected me', 'call dropped']],
+    'wait time', 'wait times', 'waiting time', 'hung up on', 'disconnected me', 'call dropped',
+    'nobody picks up', 'no one picks up', 'nobody answered', 'no one answered', 'kept on hold', 'put on hold', 'transferred again', 'transferred me', 'cut off']],
   ['cancellation_threat', 'cancellation_threat', ['cancel my contract', 'cancel my subscription', 'cancel my account',
     'cancel my membership', 'cancel my service', 'cancel my plan', 'cancel my card', 'cancel my order',
     'cancelling my', 'canceling my', 'terminate my', 'close my account', 'switching to another', 'switch to another',
     'switch providers', 'switching providers', 'taking my business elsewhere', 'take my business elsewhere',
     'never fly with you again', 'never flying with you', 'never use you again', 'never again with', 'last time i fly',
     'last time i use', 'done with you', 'lost a customer', 'lost a loyal customer', 'former customer', 'ex customer',
-    'find another', 'going elsewhere', 'leaving you', 'never book', 'never booking']],
+    'find another', 'going elsewhere', 'leaving you', 'never book', 'never booking',
+    'cancel my broadband', 'cancel my direct debit', 'close my accounts', 'port my number', 'leaving your', 'moving to another', 'move to another', 'switching supplier', 'switch supplier', 'switching bank', 'switch banks', 'switching banks', 'find a new provider', 'never order from you', 'never shop', 'never buy from you', 'never recommend', 'not recommend', 'wont recommend', "won't recommend", 'stop doing business']],
   ['legal_threat', 'legal_threat', ['lawyer', 'lawyers', 'attorney*', 'sue', 'suing', 'lawsuit', 'legal action',
     'court', 'small claims', 'class action', 'ombudsman', 'consumer protection', 'better business bureau', 'bbb',
-    'dot complaint', 'fcc', 'report you', 'reporting you', 'legal department']],
+    'dot complaint', 'fcc', 'report you', 'reporting you', 'legal department',
+    'financial ombudsman', 'ofcom', 'ofgem', 'trading standards', 'regulator', 'cfpb', 'solicitor', 'solicitors', 'legal advice', 'take legal', 'consumer rights', 'data protection authority']],
   ['refund', 'refund', ['refund*', 'money back', 'reimburse*', 'compensat*', 'chargeback', 'charge back', 'voucher',
     'vouchers', 'credit back', 'pay me back', 'paid back']],
   ['complaint', '', ['complaint*', 'complain', 'complained', 'complaining', 'file a claim', 'escalate', 'escalated',
-    'supervisor', 'manager', 'speak to someone', 'talk to a human', 'real person']],
+    'supervisor', 'manager', 'speak to someone', 'talk to a human', 'real person',
+    'formal complaint', 'raise a complaint', 'lodge a complaint', 'speak to a manager', 'speak to your manager']],
 ];
 const EN_INTENTS: Array<[string, string, string[]]> = [
   ['unclear_bill', 'unclear_bill', ['bill', 'bills', 'billed', 'billing', 'invoice*', 'overcharg*', 'double charged',
@@ -144,6 +158,8 @@ const DE_NEG = [
   '~schrott', '~müll', '~versprochen', '~bedauer', '~beklag', '~vorwurf', '~vorwürfe', '~opfer', '~unterbrochen',
   '~abgebrochen', '~abgesagt', '~storniert', 'kein anschluss', '~gekürzt', 'zu teuer', '~durcheinander',
   '~verwechsel', '~irrtum',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'stinksauer', '~fassungslos', '~entsetz', '~schockiert', '~unverständlich', 'nicht nachvollziehbar', '~ungerechtfertigt', '~unberechtigt', '~unseriös', 'dreist*', '~wucher', '~lachhaft', 'unterste schublade', '~kundenfeindlich', '~servicewüste', '~schande', '~blamabel', '~beschämend', '~armselig', '~erbärmlich', '~jämmerlich', 'grottenschlecht', 'saumäßig', '~mangelhaft', '~ungenügend', '~überfällig', '~ungerecht', '~unfair', '~gelogen', '~belogen', 'lüge*', 'lügen', '~verschwieg', 'versteckte kosten', 'satt', 'es reicht', 'reicht mir', 'reicht jetzt', 'keine lust mehr', 'geduld', 'nerven', '~abgewimmelt', '~vertröstet', '~hingehalten', '~weiterverbunden', 'im stich', '~hilflos', '~machtlos', '~ausgenutzt', '~abgezockt', '~betrogen', 'übers ohr', '~zornig', '~zerkratzt', '~verbeult', '~unvollständig', 'fehlt', 'fehlen', 'fehlte', '~verschwunden', '~unauffindbar', '~schlamperei', '~chaotisch', '~unzuverlässig', '~verantwortungslos', '~respektlos', '~arrogant', '~herablassend', 'unverschämtheit', '~ärgernis', '~beschwerlich', '~zeitverschwendung', '~verschwendet', '~unbrauchbar', '~nutzlos', '~sinnlos', '~umsonst', '~erfolglos', 'nicht funktioniert', 'nicht geklappt', 'nicht gelöst', 'nicht behoben', 'nicht erledigt', 'nicht geholfen', 'keine hilfe', '~falschlieferung', '~falschberatung', '~fehlbuchung', '~doppelbuchung', 'ungefragt', '~eigenmächtig', '~willkür',
 ];
 const DE_POS = [
   'gut*', 'super*', 'toll*', 'klasse', 'prima', 'perfekt*', 'hervorragend*', 'ausgezeichnet*', 'wunderbar*',
@@ -152,17 +168,26 @@ const DE_POS = [
   'endlich', 'gelöst', 'geklappt', 'klappt', 'funktioniert', 'bravo', 'glück*', 'lob*', 'gratul*', 'günstig*',
   'kostenlos*', 'gratis', 'besser*', 'beste*', 'bestens', 'entspannt*', 'lecker*', 'haha*', 'lol', 'gerne', 'gern',
   'vielen dank', 'top', 'fair*', 'kompetent*', 'zuverlässig*', 'sauber*', 'ruhig*',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'hilfsbereit*', 'reibungslos*', 'problemlos*', 'unkompliziert*', 'kulant*', 'erledigt', 'geklärt', 'behoben', 'herzlich*', 'gefällt', 'gefallen', 'passt', 'alles gut', 'alles bestens', 'wunderbar', 'vorbildlich*', 'zuvorkommend*', 'geduldig*', 'kompetent*', 'professionell*', 'erfreulich*',
 ];
 const DE_PROFANITY = [
   '~scheiß', '~scheiss', '~kack', '~verdammt', '~arsch', '~kotz', '~verarsch', '~drecks', '~fick', '~wichser',
   '~mistladen', '~saftladen', '~sauladen', '~penner', '~vollidiot', '~hurens', '~bullshit', '~fuck', 'wtf',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  '~verflucht', 'verdammt', 'zum kotzen',
 ];
 const DE_UNACCEPTABLE = [
   '~frechheit', '~unverschämt', '~inakzeptabel', '~unzumutbar', '~zumutung', '~skandal', '~sauerei', '~armutszeugnis',
   'nicht akzeptabel', '~unfassbar', '~lachnummer', 'witz', 'ein witz', 'unmöglich',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  '~unerhört', '~dreistigkeit', '~unverschämtheit', '~bodenlos', '~schweinerei', '~unverantwortlich', '~ungeheuerlich', '~riesensauerei', 'das geht so nicht', 'so geht das nicht',
 ];
 const DE_NEGATORS = ['nicht', 'nichts', 'nie', 'niemals', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'keines',
-  'ohne', 'weder', 'kaum'];
+  'ohne', 'weder', 'kaum',
+  // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  'keinerlei', 'alles andere als', 'nirgends',
+];
 const DE_INTENSIFIERS = ['sehr', 'so', 'total', 'echt', 'wirklich', 'extrem', 'absolut', 'völlig', 'voll', 'komplett',
   'mega', 'super', 'richtig', 'äußerst', 'unglaublich', 'ziemlich', 'zu', 'immer', 'besonders', 'maßlos'];
 const DE_CONTRAST = ['aber', 'jedoch', 'allerdings', 'trotzdem', 'dennoch', 'obwohl', 'sondern'];
@@ -172,24 +197,30 @@ const DE_CC: Array<[string, string, string[]]> = [
     'immer noch kein', 'immer noch keine', 'noch immer nicht', 'noch immer kein', 'noch immer keine', 'bis heute nicht',
     'bis heute kein', 'bis heute keine', 'keine antwort', 'keine rückmeldung', 'keine reaktion', 'keine hilfe',
     'keine info', 'keine information', 'keine informationen', 'nie zurückgerufen', 'nicht zurückgerufen',
-    'nichts gehört', 'nichts passiert', 'nie angekommen', 'nicht angekommen']],
+    'nichts gehört', 'nichts passiert', 'nie angekommen', 'nicht angekommen',
+    'nach wie vor', 'bis jetzt nicht', 'bis jetzt kein', 'bis jetzt keine', 'bisher nicht', 'bisher kein', 'bisher keine', 'bislang nicht', 'bislang kein', 'bislang keine', 'nicht reagiert', 'reagiert nicht', 'reagiert niemand', 'niemand reagiert', 'keiner reagiert', 'meldet sich nicht', 'meldet sich niemand', 'meldet sich keiner', 'niemand meldet sich', 'keiner meldet sich', 'nicht gemeldet', 'nie gemeldet', 'ohne antwort', 'unbeantwortet', 'nicht beantwortet', 'nie beantwortet', 'nicht erhalten', 'nie erhalten', 'nicht bekommen', 'nie bekommen', 'nicht geliefert', 'nie geliefert', 'kein rückruf', 'keinen rückruf', 'wurde versprochen', 'wurde mir versprochen', 'wurde zugesagt', 'wurde mir zugesagt', 'trotz zusage', 'trotz mehrfacher', 'trotz mehrmaliger', 'trotz mehrerer', 'trotz nachfrage', 'trotz erinnerung', 'nicht zuständig', 'niemand zuständig', 'keiner zuständig', 'fühlt sich niemand', 'fühlt sich keiner', 'immer noch', 'noch immer']],
   ['repeat_contact', '', ['zum zweiten mal', 'zum dritten mal', 'zum vierten mal', 'zum fünften mal', 'zum x-ten mal',
     'zum zigsten mal', 'zum wiederholten mal', 'schon wieder', 'immer wieder', 'mehrmals', 'mehrfach', 'zigmal',
     'zig mal', 'x-mal', 'erneut', 'wiederholt', 'zweimal', 'dreimal', 'viermal', 'fünfmal', 'jedes mal', 'jedesmal',
-    'wie immer', 'mal wieder', 'wieder mal', 'wieder einmal', 'das gleiche problem', 'dasselbe problem']],
+    'wie immer', 'mal wieder', 'wieder mal', 'wieder einmal', 'das gleiche problem', 'dasselbe problem',
+    'bereits mehrfach', 'schon mehrfach', 'schon zweimal', 'schon dreimal', 'ständig', 'dauernd', 'andauernd', 'permanent', 'wieder und wieder', 'x-te mal', 'zig-mal', 'zigste', 'zum x. mal', 'nun schon', 'jetzt schon wieder', 'wiederholten', 'zahlreiche', 'unzählige*', 'etliche anrufe', 'mehrere anrufe', 'mehrere mails']],
   ['hold_wait', 'hotline_wait', ['warteschleife*', 'hotline*', 'callcenter*', 'call-center*', 'kundenservice nicht erreichbar',
     'niemand erreichbar', 'keiner erreichbar', 'nicht erreichbar', 'keiner geht ran', 'niemand geht ran', 'besetzt',
-    'aufgelegt', 'rausgeworfen', 'wartezeit*', '~servicenummer']],
+    'aufgelegt', 'rausgeworfen', 'wartezeit*', '~servicenummer',
+    'niemand hebt ab', 'keiner hebt ab', 'niemand geht ans telefon', 'keiner geht ans telefon', 'aus der leitung', 'weiterverbunden', 'verbunden und', 'ständig besetzt']],
   ['cancellation_threat', 'cancellation_threat', ['kündig*', 'kündung', 'vertrag auflösen', 'vertrag beenden',
     'anbieter wechseln', 'wechsle den', 'wechsle zu', 'zur konkurrenz', 'nie wieder bei', 'nie wieder mit',
-    'ex-kunde', 'ehemaliger kunde', 'ehemalige kundin', 'sonderkündigung*', 'widerruf*', 'letzte mal bei']],
+    'ex-kunde', 'ehemaliger kunde', 'ehemalige kundin', 'sonderkündigung*', 'widerruf*', 'letzte mal bei',
+    'fristlos*', 'anbieterwechsel*', 'den anbieter wechseln', 'die bank wechseln', 'bank wechseln', 'versorger wechseln', 'nie wieder bestellen', 'nie wieder kaufen', 'nicht mehr weiterempfehlen', 'nicht weiterempfehlen', 'kann ich nicht empfehlen', 'kunde gewesen', 'kunde war']],
   ['legal_threat', 'legal_threat', ['anwalt', 'anwältin', 'rechtsanwalt*', 'anwalts*', 'klage', 'klagen', 'verklagen',
     'gericht*', 'verbraucherzentrale*', 'bundesnetzagentur', 'schlichtungsstelle', 'rechtliche schritte',
-    'juristisch*', 'anzeige erstatten', 'strafanzeige*', 'mahnverfahren']],
+    'juristisch*', 'anzeige erstatten', 'strafanzeige*', 'mahnverfahren',
+    'ombudsmann', 'ombudsstelle', 'bafin', 'schlichtung*', 'rechtsweg', 'abmahnung*', 'datenschutzbeauftragte*', 'rechtsschutz*', 'anwaltlich*', 'gerichtlich*', 'bundesnetzagentur*']],
   ['refund', 'refund', ['~erstattung', 'erstatten', 'erstattet', 'rückerstatt*', 'geld zurück', 'entschädigung*',
     'entschädigt', 'gutschrift*', 'rückzahlung*', 'fahrgastrechte*', 'zurückzahlen', 'zurückerstatten']],
   ['complaint', '', ['beschwerde*', 'beschwer*', 'reklamation*', 'reklamier*', 'vorgesetzte*', 'chef',
-    'vorgesetzten sprechen', 'mit einem menschen']],
+    'vorgesetzten sprechen', 'mit einem menschen',
+    'reklamieren', 'beanstand*', 'mängelrüge', 'dienstaufsichtsbeschwerde', 'vorgesetzten', 'mit ihrem chef']],
 ];
 const DE_INTENTS: Array<[string, string, string[]]> = [
   ['unclear_bill', 'unclear_bill', ['~rechnung', 'abbuchung*', 'abgebucht', 'lastschrift*', 'gebühr*', '~gebühren',
@@ -241,6 +272,29 @@ function entries(lists: {
   return out;
 }
 
+/**
+ * German spelling variants: umlauts and ß written as ae/oe/ue/ss (keyboards without umlauts,
+ * Swiss spelling, old e-mail systems), so "Aerger", "enttaeuscht" and "Strasse" find the same cues.
+ */
+const UMLAUT_FOLD: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+export function withGermanSpellings<T>(list: Array<[string, T]>): Array<[string, T]> {
+  const out = list.slice();
+  const seen = new Set(list.map(([p]) => p));
+  for (const [p, d] of list) {
+    if (!/[äöüß]/.test(p)) continue;
+    const v = p.replace(/[äöüß]/g, (c) => UMLAUT_FOLD[c]);
+    if (!seen.has(v)) {
+      seen.add(v);
+      out.push([v, d]);
+    }
+  }
+  return out;
+}
+
+function germanSet(words: string[]): Set<string> {
+  return new Set(withGermanSpellings(words.map((w) => [w, 0] as [string, number])).map(([w]) => w));
+}
+
 export const LEXICONS: Record<Lang, LangLexicon> = {
   en: {
     matcher: new CueMatcher(entries({
@@ -253,14 +307,14 @@ export const LEXICONS: Record<Lang, LangLexicon> = {
     repeatUnits: new Set(EN_REPEAT_UNITS),
   },
   de: {
-    matcher: new CueMatcher(entries({
+    matcher: new CueMatcher(withGermanSpellings(entries({
       neg: DE_NEG, pos: DE_POS, profanity: DE_PROFANITY, unacceptable: DE_UNACCEPTABLE, negators: DE_NEGATORS,
       intensifiers: DE_INTENSIFIERS, contrast: DE_CONTRAST, cc: DE_CC, intents: DE_INTENTS,
-    })),
-    waitTriggers: new Set(DE_WAIT_TRIGGERS),
-    timeUnits: new Set(DE_TIME_UNITS),
-    numberWords: new Set(DE_NUMBER_WORDS),
-    repeatUnits: new Set(DE_REPEAT_UNITS),
+    }))),
+    waitTriggers: germanSet(DE_WAIT_TRIGGERS),
+    timeUnits: germanSet(DE_TIME_UNITS),
+    numberWords: germanSet(DE_NUMBER_WORDS),
+    repeatUnits: germanSet(DE_REPEAT_UNITS),
   },
 };
 
@@ -271,5 +325,6 @@ export function compileExtraWords(words: string[], lang: Lang): CueMatcher<CueIn
     .filter((w) => w.length > 0 && w.length <= 64);
   if (clean.length === 0) return null;
   const info: CueInfo = { cat: 'tenant', cue: 'tenant_word', kind: 'tenant' };
-  return new CueMatcher(clean.map((w) => [lang === 'de' ? `~${w}` : w, info] as [string, CueInfo]));
+  const list = clean.map((w) => [lang === 'de' ? `~${w}` : w, info] as [string, CueInfo]);
+  return new CueMatcher(lang === 'de' ? withGermanSpellings(list) : list);
 }

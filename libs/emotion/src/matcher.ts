@@ -20,6 +20,8 @@ export interface Match<T> {
   start: number;
   end: number;
   data: T;
+  /** Where the literal pattern itself starts (inside a compound it is after `start`). */
+  stemStart: number;
 }
 
 // Alphabet: 0 = anything else (resets), 1 = space, 2 = apostrophe, 3 = hyphen, 4.. letters.
@@ -148,7 +150,7 @@ export class CueMatcher<T> {
           while (end < n && isLetter(lower.charCodeAt(end))) end++;
           if (p.mode === 'compound') while (start > 0 && isLetter(lower.charCodeAt(start - 1))) start--;
         }
-        into.push({ start, end, data: p.data });
+        into.push({ start, end, data: p.data, stemStart: i - p.len + 1 });
         if (into.length >= limit) return into;
       }
     }

@@ -1,6 +1,6 @@
 /**
  * The shipped logistic-regression model: one hashed weight vector (float32) plus metadata.
- * File format (JSON, one file): { format, version, dimBits, threshold, weights (base64 float32
+ * File format (JSON, one file): { format, version, dimBits, threshold, cuePrior?, weights (base64 float32
  * little-endian), trainedOn, metrics, licence }. Loaded once per process and cached by path.
  */
 import * as fs from 'fs';
@@ -16,6 +16,8 @@ export interface EmotionModelFile {
   version: number;
   dimBits: number;
   threshold: number;
+  /** Scale of the built-in contact-center cue prior the weights were trained with (absent = 0). */
+  cuePrior?: number;
   weights: string;
   trainedOn?: unknown;
   metrics?: unknown;
@@ -26,6 +28,7 @@ export interface EmotionModelFile {
 export interface EmotionModel {
   dimBits: number;
   threshold: number;
+  cuePrior: number;
   weights: Float32Array;
   space: FeatureSpace;
   meta: Omit<EmotionModelFile, 'weights'>;
@@ -45,7 +48,8 @@ export function modelFromFile(file: EmotionModelFile): EmotionModel {
   for (let i = 0; i < dim; i++) weights[i] = buf.readFloatLE(i * 4);
   const { weights: _w, ...meta } = file;
   void _w;
-  return { dimBits: file.dimBits, threshold: file.threshold, weights, space: createFeatureSpace(file.dimBits), meta };
+  const cuePrior = typeof file.cuePrior === 'number' && Number.isFinite(file.cuePrior) ? file.cuePrior : 0;
+  return { dimBits: file.dimBits, threshold: file.threshold, cuePrior, weights, space: createFeatureSpace(file.dimBits), meta };
 }
 
 /** Where the shipped model lives: `CX_EMOTION_MODEL`, else libs/emotion/model/ next to this source. */

@@ -3,7 +3,7 @@
  * AdaGrad SGD with L2, class-balanced per language, deterministic (seeded shuffles).
  */
 import { EMOTION_DEFAULTS } from './config';
-import { FeatureBuffer, FeatureSpace, Tokens, analyse, createFeatureSpace, featurize } from './features';
+import { FeatureBuffer, FeatureSpace, Tokens, analyse, createFeatureSpace, cuePrior, featurize } from './features';
 import { prepareMessage } from './detector';
 import { LabelledMessage } from './evaluation';
 import { sigmoid } from './model';
@@ -21,6 +21,8 @@ export interface TrainOptions {
    */
   langBalance: number;
   seed: number;
+  /** Scale of the contact-center knowledge prior (features.ts `cuePrior`), a fixed offset during training. */
+  cuePrior: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   balance: true,
   langBalance: 0,
   seed: 42,
+  cuePrior: 1,
 };
 
 export interface Vectorised {
@@ -38,10 +41,12 @@ export interface Vectorised {
   val: Float32Array;
   y: number;
   lang: string;
+  /** Fixed log-odds offset (the knowledge prior). */
+  offset: number;
 }
 
 /** Featurise messages exactly as the detector does (same normalisation, cues and hashing). */
-export function vectorise(data: LabelledMessage[], space: FeatureSpace): Vectorised[] {
+export function vectorise(data: LabelledMessage[], space: FeatureSpace, priorScale = DEFAULT_TRAIN_OPTIONS.cuePrior): Vectorised[] {
   const buf = new FeatureBuffer(8192);
   const tokens = new Tokens();
   const out: Vectorised[] = [];
@@ -50,7 +55,8 @@ export function vectorise(data: LabelledMessage[], space: FeatureSpace): Vectori
     if (p.lang === null) continue;
     const a = analyse(p.orig, p.lower, p.lang, null, tokens);
     featurize(p.lower, a, space, buf);
-    out.push({ idx: buf.idx.slice(0, buf.n), val: Float32Array.from(buf.val.subarray(0, buf.n)), y: d.negative ? 1 : 0, lang: p.lang });
+    out.push({ idx: buf.idx.slice(0, buf.n), val: Float32Array.from(buf.val.subarray(0, buf.n)), y: d.negative ? 1 : 0, lang: p.lang,
+      offset: cuePrior(a, priorScale) });
   }
   return out;
 }
@@ -101,7 +107,7 @@ export function trainLogReg(examples: Vectorised[], opts: TrainOptions): Float32
     shuffle(order, rnd);
     for (const k of order) {
       const e = examples[k];
-      let z = 0;
+      let z = e.offset;
       for (let i = 0; i < e.idx.length; i++) z += w[e.idx[i]] * e.val[i];
       const p = sigmoid(z);
       const g = (p - e.y) * cw.get(e.lang)![e.y];
@@ -117,7 +123,7 @@ export function trainLogReg(examples: Vectorised[], opts: TrainOptions): Float32
 }
 
 export function predict(w: Float32Array, e: Vectorised): number {
-  let z = 0;
+  let z = e.offset;
   for (let i = 0; i < e.idx.length; i++) z += w[e.idx[i]] * e.val[i];
   return sigmoid(z);
 }
