@@ -8,6 +8,11 @@ export const EmotionConfigSchema = z.object({
   threshold: z.number().min(0).max(1).optional(),
   /** Extra negative cue words per language (literal; German ones also match inside compounds). */
   extraNegativeCues: z.object({ en: CueWords.optional(), de: CueWords.optional() }).strict().optional(),
+  /**
+   * A flag is a flag *with evidence*: when no cue fired, the model alone must be at least this
+   * sure. Measured on the held-out split and the out-of-domain set (libs/emotion/README.md).
+   */
+  modelOnlyThreshold: z.number().min(0).max(1).optional(),
   /** How much one tenant cue word adds to the log-odds, on top of what the model learnt for cue words. */
   extraCueWeight: z.number().min(0).max(10).optional(),
   /** Text beyond this many characters is cut off (`truncated: true`). */
@@ -24,4 +29,5 @@ export const EMOTION_DEFAULTS = {
   maxChars: 5000,
   maxEvidence: 8,
   extraCueWeight: 1.0,
+  modelOnlyThreshold: 0.7,
 } as const;

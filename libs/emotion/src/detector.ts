@@ -152,6 +152,7 @@ export function createEmotionDetector(config: EmotionConfig = {}): EmotionDetect
   const cfg = EmotionConfigSchema.parse(config);
   const model: EmotionModel = loadEmotionModel(cfg.modelPath);
   const threshold = cfg.threshold ?? model.threshold;
+  const modelOnlyThreshold = Math.max(threshold, cfg.modelOnlyThreshold ?? EMOTION_DEFAULTS.modelOnlyThreshold);
   const maxChars = cfg.maxChars ?? EMOTION_DEFAULTS.maxChars;
   const maxEvidence = cfg.maxEvidence ?? EMOTION_DEFAULTS.maxEvidence;
   const extraCueWeight = cfg.extraCueWeight ?? EMOTION_DEFAULTS.extraCueWeight;
@@ -182,13 +183,17 @@ export function createEmotionDetector(config: EmotionConfig = {}): EmotionDetect
     }
     if (a.cues[CUE.tenant]) z += extraCueWeight * a.cues[CUE.tenant];
     const score = sigmoid(z);
-    const negative = score >= threshold;
+    const cueBacked = a.hits.some((h) => h.kind !== 'contrast');
+    const negative = score >= threshold && (cueBacked || score >= modelOnlyThreshold);
+    const rounded = Math.round(score * 10000) / 10000;
     return {
       negative,
       language: p.lang,
       supported: true,
-      score: Math.round(score * 10000) / 10000,
-      evidence: buildEvidence(p.orig, a.hits, negative, maxEvidence),
+      score: rounded,
+      evidence: negative && !cueBacked
+        ? [{ cue: 'model', kind: 'model', text: `overall wording (model ${rounded})` }]
+        : buildEvidence(p.orig, a.hits, negative, maxEvidence),
       intents: a.intents as ComplaintIntent[],
       truncated: p.truncated,
     };
@@ -196,6 +201,6 @@ export function createEmotionDetector(config: EmotionConfig = {}): EmotionDetect
 
   return {
     detect,
-    config: { threshold, maxChars, maxEvidence, extraCueWeight, extraNegativeCues: cfg.extraNegativeCues },
+    config: { threshold, modelOnlyThreshold, maxChars, maxEvidence, extraCueWeight, extraNegativeCues: cfg.extraNegativeCues },
   };
 }
