@@ -128,3 +128,20 @@ describe('detectLanguage', () => {
     expect(detectLanguage('12345 !!!')).toBeNull();
   });
 });
+
+describe('model-only gate (a flag comes with evidence)', () => {
+  const text = 'Could you tell me your opening hours please?';
+  it('does not flag a cue-less message the model is only mildly sure about', () => {
+    const strict = createEmotionDetector();
+    const r = strict.detect(text, { language: 'en' });
+    expect(r.score).toBeGreaterThanOrEqual(strict.config.threshold); // the raw model would flag it
+    expect(r.score).toBeLessThan(strict.config.modelOnlyThreshold);
+    expect(r.negative).toBe(false);
+  });
+  it('says so in the evidence when the model alone decides', () => {
+    const lax = createEmotionDetector({ modelOnlyThreshold: 0 });
+    const r = lax.detect(text, { language: 'en' });
+    expect(r.negative).toBe(true);
+    expect(r.evidence).toEqual([expect.objectContaining({ kind: 'model', cue: 'model' })]);
+  });
+});
