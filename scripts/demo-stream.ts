@@ -41,6 +41,7 @@ const script = [
   // German e-mail complaint about a refund; the customer is Anna (VIP).
   open(c('refund-de'), 'email', anna),
   say(c('refund-de'), 'email', 'customer', 'Das ist eine Frechheit, ich warte seit drei Wochen auf meine Erstattung!', 'de'),
+  say(c('refund-de'), 'email', 'customer', 'Trotz mehrfacher Nachfrage keine Antwort. Ich bin wirklich enttäuscht.', 'de'),
   // Anna calls too: queued, answered, threatens to cancel, the call ends while she is upset.
   ev('cx.call.queued.v1', c('call-de'), 'call', { queue: 'care-de' }),
   open(c('call-de'), 'call', anna),
