@@ -2,9 +2,9 @@
 // traffic to Kafka as valid CloudEvents, at a steady rate. Prints a JSON summary on stdout.
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
-import { STRUCTURED_CONTENT_TYPE } from '@cx/contracts';
-import { TrafficGenerator, type Generated } from './loadgen/traffic-generator';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { sendPaced } from './loadgen/paced-sender';
+import { TrafficGenerator } from './loadgen/traffic-generator';
 
 const num = (min: number, max = Infinity) => (v: string) => {
   const n = Number(v);
@@ -50,31 +50,9 @@ async function main(): Promise<void> {
   const producer = new Kafka({ clientId: 'loadgen', brokers: o.brokers.split(','), logLevel: logLevel.WARN })
     .producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
   await producer.connect();
-  const started = Date.now();
-  let sent = 0;
-  let poison = 0;
-  let lateTicks = 0;
-  while (sent < total) {
-    // Catch up to the schedule each tick, so the rate holds even when a send is slow.
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * o.rate));
-    if (due > sent) {
-      const byTopic = new Map<string, Message[]>();
-      const now = Date.now();
-      for (; sent < due; sent++) {
-        const g: Generated = gen.next(now);
-        if (g.poison) poison++;
-        const list = byTopic.get(o.topicPrefix + g.topic) ?? [];
-        list.push({ key: g.key, value: typeof g.value === 'string' ? g.value : JSON.stringify(g.value), headers: { 'content-type': STRUCTURED_CONTENT_TYPE } });
-        byTopic.set(o.topicPrefix + g.topic, list);
-      }
-      await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      if (Date.now() - now > 100) lateTicks++;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const r = await sendPaced(producer, gen, { rate: o.rate, total, topicPrefix: o.topicPrefix });
   await producer.disconnect();
-  const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(JSON.stringify({ runId, sent, poison, seconds, ratePerSec: Math.round(sent / seconds), slowSends: lateTicks }) + '\n');
+  process.stdout.write(JSON.stringify({ runId, ...r, ratePerSec: Math.round(r.sent / r.seconds) }) + '\n');
 }
 
 main().catch((e) => { process.stderr.write(`loadgen: ${(e as Error).message}\n`); process.exit(1); });

@@ -1,8 +1,9 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
-import { InteractionTopics, STRUCTURED_CONTENT_TYPE } from '@cx/contracts';
+import { Partitioners } from 'kafkajs';
+import { InteractionTopics } from '@cx/contracts';
 import { openSse } from '../../test/support/sse-client';
 import type { ServiceProcess } from '../../test/support/service-process';
+import { sendPaced } from '../loadgen/paced-sender';
 import { TrafficGenerator } from '../loadgen/traffic-generator';
 import { groupLag } from './consumer-lag';
 import { histogramQuantile, scrape, sum } from './prom-scrape';
@@ -58,7 +59,6 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
   await producer.connect();
   const total = Math.round(o.rate * o.duration);
   const started = Date.now();
-  let sent = 0;
   const samples: Sample[] = [];
   let prev = new Map<string, { cpu: number; consumed: number; at: number }>();
   const sampler = setInterval(async () => {
@@ -83,21 +83,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     samples.push(s);
   }, 1000);
 
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * o.rate));
-    if (due > sent) {
-      const byTopic = new Map<string, Message[]>();
-      const now = Date.now();
-      for (; sent < due; sent++) {
-        const g = gen.next(now);
-        const list = byTopic.get(o.prefix + g.topic) ?? [];
-        list.push({ key: g.key, value: JSON.stringify(g.value), headers: { 'content-type': STRUCTURED_CONTENT_TYPE } });
-        byTopic.set(o.prefix + g.topic, list);
-      }
-      await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const { sent } = await sendPaced(producer, gen, { rate: o.rate, total, topicPrefix: o.prefix });
   const producedPerSec = Math.round(sent / ((Date.now() - started) / 1000));
   await producer.disconnect();
 
