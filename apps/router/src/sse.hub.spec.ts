@@ -14,7 +14,7 @@ function fakeResponse() {
   const res = {
     status: () => res, set: () => res, flushHeaders: () => undefined, socket: null,
     write: (s: string) => { writes.push(s); return true; },
-    end: () => undefined,
+    end: () => undefined, cork: () => undefined, uncork: () => undefined,
     on: (ev: string, fn: () => void) => { handlers[ev] = fn; return res; },
   };
   return { res: res as unknown as Response, writes, close: () => handlers.close?.() };

@@ -80,6 +80,7 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
   private readonly byTenant = new Map<string, TenantClients>();
   private readonly keepAlive = setInterval(() => this.ping(), 15_000).unref();
   private subscriber?: Redis;
+  private readonly corked = new Set<Response>();
   private count = 0;
 
   constructor(
@@ -149,6 +150,7 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     for (const c of clients.candidates(e, m.previousAssignee)) {
       if (canSee(c.principal, e, e.tenantId)) {
         frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(publicView(e))}\n\n`;
+        this.cork(c.res);
         c.res.write(frame);
         sent++;
       } else if (before && canSee(c.principal, before, e.tenantId)) {
@@ -158,6 +160,22 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
       }
     }
     return sent;
+  }
+
+  /**
+   * Changes arrive in bursts (one Redis read often carries many pub/sub messages): hold each
+   * client's writes until the burst is handled, so a busy stream costs one syscall per burst.
+   */
+  private cork(res: Response): void {
+    if (this.corked.has(res)) return;
+    this.corked.add(res);
+    res.cork();
+    if (this.corked.size === 1) {
+      setImmediate(() => {
+        for (const r of this.corked) r.uncork();
+        this.corked.clear();
+      });
+    }
   }
 
   private ping(): void {
