@@ -1,6 +1,5 @@
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
-import type { OutEvent } from '@cx/kafka';
 import type { SlaKeys } from './sla-keys';
 import { CLAIM_LUA, COMMIT_LUA, FINALIZE_LUA, HOLD_LUA, WRITE_LUA } from './sla-scripts';
 import type { ConsumerWrite, FinalizeItem, SchedulerCommit, ShardLoad, SlaStore } from './sla-store';
@@ -68,15 +67,15 @@ export class RedisSlaStore implements SlaStore {
     p.hmget(this.keys.outbox(shard), ...members);
     const [[e1, states], [e2, outbox]] = (await p.exec()) as [[Error | null, (string | null)[]], [Error | null, (string | null)[]]];
     if (e1 || e2) throw e1 ?? e2;
-    const out = new Map<string, OutEvent[]>();
-    members.forEach((m, i) => { if (outbox[i]) out.set(m, JSON.parse(outbox[i]!) as OutEvent[]); });
+    const out = new Map<string, string>();
+    members.forEach((m, i) => { if (outbox[i]) out.set(m, outbox[i]!); });
     return { states: new Map(cks.map((ck, i) => [ck, states[i]])), outbox: out };
   }
 
   async commit(shard: number, commits: SchedulerCommit[]): Promise<boolean[]> {
     if (commits.length === 0) return [];
     const keys = [this.keys.outbox(shard), ...commits.flatMap((c) => [this.keys.state(c.ck), this.keys.lock(c.ck)])];
-    const args = commits.flatMap((c) => [c.expected, c.state, ...(c.outbox.length ? [1, c.ck, JSON.stringify(c.outbox)] : [0])]);
+    const args = commits.flatMap((c) => [c.ck, c.expected, c.state, c.outbox]);
     const res = (await this.cmd.slaCommit(keys.length, ...keys, commits.length, ...args)) as number[];
     return res.map((r) => r === 1);
   }

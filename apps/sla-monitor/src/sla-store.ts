@@ -1,5 +1,4 @@
 import type { ChainableCommander } from 'ioredis';
-import type { OutEvent } from '@cx/kafka';
 
 /** The consumer's changes to one conversation, written in the batch's MULTI. */
 export interface ConsumerWrite {
@@ -15,16 +14,22 @@ export interface ConsumerWrite {
 /** What the scheduler loaded for claimed timers of one shard. */
 export interface ShardLoad {
   states: Map<string, string | null>;
-  /** Outbox entries left by a claimer that died between commit and publish: conversation → events. */
-  outbox: Map<string, OutEvent[]>;
+  /**
+   * Outbox entries left by a claimer that died between commit and publish: conversation → entry
+   * (compact records the scheduler rebuilds the events from: sla.scheduler.ts `outboxEvents`).
+   */
+  outbox: Map<string, string>;
 }
 
 export interface SchedulerCommit {
   ck: string;
   expected: string;
   state: string;
-  /** Events fired by this commit (plus any recovered ones), kept in the outbox until published. */
-  outbox: OutEvent[];
+  /**
+   * The outbox entry written with the state: the records of this commit's firings (plus any
+   * recovered ones), kept until published (sla.scheduler.ts `outboxRecord`).
+   */
+  outbox: string;
 }
 
 export interface FinalizeItem {

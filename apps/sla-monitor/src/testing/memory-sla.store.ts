@@ -1,5 +1,4 @@
 import type { ChainableCommander } from 'ioredis';
-import type { OutEvent } from '@cx/kafka';
 import type { ConsumerWrite, FinalizeItem, SchedulerCommit, ShardLoad, SlaStore } from '../sla-store';
 
 /** In-memory SlaStore with the same semantics as the Lua scripts, for service tests. One shard. */
@@ -8,7 +7,7 @@ export class MemorySlaStore implements SlaStore {
   readonly states = new Map<string, string>();
   readonly due = new Map<string, number>();
   readonly inflight = new Map<string, number>();
-  readonly outbox = new Map<string, OutEvent[]>();
+  readonly outbox = new Map<string, string>();
   readonly holds = new Map<string, Set<string>>();
   readonly open: Record<string, number> = {};
 
@@ -47,7 +46,7 @@ export class MemorySlaStore implements SlaStore {
   }
 
   async load(_shard: number, cks: string[], members: string[]): Promise<ShardLoad> {
-    const outbox = new Map<string, OutEvent[]>();
+    const outbox = new Map<string, string>();
     for (const m of members) if (this.outbox.has(m)) outbox.set(m, this.outbox.get(m)!);
     return { states: new Map(cks.map((ck) => [ck, this.states.get(ck) ?? null])), outbox };
   }
@@ -56,7 +55,7 @@ export class MemorySlaStore implements SlaStore {
     return commits.map((c) => {
       if (this.states.get(c.ck) !== c.expected || this.holds.has(c.ck)) return false;
       this.states.set(c.ck, c.state);
-      if (c.outbox.length) this.outbox.set(c.ck, c.outbox);
+      if (c.outbox) this.outbox.set(c.ck, c.outbox);
       return true;
     });
   }
