@@ -1,17 +1,23 @@
 // Benchmarks the SLA timer store on the real Redis and prints one JSON object:
 //   node -r @swc-node/register scripts/bench-sla-redis.ts [--clocks 1000000] [--rate 10000] [--seconds 10] [--burst 50000]
+//     [--kafka] [--tick 50] [--claim 500]
 // 1. Loads `clocks` open clocks (conversations with a firstResponse and a resolution clock, written
 //    in the service's layout) and reports Redis bytes per open clock (INFO used_memory delta, and
 //    MEMORY USAGE sampling).
 // 2. Steady load: `rate` firstResponse timers per second come due for `seconds`, fired by one
 //    SlaScheduler (the service's code) into a counting publisher; p50/p99/max fire lateness.
-// 3. Burst: `burst` timers due at the same instant; timers fired per second while draining.
-// Uses a unique REDIS_KEY_PREFIX and deletes its keys afterwards.
+// 3. Burst: `burst` timers due at the same instant; timers fired per second while draining (0: skip).
+// With --kafka the publisher is the service's EventPublisher on the real broker (KAFKA_BROKERS,
+// default 127.0.0.1:9092, acks from all replicas) and lateness is measured once Kafka acknowledged,
+// so the figure is end to end; without it, a counting publisher (Redis and the engine only).
+// Uses a unique REDIS_KEY_PREFIX (and topic prefix) and deletes its keys (and topics) afterwards.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import type { InteractionEvent } from '@cx/contracts';
-import type { OutEvent } from '@cx/kafka';
+import { Topics } from '@cx/contracts';
+import { EventPublisher, type KafkaOptions, type OutEvent } from '@cx/kafka';
 import { PipelineMetrics } from '@cx/metrics';
 import { applyEvent, compilePolicies, encodeState, nextDueOf, openClocks } from '@cx/sla';
 import { RedisSlaStore } from '../apps/sla-monitor/src/redis-sla.store';
@@ -22,6 +28,8 @@ import { SlaScheduler } from '../apps/sla-monitor/src/sla.scheduler';
 const { values } = parseArgs({ options: {
   clocks: { type: 'string', default: '1000000' }, rate: { type: 'string', default: '10000' },
   seconds: { type: 'string', default: '10' }, burst: { type: 'string', default: '50000' }, shards: { type: 'string', default: '32' },
+  kafka: { type: 'boolean', default: false }, partitions: { type: 'string', default: '6' },
+  tick: { type: 'string', default: '50' }, claim: { type: 'string', default: '500' },
 } });
 const CLOCKS = Number(values.clocks);
 const RATE = Number(values.rate);
@@ -30,7 +38,8 @@ const BURST = Number(values.burst);
 const TARGET_MS = 60_000;
 const policies = compilePolicies({ policies: [{ id: 'bench', match: {}, targets: { firstResponse: 'PT60S', resolution: 'PT24H' } }] }, 'bench');
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const keys = new SlaKeys(`bench-sla-${randomBytes(4).toString('hex')}:`, Number(values.shards));
+const runId = `bench-sla-${randomBytes(4).toString('hex')}`;
+const keys = new SlaKeys(`${runId}:`, Number(values.shards));
 const store = new RedisSlaStore(redis, keys, 30_000);
 
 async function usedMemory(): Promise<number> {
@@ -80,12 +89,45 @@ async function sampleBytes(): Promise<{ statePerConversation: number; perDueEntr
   return { statePerConversation: Math.round(stateBytes / n), perDueEntry: Math.round(zBytes / members) };
 }
 
+// --kafka: the service's publisher on the real broker, topics under a private prefix.
+const kafka = values.kafka
+  ? new Kafka({ clientId: runId, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.WARN })
+  : undefined;
+const kafkaOptions = { topicPrefix: `${runId}.`, clientId: runId, brokers: [], groupId: runId, partitions: Number(values.partitions), partitionsConsumedConcurrently: 1, subscriptions: {}, produces: [] } as KafkaOptions;
+const benchTopics = [Topics.sla, Topics.escalations].map((t) => kafkaOptions.topicPrefix + t);
+let kafkaPublisher: EventPublisher | undefined;
+
+async function createTopics(): Promise<void> {
+  const admin = kafka!.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: benchTopics.map((topic) => ({ topic, numPartitions: kafkaOptions.partitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+  kafkaPublisher = new EventPublisher(kafka!, kafkaOptions, new PipelineMetrics('bench-sla-kafka'));
+  // Connect before the clock starts (a private topic: the warm-up record is deleted with it).
+  await kafkaPublisher.publish([{ topic: Topics.sla, event: { id: 'warm-up', type: 'bench.warm-up', subject: 'warm-up' } as unknown as OutEvent['event'] }]);
+}
+
+async function deleteTopics(): Promise<void> {
+  await kafkaPublisher?.onApplicationShutdown();
+  const admin = kafka!.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: benchTopics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function fireFor(expected: number, rateLabel: string) {
   const lateness: number[] = [];
   let firstEmit = 0;
   let lastEmit = 0;
   const publisher = {
     async publish(events: OutEvent[]) {
+      if (kafkaPublisher) await kafkaPublisher.publish(events); // lateness counts from Kafka's ack
       const now = Date.now();
       for (const { event } of events) {
         if (event.type !== 'cx.sla.breached.v1') continue;
@@ -96,7 +138,7 @@ async function fireFor(expected: number, rateLabel: string) {
     },
   };
   const metrics = new SlaMetrics(new PipelineMetrics(`bench-${rateLabel}`), ['bench'], () => store.openClocks());
-  const scheduler = new SlaScheduler(store, policies, publisher, metrics, { tickMs: 50, claimBatch: 500, leaseMs: 5_000, graceMs: 0, escalateOn: 'breach' });
+  const scheduler = new SlaScheduler(store, policies, publisher, metrics, { tickMs: Number(values.tick), claimBatch: Number(values.claim), leaseMs: 5_000, graceMs: 0, escalateOn: 'breach' });
   const started = Date.now();
   scheduler.start();
   while (lateness.length < expected && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 100));
@@ -116,8 +158,9 @@ async function cleanup(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const out: Record<string, unknown> = { clocks: CLOCKS, shards: keys.shards };
+  const out: Record<string, unknown> = { clocks: CLOCKS, shards: keys.shards, kafka: !!kafka, tickMs: Number(values.tick), claimBatch: Number(values.claim) };
   try {
+    if (kafka) await createTopics();
     const steady = RATE * SECONDS;
     const conversations = CLOCKS / 2; // each open conversation: firstResponse + resolution
     const before = await usedMemory();
@@ -138,6 +181,7 @@ async function main(): Promise<void> {
     t = performance.now();
     out.steady = { rate: RATE, seconds: SECONDS, ...(await fireFor(steady, 'steady')) };
     // Burst: BURST timers all due now, on top of the remaining open clocks.
+    if (BURST <= 0) return;
     const burstAt = Date.now() + 2_000;
     await load(BURST, 'b', () => burstAt);
     await new Promise((r) => setTimeout(r, Math.max(0, burstAt - Date.now())));
@@ -145,8 +189,9 @@ async function main(): Promise<void> {
   } finally {
     await cleanup();
     await redis.quit();
+    if (kafka) await deleteTopics().catch((e: Error) => process.stderr.write(`deleting topics ${benchTopics.join(', ')}: ${e.message}\n`));
+    process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
   }
-  process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 }
 
 main().catch((e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
