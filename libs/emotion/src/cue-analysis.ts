@@ -1,0 +1,266 @@
+/** Cue analysis: lexicon hits, negation scope, intensifiers, contrast, waiting time, repeat contact, intents. */
+import { CueInfo, LEXICONS, Lang } from './lexicon';
+import { CueMatcher, Match, isLetter } from './matcher';
+import { CUE, CUE_NAMES } from './feature-space';
+import { Analysis, CueHit, DROP, NEG_EMOJI, NEG_EMOTICON_END, POS_EMOJI, Tok, Tokens, tokenise } from './text-tokens';
+
+// ------------------------------------------------------------------ cue analysis
+const matchBuf: Array<Match<CueInfo>> = [];
+
+/** German intensifying compound prefixes: "Riesensauerei", "stinksauer", "Megachaos", "todtraurig". */
+const DE_INTENSE_PREFIX = ['riesen', 'mega', 'super', 'stink', 'tod', 'sau', 'hunds', 'grotten', 'ober', 'erz', 'ultra',
+  'extrem', 'total', 'voll', 'höllen', 'hoellen', 'mords', 'bomben', 'kotz', 'scheiß', 'scheiss'];
+
+function intensifiedCompound(lower: string, wordStart: number, stemStart: number): boolean {
+  if (stemStart - wordStart < 3) return false;
+  for (const p of DE_INTENSE_PREFIX) if (p.length <= stemStart - wordStart && lower.startsWith(p, wordStart)) return true;
+  return false;
+}
+
+function overlapsAny(s: number, e: number, spans: number[]): boolean {
+  for (let k = 0; k < spans.length; k += 2) if (s < spans[k + 1] && spans[k] < e) return true;
+  return false;
+}
+
+/**
+ * Extract cues. `orig` and `lower` have the same length (`lower` = orig.toLowerCase()); `orig`
+ * is only used for emphasis (capitals). `extra` is the tenant's compiled extra cue words.
+ */
+export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatcher<CueInfo> | null, tokens: Tokens): Analysis {
+  const lex = LEXICONS[lang];
+  tokenise(lower, tokens);
+  const T = tokens;
+  const hits: CueHit[] = [];
+  const cues = new Float64Array(CUE_NAMES.length);
+  const add = (k: keyof typeof CUE, v = 1) => {
+    cues[CUE[k]] += v;
+  };
+  const intents: string[] = [];
+  const addIntent = (i: string | undefined) => {
+    if (i && !intents.includes(i)) intents.push(i);
+  };
+
+  matchBuf.length = 0;
+  lex.matcher.scan(lower, matchBuf);
+  if (extra) extra.scan(lower, matchBuf);
+  // Same span: the pattern found later in the word wins, as the last part (the head) of a German
+  // compound carries its meaning ("Superchaos" is chaos, "Kundenservice-Katastrophe" a disaster).
+  matchBuf.sort((a, b) => a.start - b.start || b.end - a.end || b.stemStart - a.stemStart);
+
+  // Pass 1: structure words (negators, intensifiers, contrast) and strong cues.
+  let contrastTok = -1;
+  let contrastAt = -1;
+  const negTok: number[] = [];
+  const intTok: number[] = [];
+  const strong: number[] = [];
+  let ccCount = 0;
+  for (const m of matchBuf) {
+    const d = m.data;
+    switch (d.cat) {
+      case 'negator': {
+        const j = T.at(m.start);
+        negTok.push(j);
+        T.neg[j] = 1;
+        break;
+      }
+      case 'intensifier':
+        intTok.push(T.at(m.start));
+        break;
+      case 'contrast':
+        contrastAt = m.start;
+        contrastTok = T.at(m.start);
+        hits.push({ cue: 'contrast', kind: 'contrast', start: m.start, end: m.end });
+        break;
+      case 'profanity':
+      case 'unacceptable':
+      case 'cc':
+      case 'tenant':
+        if (overlapsAny(m.start, m.end, strong)) break;
+        strong.push(m.start, m.end);
+        hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
+        add((d.cat === 'cc' ? d.cue : d.cat) as keyof typeof CUE);
+        if (d.cat === 'cc') ccCount++;
+        if (d.cat === 'tenant') add('neg');
+        addIntent(d.intent);
+        break;
+      case 'intent':
+        hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
+        add(d.cue as keyof typeof CUE);
+        addIntent(d.intent);
+        break;
+      default:
+        break;
+    }
+  }
+  if (contrastAt >= 0) add('contrast');
+  if (negTok.length) add('negator');
+
+  // Token rules: waiting time and counted repeat contacts.
+  for (let k = 1; k < T.n; k++) {
+    if (T.type[k] !== Tok.Word) continue;
+    const len = T.end[k] - T.start[k];
+    if (len > 9) continue;
+    const w = lower.slice(T.start[k], T.end[k]);
+    const isUnit = lex.timeUnits.has(w);
+    const isRep = lex.repeatUnits.has(w);
+    if (!isUnit && !isRep) continue;
+    const word = (j: number) => (j >= 0 && T.type[j] === Tok.Word ? lower.slice(T.start[j], T.end[j]) : '');
+    const prevIsCount = T.type[k - 1] === Tok.Num || lex.numberWords.has(word(k - 1));
+    if (isUnit) {
+      let trig = -1;
+      if (prevIsCount) {
+        for (let j = k - 2; j >= Math.max(0, k - 4); j--) {
+          if (lex.waitTriggers.has(word(j))) {
+            trig = j;
+            break;
+          }
+        }
+      } else if (w.length > 3 && w.endsWith(lang === 'de' ? 'n' : 's') && lex.waitTriggers.has(word(k - 1))) {
+        trig = k - 1; // "for hours", "seit Wochen"
+      } else if (w.length > 3 && word(k - 1) === 'couple' && word(k - 3) && lex.waitTriggers.has(word(k - 3))) {
+        trig = k - 3;
+      }
+      if (trig >= 0 && !overlapsAny(T.start[trig], T.end[k], strong)) {
+        strong.push(T.start[trig], T.end[k]);
+        hits.push({ cue: 'waiting_time', kind: 'contact_center', start: T.start[trig], end: T.end[k] });
+        add('waiting_time');
+        ccCount++;
+      }
+    } else if (isRep) {
+      let cnt = -1;
+      if (prevIsCount && !/^(?:a|an|ein|eine)$/.test(word(k - 1))) cnt = k - 1;
+      else if (k >= 2 && T.type[k - 1] === Tok.Break && T.type[k - 2] === Tok.Num) cnt = k - 2; // "3. Mal"
+      if (cnt >= 0 && !overlapsAny(T.start[cnt], T.end[k], strong)) {
+        strong.push(T.start[cnt], T.end[k]);
+        hits.push({ cue: 'repeat_contact', kind: 'contact_center', start: T.start[cnt], end: T.end[k] });
+        add('repeat_contact');
+        ccCount++;
+      }
+    }
+  }
+
+  // Pass 2: lexicon words with negation, intensifier and contrast handling.
+  let negScore = 0;
+  let posScore = 0;
+  const lexSpans: number[] = [];
+  for (const m of matchBuf) {
+    const d = m.data;
+    if (d.cat !== 'neg' && d.cat !== 'pos') continue;
+    if (overlapsAny(m.start, m.end, lexSpans)) continue;
+    if (d.cat === 'neg' && overlapsAny(m.start, m.end, strong)) continue;
+    lexSpans.push(m.start, m.end);
+    const pol = d.cat === 'neg' ? -1 : 1;
+    const t0 = T.at(m.start);
+    const t1 = T.at(Math.max(m.start, m.end - 1));
+    const cl = T.clause[t0];
+    let negated = false;
+    for (const j of negTok) {
+      if (j < t0 && j >= t0 - 3 && T.clause[j] === cl && !(contrastTok > j && contrastTok < t0)) negated = true;
+      else if (lang === 'de' && j > t1 && j <= t1 + 2 && T.clause[j] === T.clause[t1]) negated = true;
+    }
+    const intense = !negated && (intTok.includes(t0 - 1) || (lang === 'de' && intensifiedCompound(lower, m.start, m.stemStart)));
+    let w = intense ? 1.5 : 1;
+    if (contrastAt >= 0) w *= m.start > contrastAt ? 1.5 : 0.5;
+    const effective = negated ? -pol : pol;
+    if (effective < 0) negScore += w;
+    else posScore += w;
+    if (pol < 0) {
+      if (negated) add('neg_negated');
+      else {
+        add('neg', w);
+        if (intense) add('neg_intense');
+        if (contrastAt >= 0) add(m.start > contrastAt ? 'neg_after_contrast' : 'neg_before_contrast');
+      }
+    } else if (negated) add('pos_negated');
+    else {
+      add('pos', w);
+      if (intense) add('pos_intense');
+      if (contrastAt >= 0) add(m.start > contrastAt ? 'pos_after_contrast' : 'pos_before_contrast');
+    }
+    if (effective < 0) {
+      hits.push({
+        cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : 'negative_word',
+        kind: negated ? 'negation' : intense ? 'intensifier' : 'lexicon',
+        start: m.start,
+        end: m.end,
+      });
+    }
+  }
+
+  // Emphasis: capitals, !!!, ?!, emoji and emoticons.
+  let exclaimRuns = 0;
+  let capsWords = 0;
+  const sameCase = orig.length === lower.length;
+  for (let k = 0; k < T.n; k++) {
+    const s = T.start[k];
+    const e = T.end[k];
+    switch (T.type[k]) {
+      case Tok.Word: {
+        if (!sameCase || e - s < 3) break;
+        let upper = true;
+        for (let i = s; i < e; i++) {
+          const c = orig.charCodeAt(i);
+          if (c === lower.charCodeAt(i) && isLetter(c)) {
+            upper = false;
+            break;
+          }
+        }
+        if (upper && orig.charCodeAt(s) !== lower.charCodeAt(s) && !DROP.has(lower.slice(s, e))) {
+          capsWords++;
+          if (capsWords <= 2) hits.push({ cue: 'capitals', kind: 'emphasis', start: s, end: e });
+        }
+        break;
+      }
+      case Tok.Punct: {
+        let ex = false;
+        let q = false;
+        for (let i = s; i < e; i++) {
+          if (lower.charCodeAt(i) === 0x21) ex = true;
+          else q = true;
+        }
+        if (ex) add('exclaim');
+        if (q) add('question');
+        if (ex && e - s >= 2) {
+          exclaimRuns++;
+          if (q) add('interrobang');
+          if (exclaimRuns === 1) hits.push({ cue: 'exclamation', kind: 'emphasis', start: s, end: e });
+        }
+        break;
+      }
+      case Tok.Emoticon: {
+        if (NEG_EMOTICON_END.has(lower.charCodeAt(e - 1))) {
+          add('neg_emoji');
+          hits.push({ cue: 'negative_emoticon', kind: 'emoji', start: s, end: e });
+        } else add('pos_emoji');
+        break;
+      }
+      case Tok.Emoji: {
+        const cp = lower.codePointAt(s) ?? 0;
+        if (NEG_EMOJI.has(cp)) {
+          add('neg_emoji');
+          hits.push({ cue: 'negative_emoji', kind: 'emoji', start: s, end: e });
+        } else if (POS_EMOJI.has(cp)) add('pos_emoji');
+        break;
+      }
+      case Tok.User:
+        add('has_user');
+        break;
+      case Tok.Url:
+        add('has_url');
+        break;
+      default:
+        break;
+    }
+  }
+  if (exclaimRuns) add('exclaim_run', exclaimRuns);
+  if (capsWords) add('caps_word', capsWords);
+  if (negScore > 0 && posScore === 0) add('no_pos');
+  if (negScore > posScore) add('neg_dominant');
+  if (ccCount > 0 && negScore === 0) add('only_cc');
+  if (lower.length > 600) add('long_text');
+
+  hits.sort((a, b) => a.start - b.start);
+  intents.sort();
+  return { lang, hits, intents, cues, tokens };
+}
+

@@ -1,0 +1,101 @@
+/** Hashed feature space: FNV hashing with a sign hash, the reusable feature buffer, cue feature names. */
+import type { Lang } from './lexicon';
+
+// ------------------------------------------------------------------ hashing
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
+export function hashStr(s: string, seed: number): number {
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
+/**
+ * Hash of s[from, to). Umlauts and ß hash like their two-letter spellings (ä = "ae", ß = "ss") so
+ * "Ärger" and "Aerger" are one feature; ’ hashes like '.
+ */
+export function hashRange(s: string, from: number, to: number, seed: number): number {
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdf) h = Math.imul(h ^ c, FNV_PRIME);
+    else if (c === 0xe4 || c === 0xf6 || c === 0xfc) {
+      h = Math.imul(h ^ (c === 0xe4 ? 0x61 : c === 0xf6 ? 0x6f : 0x75), FNV_PRIME);
+      h = Math.imul(h ^ 0x65, FNV_PRIME);
+    } else if (c === 0xdf) {
+      h = Math.imul(h ^ 0x73, FNV_PRIME);
+      h = Math.imul(h ^ 0x73, FNV_PRIME);
+    } else h = Math.imul(h ^ (c === 0x2019 ? 0x27 : c), FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+/** Final avalanche so that low bits (the slot) and the top bit (the sign) are well mixed. */
+export function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export class FeatureBuffer {
+  idx: Int32Array;
+  val: Float64Array;
+  n = 0;
+  constructor(cap = 1 << 12) {
+    this.idx = new Int32Array(cap);
+    this.val = new Float64Array(cap);
+  }
+  reset(): void {
+    this.n = 0;
+  }
+  push(h: number, v: number, mask: number): void {
+    if (this.n >= this.idx.length) {
+      const idx = new Int32Array(this.idx.length * 2);
+      idx.set(this.idx);
+      const val = new Float64Array(this.val.length * 2);
+      val.set(this.val);
+      this.idx = idx;
+      this.val = val;
+    }
+    const m = mix(h);
+    this.idx[this.n] = m & mask;
+    this.val[this.n] = m & 0x80000000 ? -v : v;
+    this.n++;
+  }
+}
+
+export const CUE_NAMES = [
+  'neg', 'pos', 'neg_negated', 'pos_negated', 'neg_intense', 'pos_intense', 'neg_after_contrast', 'pos_after_contrast',
+  'neg_before_contrast', 'pos_before_contrast', 'contrast', 'profanity', 'unacceptable', 'waiting_time', 'still_waiting',
+  'repeat_contact', 'hold_wait', 'cancellation_threat', 'legal_threat', 'refund', 'complaint', 'unclear_bill',
+  'provisioning', 'outage', 'neg_emoji', 'pos_emoji', 'exclaim', 'exclaim_run', 'question', 'interrobang', 'caps_word',
+  'negator', 'tenant', 'no_pos', 'neg_dominant', 'long_text', 'has_user', 'has_url', 'only_cc',
+] as const;
+
+/** Index of each cue feature in `Analysis.cues`. */
+export const CUE: Record<(typeof CUE_NAMES)[number], number> = Object.fromEntries(CUE_NAMES.map((c, i) => [c, i])) as never;
+
+export interface FeatureSpace {
+  dim: number;
+  mask: number;
+  seeds: Record<Lang, number>;
+  /** Per language: [shared, language-specific] hash of each cue feature, by CUE index. */
+  cueHash: Record<Lang, Array<[number, number]>>;
+  biasHash: Record<Lang, number>;
+  placeholder: Record<Lang, Record<'url' | 'user' | 'num', number>>;
+}
+
+export function createFeatureSpace(dimBits: number): FeatureSpace {
+  const dim = 1 << dimBits;
+  const seeds: Record<Lang, number> = { en: 0x1234567, de: 0x7654321 };
+  const cueHash = { en: [], de: [] } as Record<Lang, Array<[number, number]>>;
+  const biasHash = { en: hashStr('bias:en', 99), de: hashStr('bias:de', 99) };
+  const placeholder = { en: {}, de: {} } as FeatureSpace['placeholder'];
+  for (const lang of ['en', 'de'] as Lang[]) {
+    for (const c of CUE_NAMES) cueHash[lang].push([hashStr(`cue:${c}`, 7), hashStr(`cue:${lang}:${c}`, 7)]);
+    for (const p of ['url', 'user', 'num'] as const) placeholder[lang][p] = hashStr(`<${p}>`, seeds[lang]);
+  }
+  return { dim, mask: dim - 1, seeds, cueHash, biasHash, placeholder };
+}
+

@@ -1,0 +1,140 @@
+/** Features of one analysed message (deterministic; shared by training and serving) and the knowledge prior. */
+import { CUE, CUE_NAMES, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix } from './feature-space';
+import { Analysis, DROP, Tok } from './text-tokens';
+
+// ------------------------------------------------------------------ featurisation
+const BOUNDARY = 0x20;
+/** Weight of one char n-gram relative to a word n-gram, before block normalisation. */
+const CHAR_W = 0.5;
+/** Scale of the length-normalised n-gram block relative to the cue features. */
+const TEXT_S = 3;
+/**
+ * Char n-grams: 4- and 5-grams of the first CHAR_BUDGET letters of a message (3-grams added cost
+ * and no cross-genre accuracy; the budget bounds the cost of long German posts).
+ */
+const CHAR_MIN = 4;
+const CHAR_MAX = 5;
+const CHAR_BUDGET = 350;
+/** Word n-grams of at most this many tokens per message (cues still see the whole text). */
+const MAX_NGRAM_TOKENS = 400;
+/**
+ * Cues that describe the development data's channel rather than the customer's mood (tweets with
+ * @handles and links, long forum posts): kept in the analysis, never model features, so the model
+ * cannot learn "a link means a negative news item" and carry that to e-mails and chats.
+ */
+const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text]);
+const NEG_SEED = 0x5bd1e995;
+
+/** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
+export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
+  buf.reset();
+  const mask = space.mask;
+  const seed = space.seeds[a.lang];
+  const ph = space.placeholder[a.lang];
+  const T = a.tokens;
+  buf.push(space.biasHash[a.lang], 1, mask);
+
+  let prev = 0;
+  let negScope = 0;
+  let charBudget = CHAR_BUDGET;
+  for (let k = 0; k < T.n; k++) {
+    const s = T.start[k];
+    const e = T.end[k];
+    let h: number;
+    switch (T.type[k]) {
+      case Tok.Url:
+        h = ph.url;
+        break;
+      case Tok.User:
+        h = ph.user;
+        break;
+      case Tok.Num:
+        h = ph.num;
+        break;
+      case Tok.Word: {
+        const len = e - s;
+        if (len <= 13 && len >= 2 && DROP.has(lower.slice(s, e))) continue;
+        h = hashRange(lower, s, e, seed);
+        if (negScope > 0) {
+          negScope--;
+          h = mix(h ^ NEG_SEED);
+        }
+        if (T.neg[k]) negScope = 3;
+        // Char 3-5-grams with word boundaries, hashed incrementally (no substrings); the budget
+        // bounds the cost of very long posts (their first ~700 letters carry the char n-grams).
+        if (len < 40 && charBudget > 0) {
+          charBudget -= len;
+          const L = len + 2;
+          for (let i = 0; i < L - 2; i++) {
+            let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
+            for (let q = 0; q < CHAR_MAX && i + q < L; q++) {
+              const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
+              ch = Math.imul(ch ^ c, FNV_PRIME);
+              if (q >= CHAR_MIN - 1) buf.push(ch >>> 0, CHAR_W, mask);
+            }
+          }
+        }
+        break;
+      }
+      case Tok.Punct:
+        negScope = 0;
+        h = hashRange(lower, s, Math.min(e, s + 2), seed);
+        break;
+      case Tok.Break:
+        negScope = 0;
+        prev = 0;
+        continue;
+      default:
+        h = hashRange(lower, s, e, seed);
+    }
+    buf.push(h, 1, mask);
+    if (prev) buf.push(Math.imul(prev, 31) ^ h ^ 0x2545f491, 1, mask);
+    prev = h;
+    if (buf.n > 30000 || k >= MAX_NGRAM_TOKENS) break;
+  }
+  // Length-normalise the n-gram block (long German posts must not dominate).
+  const nText = buf.n - 1;
+  if (nText > 0) {
+    const scale = TEXT_S / Math.sqrt(nText);
+    for (let i = 1; i < buf.n; i++) buf.val[i] *= scale;
+  }
+
+  // Cue features: shared and language-specific, log-scaled counts.
+  const chs = space.cueHash[a.lang];
+  const cues = a.cues;
+  for (let k = 0; k < cues.length; k++) {
+    if (cues[k] === 0) continue;
+    if (NOT_FEATURES.has(k)) continue;
+    const hs = chs[k];
+    const v = Math.log1p(cues[k]);
+    buf.push(hs[0], v, mask);
+    buf.push(hs[1], v, mask);
+  }
+}
+
+// ------------------------------------------------------------------ knowledge prior
+/**
+ * Prior log-odds per cue (per log1p of its count), from contact-center practice rather than from
+ * the development data: a legal threat, "unacceptable", a waiting time or a repeat contact is a
+ * complaint whatever the company or channel. The model is trained with this prior as a fixed
+ * offset, so it learns only a correction: cues that are rare in the training data (or confounded
+ * there, like "Klage" in rail news) keep their prior weight instead of an accidental one.
+ * Scaled by the model file's `cuePrior` (0 = off; files without it get 0).
+ */
+const CUE_PRIOR: Partial<Record<(typeof CUE_NAMES)[number], number>> = {
+  neg: 0.5, pos: -0.5, neg_negated: -0.2, pos_negated: 0.5, neg_intense: 0.3, profanity: 1, unacceptable: 1.2,
+  waiting_time: 1, still_waiting: 1, repeat_contact: 0.8, hold_wait: 0.8, cancellation_threat: 1, legal_threat: 1,
+  complaint: 0.8, neg_emoji: 0.8, pos_emoji: -0.8, neg_dominant: 0.3, interrobang: 0.3,
+};
+const PRIOR_VEC = new Float64Array(CUE_NAMES.length);
+for (const [k, v] of Object.entries(CUE_PRIOR)) PRIOR_VEC[CUE[k as keyof typeof CUE]] = v as number;
+
+/** The prior's log-odds for one analysed message (times the model's `cuePrior` scale). */
+export function cuePrior(a: Analysis, scale: number): number {
+  if (!scale) return 0;
+  let z = 0;
+  const c = a.cues;
+  for (let k = 0; k < c.length; k++) if (c[k] !== 0 && PRIOR_VEC[k] !== 0) z += PRIOR_VEC[k] * Math.log1p(Math.max(0, c[k]));
+  return z * scale;
+}
+
