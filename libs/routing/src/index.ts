@@ -4,6 +4,7 @@ export * from './teams';
 export * from './actions';
 export * from './merge';
 export * from './routing';
+export * from './agent-index';
 export * from './visibility';
 export * from './customer-history';
 export * from './webhook-payload';

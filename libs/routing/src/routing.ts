@@ -3,10 +3,16 @@ import { ackTimeoutMs, type RoutingConfig } from './config';
 import { atLeast } from './severity';
 import { languageMatches } from './teams';
 import { toIso, toMs } from './merge';
+import { AgentIndex, compareLoadThenId } from './agent-index';
 
 /** An agent from the directory with the number of open escalations currently assigned to them. */
 export type AgentWithLoad = Agent & { load: number };
 export type Assignee = NonNullable<Escalation['assignee']>;
+/**
+ * The directory routing decides on: a plain list (scanned), or an `AgentIndex` (by team, agents
+ * sorted by load), which gives the same answers without a scan per escalation.
+ */
+export type Agents = readonly AgentWithLoad[] | AgentIndex;
 
 export interface PickOptions {
   /** Agent ids not to pick (e.g. the ones the ladder already tried). */
@@ -18,7 +24,12 @@ export function teamOf(escalation: Pick<Escalation, 'target'>, config: RoutingCo
 }
 
 /** Least loaded first, then by agent id (code-unit order: stable everywhere, and cheap). */
-const byLoadThenId = (a: AgentWithLoad, b: AgentWithLoad) => a.load - b.load || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
+const byLoadThenId = compareLoadThenId;
+
+/** The members of a team (any role and status). */
+function teamMembers(agents: Agents, team: string): readonly AgentWithLoad[] {
+  return agents instanceof AgentIndex ? agents.team(team) : agents.filter((a) => a.teams.includes(team));
+}
 
 function speaks(agent: Agent, language: string | undefined): boolean {
   return language === undefined || agent.languages.some((l) => languageMatches(language, l));
@@ -28,10 +39,15 @@ function speaks(agent: Agent, language: string | undefined): boolean {
  * The least-loaded available agent of the team who speaks the language and has every required
  * skill and spare capacity (load < maxConcurrent); ties go to the lower agent id.
  */
-export function pickAgent(escalation: Pick<Escalation, 'target'>, agents: readonly AgentWithLoad[], config: RoutingConfig,
+export function pickAgent(escalation: Pick<Escalation, 'target'>, agents: Agents, config: RoutingConfig,
   opts: PickOptions = {}): AgentWithLoad | undefined {
   const team = teamOf(escalation, config);
   const { language, skills } = escalation.target;
+  if (agents instanceof AgentIndex) {
+    // The team's available agents, least loaded first: the first acceptable one is the answer.
+    return agents.pickAgent(team, (a) => speaks(a, language) && skills.every((s) => a.skills.includes(s))
+      && !opts.exclude?.includes(a.agentId));
+  }
   // One pass, no sort: this runs for every new escalation over the whole directory.
   let best: AgentWithLoad | undefined;
   // Cheap tests first, and agents that could not beat the best so far are skipped before the
@@ -47,13 +63,13 @@ export function pickAgent(escalation: Pick<Escalation, 'target'>, agents: readon
 }
 
 /** Supervisors of the team who are not offline, best first: available, speaks the language, least loaded. */
-export function teamSupervisors(escalation: Pick<Escalation, 'target'>, agents: readonly AgentWithLoad[],
+export function teamSupervisors(escalation: Pick<Escalation, 'target'>, agents: Agents,
   config: RoutingConfig): AgentWithLoad[] {
   const team = teamOf(escalation, config);
   const { language } = escalation.target;
   const rank = (a: AgentWithLoad) => (a.status === 'available' ? 0 : 2) + (speaks(a, language) ? 0 : 1);
-  return agents
-    .filter((a) => a.role === 'supervisor' && a.status !== 'offline' && a.teams.includes(team))
+  return teamMembers(agents, team)
+    .filter((a) => a.role === 'supervisor' && a.status !== 'offline')
     .sort((a, b) => rank(a) - rank(b) || byLoadThenId(a, b));
 }
 
@@ -63,7 +79,7 @@ export function teamSupervisors(escalation: Pick<Escalation, 'target'>, agents: 
  * - otherwise the least-loaded matching available agent (`pickAgent`), else the team's supervisor;
  * - nobody reachable: the team itself (`{kind: 'team'}`: all its supervisors and its webhook).
  */
-export function pickTarget(escalation: Pick<Escalation, 'target' | 'severity'>, agents: readonly AgentWithLoad[],
+export function pickTarget(escalation: Pick<Escalation, 'target' | 'severity'>, agents: Agents,
   config: RoutingConfig, opts: PickOptions = {}): Assignee {
   if (escalation.severity !== 'critical') {
     const agent = pickAgent(escalation, agents, config, opts);
@@ -89,7 +105,7 @@ export interface RoutingNotification {
  * team, every supervisor of the team who is not offline (all of them if everybody is offline);
  * plus the team's webhook when one is configured and the severity reaches its minimum.
  */
-export function notificationsFor(escalation: Escalation, agents: readonly AgentWithLoad[],
+export function notificationsFor(escalation: Escalation, agents: Agents,
   config: RoutingConfig): RoutingNotification[] {
   const step = escalation.ladderStep;
   const team = teamOf(escalation, config);
@@ -100,7 +116,7 @@ export function notificationsFor(escalation: Escalation, agents: readonly AgentW
   } else if (a) {
     let sups = teamSupervisors(escalation, agents, config);
     if (sups.length === 0) {
-      sups = agents.filter((x) => x.role === 'supervisor' && x.teams.includes(team)).sort(byLoadThenId);
+      sups = teamMembers(agents, team).filter((x) => x.role === 'supervisor').sort(byLoadThenId);
     }
     for (const s of sups) out.push({ channel: 'sse', recipient: s.agentId, step });
   }
@@ -139,7 +155,7 @@ export interface LadderOptions {
  * A critical escalation held by an agent moves to a supervisor at once. Nothing happens once it
  * is acknowledged or resolved.
  */
-export function ladderNext(escalation: Escalation, agents: readonly AgentWithLoad[], config: RoutingConfig,
+export function ladderNext(escalation: Escalation, agents: Agents, config: RoutingConfig,
   now: Date | string | number, opts: LadderOptions = {}): LadderResult {
   const nowMs = toMs(now);
   const timeout = ackTimeoutMs(config, escalation.severity);
