@@ -19,6 +19,10 @@ export interface CommitPlan<T> {
   events?: OutEvent[];
   /** What live dashboards are told once it is committed. */
   changes?: FanoutMessage[];
+  /** Called once the transaction committed (e.g. to keep in-memory load counts of the plan). */
+  committed?: () => void;
+  /** Called when this plan's transaction did not commit (a conflict re-plans; an error gives up). */
+  abandoned?: () => void;
   result: T;
 }
 
@@ -27,6 +31,8 @@ export class WriteConflictError extends Error {}
 const MAX_ATTEMPTS = 10;
 /** An outbox entry this old was left by a crash (or a Kafka outage) between commit and publish. */
 const OUTBOX_GRACE_MS = 5_000;
+/** At most this many outbox entries (one batch's events each) in one Kafka request. */
+const PUBLISH_ENTRIES_MAX = 100;
 
 /**
  * The one way escalation state changes (inbox, ladder, ack/resolve): optimistic concurrency with
@@ -43,6 +49,8 @@ export class EscalationWriter implements OnApplicationShutdown {
   private readonly all: Redis[] = [];
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Outbox entries committed and waiting for the background publisher, oldest first. */
+  private queued: string[] = [];
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -83,18 +91,26 @@ export class EscalationWriter implements OnApplicationShutdown {
       for (let attempt = 1; !done; attempt++) {
         if (watch.length) await conn.watch(...watch);
         const p = await plan();
-        const multi = conn.multi();
-        p.apply?.(multi);
-        entry = p.events?.length ? JSON.stringify({ id: randomUUID(), events: p.events }) : undefined;
-        if (entry) multi.zadd(this.keys.outbox, Date.now(), entry);
-        const replies = await multi.exec();
+        let replies: Awaited<ReturnType<ChainableCommander['exec']>>;
+        try {
+          const multi = conn.multi();
+          p.apply?.(multi);
+          entry = p.events?.length ? JSON.stringify({ id: randomUUID(), events: p.events }) : undefined;
+          if (entry) multi.zadd(this.keys.outbox, Date.now(), entry);
+          replies = await multi.exec();
+          const failed = replies?.find(([err]) => err);
+          if (failed) throw new Error(`${op}: redis transaction failed: ${failed[0]!.message}`);
+        } catch (e) {
+          p.abandoned?.();
+          throw e;
+        }
         if (replies === null) {
+          p.abandoned?.();
           this.metrics.writeConflicts.inc({ op });
           if (attempt >= MAX_ATTEMPTS) throw new WriteConflictError(`${op}: still conflicting after ${attempt} attempts`);
           continue;
         }
-        const failed = replies.find(([err]) => err);
-        if (failed) throw new Error(`${op}: redis transaction failed: ${failed[0]!.message}`);
+        p.committed?.();
         done = p;
       }
     } catch (e) {
@@ -115,13 +131,26 @@ export class EscalationWriter implements OnApplicationShutdown {
 
   /**
    * Publishes on a serial chain without making the caller wait (the consumer goes on with its next
-   * batch; the outbox covers a crash), keeping the order of commits. When Kafka falls behind by
-   * more than a few hundred entries, the caller waits after all: back-pressure, not memory growth.
+   * batch; the outbox covers a crash), keeping the order of commits. Entries that queued up while
+   * a publish was under way go out together: one Kafka request and one outbox removal for all of
+   * them, instead of one each per batch. When Kafka falls behind by more than a few hundred
+   * entries, the caller waits after all: back-pressure, not memory growth.
    */
   private async publishInBackground(entry: string): Promise<void> {
     this.pending++;
-    this.chain = this.chain.then(() => this.publishEntry(entry)).finally(() => { this.pending--; });
+    this.queued.push(entry);
+    if (this.queued.length === 1) this.chain = this.chain.then(() => this.publishQueued());
     if (this.pending > 200) await this.chain;
+  }
+
+  private async publishQueued(): Promise<void> {
+    const entries = this.queued.splice(0, PUBLISH_ENTRIES_MAX);
+    if (this.queued.length > 0) this.chain = this.chain.then(() => this.publishQueued());
+    try {
+      await this.publishEntries(entries);
+    } finally {
+      this.pending -= entries.length;
+    }
   }
 
   /** Metrics of what was committed (here, not while planning, so a conflict retry counts once). */
@@ -137,10 +166,16 @@ export class EscalationWriter implements OnApplicationShutdown {
     }
   }
 
-  private async publishEntry(entry: string): Promise<void> {
+  private publishEntry(entry: string): Promise<void> {
+    return this.publishEntries([entry]);
+  }
+
+  /** Publishes the entries' events in order (one request), then removes the entries from the outbox. */
+  private async publishEntries(entries: string[]): Promise<void> {
+    if (entries.length === 0) return;
     try {
-      await this.publisher.publish((JSON.parse(entry) as { events: OutEvent[] }).events);
-      await this.redis.zrem(this.keys.outbox, entry);
+      await this.publisher.publish(entries.flatMap((entry) => (JSON.parse(entry) as { events: OutEvent[] }).events));
+      await this.redis.zrem(this.keys.outbox, ...entries);
     } catch (e) {
       this.log.warn(`publishing committed events failed, left in the outbox for a retry: ${(e as Error).message}`);
     }
@@ -154,7 +189,7 @@ export class EscalationWriter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.chain;
+    while (this.pending > 0) await this.chain;
     await Promise.all(this.all.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

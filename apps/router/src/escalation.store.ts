@@ -22,6 +22,23 @@ export interface ConvRef { tenant: string; conversationId: string; }
 
 const holder = (a: Escalation['assignee']) => (a && a.kind !== 'team' ? a.id : undefined);
 
+/**
+ * How writing `e` over `previous` changes agents' loads (open escalations assigned), as `save`
+ * changes the assignment sets: agent id → +1/-1. For the router's in-memory load counts.
+ */
+export function loadChanges(previous: StoredEscalation | undefined, e: StoredEscalation): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (id: string | undefined, d: number) => { if (id) out.set(id, (out.get(id) ?? 0) + d); };
+  const held = (x: StoredEscalation | undefined) => (x && x.status !== 'resolved' ? holder(x.assignee) : undefined);
+  const same = previous?.escalationId === e.escalationId;
+  if (!same) add(held(previous), -1);
+  const before = same ? held(previous) : undefined;
+  const now = held(e);
+  if (before !== now) { add(before, -1); add(now, 1); }
+  for (const [id, d] of out) if (d === 0) out.delete(id);
+  return out;
+}
+
 
 /**
  * Escalations in Redis: the current escalation per conversation (JSON), an id → conversation

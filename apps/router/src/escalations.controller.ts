@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Escalation } from '@cx/contracts';
 import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { EscalationStore, publicView, type StoredEscalation } from './escalation.store';
+import { AgentDirectory } from './agent-directory';
+import { EscalationStore, loadChanges, publicView, type StoredEscalation } from './escalation.store';
 import { lifecycleEvent } from './escalation-events';
 import { EscalationWriter, type CommitPlan } from './escalation-writer';
 import { ROUTER_STATE_TTL } from './inbox.pipeline';
@@ -21,6 +22,7 @@ export class EscalationsController {
     private readonly store: EscalationStore,
     private readonly writer: EscalationWriter,
     private readonly hub: SseHub,
+    private readonly directory: AgentDirectory,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
   ) {}
 
@@ -72,8 +74,11 @@ export class EscalationsController {
         if (!current || current.escalationId !== id || !canSee(who, current, current.tenantId)) throw notFound();
         const next: StoredEscalation = { ...current, ...apply(current, who.agentId ?? who.role, new Date()), tenantId: current.tenantId };
         if (next.status === current.status) return { result: publicView(current) };
+        const loads = loadChanges(current, next);
         return {
           result: publicView(next),
+          // A resolve frees the holder: routing on this instance counts it at once.
+          committed: () => { if (loads.size) this.directory.reserve(ref.tenant).addAll(loads).commit(); },
           events: [lifecycleEvent(change, next)],
           changes: [{ change, escalation: next }],
           apply: (m) => {

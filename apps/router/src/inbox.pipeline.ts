@@ -2,15 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EscalationEvent, EscalationRequested } from '@cx/contracts';
 import { isolate, type BatchResult, type InboundBatch, type OutEvent, type Rejection } from '@cx/kafka';
 import {
-  applyHistory, durationMs, ladderNext, mergeRequest, recordRequest, toIso, withHistory,
-  type AgentWithLoad, type CustomerHistory,
+  applyHistory, durationMs, ladderNext, mergeRequest, recordRequest, toIso, withHistory, type CustomerHistory,
 } from '@cx/routing';
-import { AgentDirectory } from './agent-directory';
+import { AgentDirectory, type LoadReservation } from './agent-directory';
 import { CustomerHistoryStore } from './customer-history.store';
-import { EscalationStore, type StoredEscalation } from './escalation.store';
+import { EscalationStore, loadChanges, type StoredEscalation } from './escalation.store';
 import { lifecycleEvent } from './escalation-events';
 import { EscalationWriter } from './escalation-writer';
-import { bumpLoad, RoutingEffects } from './routing-effects';
+import { RoutingEffects } from './routing-effects';
 import { TenantRoutingConfig } from './routing-config.provider';
 import type { FanoutMessage } from './sse.hub';
 import { WebhookQueue } from './webhook-queue';
@@ -60,12 +59,12 @@ export class InboxPipeline {
   private async plan(requests: Item[]) {
     const refs = requests.map((i) => ({ tenant: i.event.tenantid, conversationId: (i.event as EscalationRequested).data.conversationId }));
     const tenants = [...new Set(refs.map((r) => r.tenant))];
-    // Independent reads in parallel: they are most of a batch's time.
-    const [original, loads] = await Promise.all([
+    // Independent reads in parallel: they are most of a batch's time. The routing view is usually
+    // in memory already (see AgentDirectory): no read of the whole directory per batch.
+    const [original] = await Promise.all([
       this.store.byConversations(refs),
       Promise.all(tenants.map((t) => this.directory.withLoad(t))),
     ]);
-    const agents = new Map<string, AgentWithLoad[]>(tenants.map((t, i) => [t, loads[i]]));
     const current = new Map(original);
     const customerOf = (ev: EscalationRequested, existing?: StoredEscalation) =>
       ev.data.customer.id ?? ev.data.context?.customerId ?? existing?.context.customerId;
@@ -75,6 +74,17 @@ export class InboxPipeline {
       return id ? [{ tenant: ev.tenantid, customerId: id }] : [];
     });
     const historyBefore = await this.histories.read(customers);
+    // From here on synchronous: the tenants' current routing views, and this plan's load changes
+    // applied to them at once (so concurrent batches spread out too), taken back if it does not commit.
+    const agents = new Map(tenants.map((t) => [t, this.directory.current(t)]));
+    const reservations = new Map<string, LoadReservation>();
+    const reserve = (tenant: string, before: StoredEscalation | undefined, after: StoredEscalation) => {
+      const changes = loadChanges(before, after);
+      if (changes.size === 0) return;
+      let r = reservations.get(tenant);
+      if (!r) reservations.set(tenant, (r = this.directory.reserve(tenant)));
+      r.addAll(changes);
+    };
     const history = new Map(historyBefore);
     const historyTtl = new Map<string, number>();
 
@@ -107,7 +117,7 @@ export class InboxPipeline {
       if (m.change === 'raised') {
         const l = ladderNext(e, team, cfg, ev.time);
         e = { ...l.escalation, tenantId: tenant, ladderAt: toIso(ev.time) };
-        bumpLoad(team, e.assignee);
+        reserve(tenant, existing, e);
         timers.set(key, l.nextCheckAt ? Date.parse(l.nextCheckAt) : null);
         effects.add(e, l.notifications);
         changes.push({ change: 'raised', escalation: e, requestedAt });
@@ -122,7 +132,7 @@ export class InboxPipeline {
             previousAssignee = e.assignee;
             e = { ...l.escalation, tenantId: tenant, ladderAt: toIso(ev.time) };
             change = 'rerouted';
-            bumpLoad(team, e.assignee);
+            reserve(tenant, existing, e);
             effects.add(e, l.notifications);
           }
           timers.set(key, l.nextCheckAt ? Date.parse(l.nextCheckAt) : null);
@@ -139,6 +149,8 @@ export class InboxPipeline {
       events: [...events, ...effects.events],
       changes,
       result: undefined,
+      committed: () => { for (const r of reservations.values()) r.commit(); },
+      abandoned: () => { for (const r of reservations.values()) r.cancel(); },
       apply: (multi: Parameters<RoutingEffects['apply']>[0]) => {
         for (const [key, e] of touched) this.store.save(multi, e, original.get(key), this.ttl);
         for (const [key, at] of timers) this.store.schedule(multi, touched.get(key)!, at);

@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import { ackTimeoutMs, mergeRequest, RoutingConfig } from '@cx/routing';
+import { ackTimeoutMs, AgentIndex, mergeRequest, RoutingConfig } from '@cx/routing';
 import { agent, reason, request } from '../../../libs/routing/src/test-fixtures';
 import type { CommitPlan } from './escalation-writer';
 import type { StoredEscalation } from './escalation.store';
@@ -28,7 +28,11 @@ function setup(e: StoredEscalation) {
       return p.result;
     },
   };
-  const directory = { withLoad: async () => [agent('a1', { load: 1 }), agent('a2'), agent('sup-1', { role: 'supervisor' })] };
+  const loads = { addAll: () => loads, commit: () => undefined, cancel: () => undefined };
+  const directory = {
+    withLoad: async () => new AgentIndex([agent('a1', { load: 1 }), agent('a2'), agent('sup-1', { role: 'supervisor' })]),
+    reserve: () => loads,
+  };
   const queue = { enqueue: () => undefined };
   const scheduler = new LadderScheduler({} as never, {} as never, store as never, writer as never, directory as never, queue as never,
     new TenantRoutingConfig(), 3600, 1000);

@@ -4,7 +4,7 @@ import { REDIS } from '@cx/redis';
 import { ackTimeoutMs, ladderNext, toIso } from '@cx/routing';
 import { AgentDirectory } from './agent-directory';
 import { BackgroundLoop } from './background-loop';
-import { EscalationStore, timerRef, type ConvRef, type StoredEscalation } from './escalation.store';
+import { EscalationStore, loadChanges, timerRef, type ConvRef, type StoredEscalation } from './escalation.store';
 import { lifecycleEvent } from './escalation-events';
 import { EscalationWriter, type CommitPlan } from './escalation-writer';
 import { ROUTER_STATE_TTL } from './inbox.pipeline';
@@ -83,8 +83,11 @@ export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShu
       const next: StoredEscalation = { ...l.escalation, tenantId: ref.tenant, ladderAt: toIso(due) };
       const effects = new RoutingEffects(this.queue);
       effects.add(next, l.notifications);
+      const loads = this.directory.reserve(ref.tenant).addAll(loadChanges(e, next));
       return {
         result: undefined,
+        committed: () => loads.commit(),
+        abandoned: () => loads.cancel(),
         events: [lifecycleEvent('escalated', next), ...effects.events],
         changes: [{ change: 'escalated', escalation: next, previousAssignee: e.assignee }],
         apply: (m) => {

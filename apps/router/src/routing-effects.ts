@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { OutEvent } from '@cx/kafka';
-import { slackPayload, type AgentWithLoad, type RoutingNotification } from '@cx/routing';
+import { slackPayload, type RoutingNotification } from '@cx/routing';
 import { publicView, type StoredEscalation } from './escalation.store';
 import { notificationEvent } from './escalation-events';
 import type { WebhookQueue } from './webhook-queue';
@@ -29,11 +29,4 @@ export class RoutingEffects {
   apply(multi: ChainableCommander, now = Date.now()): void {
     for (const j of this.jobs) this.queue.enqueue(multi, j, now);
   }
-}
-
-/** Counts a new assignment in the in-memory loads, so several raises in one batch spread out. */
-export function bumpLoad(agents: AgentWithLoad[], assignee: StoredEscalation['assignee']): void {
-  if (!assignee || assignee.kind === 'team') return;
-  const a = agents.find((x) => x.agentId === assignee.id);
-  if (a) a.load++;
 }
