@@ -28,5 +28,10 @@ export const SlaEnv = BaseEnv.extend({
   SLA_CLOSED_TTL_SECONDS: ms(8 * 24 * 3600, 60),
   /** Which SLA firings also request an escalation: breaches only (default) or warnings too. */
   SLA_ESCALATE_ON: z.enum(['breach', 'warning']).default('breach'),
+  /**
+   * The scheduler's Kafka producer runs on a worker thread (worker-publisher.ts), off the event
+   * loop that claims and fires; `false`: the shared EventPublisher on the event loop.
+   */
+  SLA_PUBLISH_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type SlaEnv = z.infer<typeof SlaEnv>;
