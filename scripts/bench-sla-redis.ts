@@ -1,6 +1,6 @@
 // Benchmarks the SLA timer store on the real Redis and prints one JSON object:
 //   node -r @swc-node/register scripts/bench-sla-redis.ts [--clocks 1000000] [--rate 10000] [--seconds 10] [--burst 50000]
-//     [--kafka] [--tick 50] [--claim 500]
+//     [--kafka [--publish-worker]] [--tick 50] [--claim 500] [--publish-concurrency 2] [--publish-chunk 1000]
 // 1. Loads `clocks` open clocks (conversations with a firstResponse and a resolution clock, written
 //    in the service's layout) and reports Redis bytes per open clock (INFO used_memory delta, and
 //    MEMORY USAGE sampling).
@@ -24,12 +24,14 @@ import { RedisSlaStore } from '../apps/sla-monitor/src/redis-sla.store';
 import { convKey, SlaKeys } from '../apps/sla-monitor/src/sla-keys';
 import { SlaMetrics } from '../apps/sla-monitor/src/sla-metrics';
 import { SlaScheduler } from '../apps/sla-monitor/src/sla.scheduler';
+import { WorkerPublisher } from '../apps/sla-monitor/src/worker-publisher';
 
 const { values } = parseArgs({ options: {
   clocks: { type: 'string', default: '1000000' }, rate: { type: 'string', default: '10000' },
   seconds: { type: 'string', default: '10' }, burst: { type: 'string', default: '50000' }, shards: { type: 'string', default: '32' },
-  kafka: { type: 'boolean', default: false }, partitions: { type: 'string', default: '6' },
+  kafka: { type: 'boolean', default: false }, 'publish-worker': { type: 'boolean', default: false }, partitions: { type: 'string', default: '6' },
   tick: { type: 'string', default: '50' }, claim: { type: 'string', default: '500' },
+  'publish-concurrency': { type: 'string', default: '2' }, 'publish-chunk': { type: 'string', default: '1000' },
 } });
 const CLOCKS = Number(values.clocks);
 const RATE = Number(values.rate);
@@ -95,7 +97,8 @@ const kafka = values.kafka
   : undefined;
 const kafkaOptions = { topicPrefix: `${runId}.`, clientId: runId, brokers: [], groupId: runId, partitions: Number(values.partitions), partitionsConsumedConcurrently: 1, subscriptions: {}, produces: [] } as KafkaOptions;
 const benchTopics = [Topics.sla, Topics.escalations].map((t) => kafkaOptions.topicPrefix + t);
-let kafkaPublisher: EventPublisher | undefined;
+let kafkaPublisher: Pick<EventPublisher, 'publish'> | undefined;
+let workerPublisher: WorkerPublisher | undefined;
 
 async function createTopics(): Promise<void> {
   const admin = kafka!.admin();
@@ -105,13 +108,25 @@ async function createTopics(): Promise<void> {
   } finally {
     await admin.disconnect();
   }
-  kafkaPublisher = new EventPublisher(kafka!, kafkaOptions, new PipelineMetrics('bench-sla-kafka'));
+  const eventPublisher = new EventPublisher(kafka!, kafkaOptions, new PipelineMetrics('bench-sla-kafka'));
+  kafkaPublisher = eventPublisher;
   // Connect before the clock starts (a private topic: the warm-up record is deleted with it).
-  await kafkaPublisher.publish([{ topic: Topics.sla, event: { id: 'warm-up', type: 'bench.warm-up', subject: 'warm-up' } as unknown as OutEvent['event'] }]);
+  const warmUp = [{ topic: Topics.sla, event: { id: 'warm-up', type: 'bench.warm-up', subject: 'warm-up' } as unknown as OutEvent['event'] }];
+  await eventPublisher.publish(warmUp);
+  await eventPublisher.onApplicationShutdown();
+  if (values['publish-worker']) {
+    // The service's default: the producer on a worker thread (SLA_PUBLISH_WORKER).
+    workerPublisher = new WorkerPublisher({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: runId, topicPrefix: kafkaOptions.topicPrefix }, new PipelineMetrics('bench-sla-worker'));
+    kafkaPublisher = workerPublisher;
+  } else {
+    kafkaPublisher = new EventPublisher(kafka!, kafkaOptions, new PipelineMetrics('bench-sla-kafka2'));
+  }
+  await kafkaPublisher.publish(warmUp);
 }
 
 async function deleteTopics(): Promise<void> {
-  await kafkaPublisher?.onApplicationShutdown();
+  if (kafkaPublisher instanceof EventPublisher) await kafkaPublisher.onApplicationShutdown();
+  await workerPublisher?.close();
   const admin = kafka!.admin();
   await admin.connect();
   try {
@@ -138,14 +153,24 @@ async function fireFor(expected: number, rateLabel: string) {
     },
   };
   const metrics = new SlaMetrics(new PipelineMetrics(`bench-${rateLabel}`), ['bench'], () => store.openClocks());
-  const scheduler = new SlaScheduler(store, policies, publisher, metrics, { tickMs: Number(values.tick), claimBatch: Number(values.claim), leaseMs: 5_000, graceMs: 0, escalateOn: 'breach' });
+  const scheduler = new SlaScheduler(store, policies, publisher, metrics, {
+    tickMs: Number(values.tick), claimBatch: Number(values.claim), leaseMs: 5_000, graceMs: 0, escalateOn: 'breach',
+    publishConcurrency: Number(values['publish-concurrency']), publishChunk: Number(values['publish-chunk']),
+  });
   const started = Date.now();
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
   scheduler.start();
   while (lateness.length < expected && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 100));
   await scheduler.stop();
+  const used = process.cpuUsage(cpu);
+  const loop = performance.eventLoopUtilization(elu);
   lateness.sort((a, b) => a - b);
   const q = (p: number) => lateness[Math.min(lateness.length - 1, Math.floor(p * lateness.length))];
-  return { fired: lateness.length, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: lateness[lateness.length - 1], timersPerSec: Math.round(lateness.length / Math.max(0.001, (lastEmit - firstEmit) / 1000)) };
+  return { fired: lateness.length, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: lateness[lateness.length - 1], timersPerSec: Math.round(lateness.length / Math.max(0.001, (lastEmit - firstEmit) / 1000)),
+    // This process's CPU (all threads: scheduler, engine, ioredis, kafkajs) per fired timer, and how
+    // busy the event loop was: steadier than lateness on a shared machine.
+    cpuUsPerTimer: Math.round((used.user + used.system) / Math.max(1, lateness.length)), eventLoopBusy: Math.round(loop.utilization * 100) / 100 };
 }
 
 async function cleanup(): Promise<void> {
@@ -158,7 +183,7 @@ async function cleanup(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const out: Record<string, unknown> = { clocks: CLOCKS, shards: keys.shards, kafka: !!kafka, tickMs: Number(values.tick), claimBatch: Number(values.claim) };
+  const out: Record<string, unknown> = { clocks: CLOCKS, shards: keys.shards, kafka: !!kafka, publishWorker: !!kafka && values['publish-worker'], tickMs: Number(values.tick), claimBatch: Number(values.claim) };
   try {
     if (kafka) await createTopics();
     const steady = RATE * SECONDS;
