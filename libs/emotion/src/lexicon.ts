@@ -122,7 +122,9 @@ const EN_INTENTS: Array<[string, string, string[]]> = [
     'no service', 'no connection', 'no power', 'no wifi', 'no wi-fi', 'service interruption', 'service disruption',
     'service failure', 'system error', 'system failure', 'glitch', 'crash', 'crashed', 'crashes', 'crashing',
     'cancelled flight', 'canceled flight', 'flight cancelled', 'flight canceled', 'cancelled flightled',
-    'website down', 'app down', 'site down', 'offline', 'broken']],
+    'website down', 'app down', 'site down', 'offline', 'broken', 'been down', 'down since', 'still down',
+    'nothing works', 'nothing is working', 'not working at all', "can't connect", 'cannot connect', 'keeps dropping',
+    'keeps disconnecting', 'no dial tone', 'no reception']],
 ];
 const EN_WAIT_TRIGGERS = ['for', 'over', 'since', 'after', 'almost', 'nearly', 'about', 'than', 'waited', 'waiting',
   'wait', 'past', 'last', 'been', 'another', 'spent', 'already', 'hold'];
@@ -231,7 +233,8 @@ const DE_INTENTS: Array<[string, string, string[]]> = [
   ['outage', 'outage', ['~störung', '~ausfall', '~ausfälle', 'ausgefallen', 'fällt aus', 'fallen aus',
     'funktioniert nicht', 'funktioniert immer noch nicht', 'funktioniert schon wieder nicht', 'geht nicht',
     'geht gar nicht', 'geht nix', 'kein internet', 'kein netz', 'kein empfang', 'kein strom', 'kein wlan', 'kaputt*',
-    'defekt*', 'entfällt', 'gestrichen', 'offline', 'down']],
+    'defekt*', 'entfällt', 'gestrichen', 'offline', 'down', 'nichts funktioniert', 'funktioniert nichts', 'geht nichts',
+    'internet nicht', 'telefon nicht', 'keine verbindung', 'bricht ständig ab', 'bricht immer ab', 'kein netz mehr']],
 ];
 const DE_WAIT_TRIGGERS = ['seit', 'über', 'schon', 'nach', 'fast', 'knapp', 'als', 'bereits', 'nun', 'jetzt', 'mehr',
   'ganze', 'ganzen', 'geschlagene', 'geschlagenen', 'volle', 'vollen'];
