@@ -194,7 +194,9 @@ async function main(): Promise<void> {
 async function profiledRouter(env: Record<string, string>, dir: string): Promise<ServiceProcess> {
   const { spawn } = await import('node:child_process');
   const port = 30000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', '@swc-node/register', 'apps/router/src/main.ts'],
+  // CX_SERVICE_RUNTIME=dist profiles the production build (npx nest build router), as startServiceProcess runs it.
+  const entry = process.env.CX_SERVICE_RUNTIME === 'dist' ? ['dist/apps/router/main.js'] : ['-r', '@swc-node/register', 'apps/router/src/main.ts'];
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...entry],
     { env: { ...process.env, ...env, ROUTER_PORT: String(port) }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((r) => child.once('exit', r));
