@@ -95,6 +95,8 @@ export class EscalationWriter implements OnApplicationShutdown {
         try {
           const multi = conn.multi();
           p.apply?.(multi);
+          // Dashboards hear of it at the commit itself (PUBLISH runs at EXEC, and not at all if it aborts).
+          this.hub.publishIn(multi, p.changes ?? []);
           entry = p.events?.length ? JSON.stringify({ id: randomUUID(), events: p.events }) : undefined;
           if (entry) multi.zadd(this.keys.outbox, Date.now(), entry);
           replies = await multi.exec();
@@ -120,8 +122,7 @@ export class EscalationWriter implements OnApplicationShutdown {
       this.release(conn);
     }
     this.count(done);
-    // Dashboards first (the state is durable now), then Kafka; a failed publish stays in the outbox.
-    await this.hub.broadcast(done.changes ?? []).catch((e: Error) => this.log.warn(`SSE fan-out failed: ${e.message}`));
+    // Dashboards were told by the transaction itself; now Kafka. A failed publish stays in the outbox.
     if (entry) {
       if (opts.background) await this.publishInBackground(entry);
       else await this.publishEntry(entry);

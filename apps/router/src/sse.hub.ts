@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
 import { canSee, type Principal } from '@cx/routing';
@@ -129,12 +130,13 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Sends changes to every instance's clients (this one included) once they are committed. */
-  async broadcast(messages: FanoutMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const p = this.redis.pipeline();
-    for (const m of messages) p.publish(this.keys.sseChannel, JSON.stringify(m));
-    await p.exec();
+  /**
+   * Queues the fan-out of changes on the transaction that commits them: Redis publishes them to
+   * every instance's clients (this one included) exactly when, and only if, the transaction
+   * commits, without a round trip of its own.
+   */
+  publishIn(multi: ChainableCommander, messages: FanoutMessage[]): void {
+    for (const m of messages) multi.publish(this.keys.sseChannel, JSON.stringify(m));
   }
 
   /** Writes one change to the local clients allowed to see it; returns how many got it. */
