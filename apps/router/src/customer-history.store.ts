@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { REDIS } from '@cx/redis';
 import type { CustomerHistory, HistoryUpdate } from '@cx/routing';
+import type { PipelineRead } from './escalation.store';
 import { RouterKeys } from './router-keys';
 
 export interface CustomerRef { tenant: string; customerId: string; }
@@ -18,18 +19,27 @@ export class CustomerHistoryStore {
 
   /** Histories of many customers in one round trip, by key. */
   async read(refs: CustomerRef[]): Promise<Map<string, CustomerHistory>> {
-    const keys = [...new Set(refs.map((r) => this.key(r)))];
-    const out = new Map<string, CustomerHistory>();
-    if (keys.length === 0) return out;
     const p = this.redis.pipeline();
+    const read = this.queueRead(p, refs);
+    return read.decode(read.count ? ((await p.exec()) ?? []) : []);
+  }
+
+  /** `read` on the caller's pipeline (to share its round trip): `count` commands, then decode their replies. */
+  queueRead(p: ChainableCommander, refs: CustomerRef[]): PipelineRead<Map<string, CustomerHistory>> {
+    const keys = [...new Set(refs.map((r) => this.key(r)))];
     for (const k of keys) p.hgetall(k);
-    const replies = (await p.exec()) ?? [];
-    keys.forEach((k, i) => {
-      const [err, v] = replies[i] ?? [];
-      if (err) throw err;
-      out.set(k, (v as CustomerHistory) ?? {});
-    });
-    return out;
+    return {
+      count: keys.length,
+      decode: (replies) => {
+        const out = new Map<string, CustomerHistory>();
+        keys.forEach((k, i) => {
+          const [err, v] = replies[i] ?? [];
+          if (err) throw err;
+          out.set(k, (v as CustomerHistory) ?? {});
+        });
+        return out;
+      },
+    };
   }
 
   write(multi: ChainableCommander, key: string, update: HistoryUpdate, ttlMs: number): void {

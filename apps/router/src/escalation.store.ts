@@ -20,6 +20,12 @@ export function publicView(e: StoredEscalation): Escalation {
 
 export interface ConvRef { tenant: string; conversationId: string; }
 
+/** A read queued on a shared pipeline: its `count` commands' replies (in order) go to `decode`. */
+export interface PipelineRead<T> {
+  count: number;
+  decode(replies: [Error | null, unknown][]): T;
+}
+
 const holder = (a: Escalation['assignee']) => (a && a.kind !== 'team' ? a.id : undefined);
 
 /**
@@ -63,12 +69,26 @@ export class EscalationStore {
 
   /** Current escalations of many conversations in one round trip, by conv key. */
   async byConversations(refs: ConvRef[]): Promise<Map<string, StoredEscalation>> {
+    const p = this.redis.pipeline();
+    const read = this.queueByConversations(p, refs);
+    return read.decode(read.count ? ((await p.exec()) ?? []) : []);
+  }
+
+  /** `byConversations` on the caller's pipeline (to share its round trip): `count` commands, then decode their replies. */
+  queueByConversations(p: ChainableCommander, refs: ConvRef[]): PipelineRead<Map<string, StoredEscalation>> {
     const keys = [...new Set(refs.map((r) => this.convKey(r.tenant, r.conversationId)))];
-    const out = new Map<string, StoredEscalation>();
-    if (keys.length === 0) return out;
-    const values = await this.redis.mget(...keys);
-    keys.forEach((key, i) => { if (values[i]) out.set(key, JSON.parse(values[i]!)); });
-    return out;
+    if (keys.length) p.mget(...keys);
+    return {
+      count: keys.length ? 1 : 0,
+      decode: (replies) => {
+        const out = new Map<string, StoredEscalation>();
+        if (keys.length === 0) return out;
+        const [err, values] = replies[0] ?? [new Error('no reply')];
+        if (err) throw err;
+        keys.forEach((key, i) => { const v = (values as (string | null)[])[i]; if (v) out.set(key, JSON.parse(v)); });
+        return out;
+      },
+    };
   }
 
   async byConversation(ref: ConvRef): Promise<StoredEscalation | undefined> {

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '@cx/redis';
 import type { EscalationEvent, EscalationRequested } from '@cx/contracts';
 import { isolate, type BatchResult, type InboundBatch, type OutEvent, type Rejection } from '@cx/kafka';
 import {
@@ -35,6 +37,7 @@ export class InboxPipeline {
     private readonly queue: WebhookQueue,
     private readonly config: TenantRoutingConfig,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async process(batch: InboundBatch<EscalationEvent>): Promise<BatchResult<EscalationEvent>> {
@@ -59,21 +62,29 @@ export class InboxPipeline {
   private async plan(requests: Item[]) {
     const refs = requests.map((i) => ({ tenant: i.event.tenantid, conversationId: (i.event as EscalationRequested).data.conversationId }));
     const tenants = [...new Set(refs.map((r) => r.tenant))];
-    // Independent reads in parallel: they are most of a batch's time. The routing view is usually
-    // in memory already (see AgentDirectory): no read of the whole directory per batch.
-    const [original] = await Promise.all([
-      this.store.byConversations(refs),
-      Promise.all(tenants.map((t) => this.directory.withLoad(t))),
-    ]);
-    const current = new Map(original);
     const customerOf = (ev: EscalationRequested, existing?: StoredEscalation) =>
       ev.data.customer.id ?? ev.data.context?.customerId ?? existing?.context.customerId;
-    const customers = requests.flatMap((i) => {
+    const customersOf = (existing: (ev: EscalationRequested) => StoredEscalation | undefined) => requests.flatMap((i) => {
       const ev = i.event as EscalationRequested;
-      const id = customerOf(ev, current.get(this.store.convKey(ev.tenantid, ev.data.conversationId)));
+      const id = customerOf(ev, existing(ev));
       return id ? [{ tenant: ev.tenantid, customerId: id }] : [];
     });
-    const historyBefore = await this.histories.read(customers);
+    // The escalations and the histories of the customers the requests name, in one round trip,
+    // beside the routing view (usually in memory already, see AgentDirectory).
+    const p = this.redis.pipeline();
+    const escalations = this.store.queueByConversations(p, refs);
+    const histories = this.histories.queueRead(p, customersOf(() => undefined));
+    const [replies] = await Promise.all([
+      escalations.count + histories.count ? p.exec() : [],
+      Promise.all(tenants.map((t) => this.directory.withLoad(t))),
+    ]);
+    const original = escalations.decode(replies ?? []);
+    const historyBefore = histories.decode((replies ?? []).slice(escalations.count));
+    const current = new Map(original);
+    // A request that names no customer: the one of its escalation (a second read, rarely needed).
+    const more = customersOf((ev) => current.get(this.store.convKey(ev.tenantid, ev.data.conversationId)))
+      .filter((c) => !historyBefore.has(this.histories.key(c)));
+    if (more.length) for (const [k, h] of await this.histories.read(more)) historyBefore.set(k, h);
     // From here on synchronous: the tenants' current routing views, and this plan's load changes
     // applied to them at once (so concurrent batches spread out too), taken back if it does not commit.
     const agents = new Map(tenants.map((t) => [t, this.directory.current(t)]));
