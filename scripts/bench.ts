@@ -49,7 +49,17 @@ async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
   const topic = prefix + Topics.chat;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: InteractionTopics.map((t) => ({ topic: prefix + t, numPartitions: 6 })) });
+  // A broker that has just started may not know its own partitions yet: retry, bounded.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: InteractionTopics.map((t) => ({ topic: prefix + t, numPartitions: 6 })) });
+      await admin.fetchTopicMetadata({ topics: InteractionTopics.map((t) => prefix + t) });
+      break;
+    } catch (e) {
+      if (attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   log(`ceiling: producing a backlog of ${o.backlog} events to ${topic}`);
   await produceBacklog(kafka, topic, o.backlog, o.seed);
   const bare = await bareKafkajs(kafka, topic, o.backlog, 2);
