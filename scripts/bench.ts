@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { BaseEnv, loadEnv } from '@cx/config';
 import { InteractionTopics, STRUCTURED_CONTENT_TYPE, Topics } from '@cx/contracts';
 import { isolatedEnv, startServiceProcess, type ServiceProcess } from '../test/support/service-process';
 import { TrafficGenerator } from './loadgen/traffic-generator';
@@ -20,7 +21,8 @@ const infra = require('./infra.js');
 
 const o = new Command('bench')
   .option('--rate <n>', 'live phase events/s', Number, 2000)
-  .option('--duration <s>', 'live phase seconds', Number, 300)
+  .option('--duration <s>', 'live phase seconds, measured', Number, 300)
+  .option('--warmup <s>', 'seconds of load before the measured phase (not judged, reported)', Number, 30)
   .option('--backlog <n>', 'messages for the ceiling phase', Number, 100_000)
   .option('--seed <n>', 'traffic seed', Number, 7)
   .option('--out <dir>', 'report directory', `bench-results/${new Date().toISOString().replace(/[:.]/g, '-')}`)
@@ -62,7 +64,7 @@ async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
   }
   log(`ceiling: producing a backlog of ${o.backlog} events to ${topic}`);
   await produceBacklog(kafka, topic, o.backlog, o.seed);
-  const bare = await bareKafkajs(kafka, topic, o.backlog, 2);
+  const bare = await bareKafkajs(kafka, topic, o.backlog, loadEnv(BaseEnv, {}).KAFKA_PARTITION_CONCURRENCY);
   log(`ceiling: bare kafkajs ${bare.perSec}/s`);
   const perf = kafkaConsumerPerformance(join(infra.KAFKA_DIR, 'libs'), brokers, topic, o.backlog);
   log(`ceiling: ConsumerPerformance ${perf.fetchPerSec}/s (fetch), ${perf.perSec}/s (incl. join)`);
@@ -101,7 +103,7 @@ async function live(kafka: Kafka, keysFile: string, apiKey: string) {
   try {
     log(`live: ${o.rate} events/s for ${o.duration} s`);
     return await runLiveLoad({
-      kafka, admin, prefix: p, rate: o.rate, duration: o.duration, seed: o.seed, services, apiKey,
+      kafka, admin, prefix: p, rate: o.rate, duration: o.duration, warmup: o.warmup, seed: o.seed, services, apiKey,
       groups: {
         'emotion-detector': { group: env.EMOTION_GROUP_ID, topics: interactionTopics(p) },
         'sla-monitor': { group: env.SLA_GROUP_ID, topics: interactionTopics(p) },
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
     const ceil = o.skipCeiling ? undefined : await ceiling(kafka, r.brokers, keysFile);
     const run = await live(kafka, keysFile, apiKey);
     const last = run.samples.slice(-60);
-    const first = run.samples.slice(5, 65);
+    const first = run.samples.filter((s) => s.t >= o.warmup && s.t < o.warmup + 60);
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const lagOf = (ss: typeof last, svc: string) => avg(ss.map((s) => s.lag[svc] ?? 0));
     const maxRss = (svc: string) => Math.max(0, ...run.samples.map((s) => s.rssMb[svc] ?? 0));
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     ];
     const report = {
       at: new Date().toISOString(), machine: `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, broker and Redis on the same machine`,
-      options: { rate: o.rate, duration: o.duration, backlog: o.backlog, seed: o.seed }, ceiling: ceil,
+      options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed }, ceiling: ceil,
       live: { ...run, samples: undefined, cpuPctAvg: Object.fromEntries(services.map((s) => [s, Math.round(avg(run.samples.map((x) => x.cpuPct[s] ?? 0)))])),
         consumedPerSecAvg: Object.fromEntries(services.map((s) => [s, Math.round(avg(run.samples.map((x) => x.consumedPerSec[s] ?? 0)))])),
         rssMbMax: Object.fromEntries(services.map((s) => [s, maxRss(s)])) },

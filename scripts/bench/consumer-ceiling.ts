@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { CONSUMER_SETTINGS } from '@cx/kafka';
+import { CONSUMER_SETTINGS, FETCH_DEFAULTS } from '@cx/kafka';
 
 export interface Throughput { messages: number; seconds: number; perSec: number }
 
@@ -10,7 +10,7 @@ export interface Throughput { messages: number; seconds: number; perSec: number 
  * (eachBatch, resolve + commit per batch) doing no work at all.
  */
 export async function bareKafkajs(kafka: Kafka, topic: string, expected: number, concurrency: number): Promise<Throughput> {
-  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, ...CONSUMER_SETTINGS });
+  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, ...CONSUMER_SETTINGS, ...FETCH_DEFAULTS });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;

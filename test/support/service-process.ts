@@ -49,7 +49,9 @@ export async function startServiceProcess(app: AppName, env: Record<string, stri
   const port = await freePort();
   // CX_SERVICE_RUNTIME=dist runs the production build (npm run build), as the benchmark does.
   const entry = process.env.CX_SERVICE_RUNTIME === 'dist' ? [`dist/apps/${app}/main.js`] : ['-r', '@swc-node/register', `apps/${app}/src/main.ts`];
-  const child: ChildProcess = spawn(process.execPath, entry, {
+  // e.g. CX_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile services under a benchmark.
+  const nodeArgs = (process.env.CX_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: { ...process.env, ...env, [PORT_VAR[app]]: String(port), NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,7 +19,7 @@ const msg = (i: number, conv: string, text: string): Ev => InteractionEvent.pars
   specversion: '1.0', id: `e${i}`, source: 'urn:t', type: 'cx.message.v1', time: `2026-03-02T10:00:0${i}.000Z`, subject: conv,
   data: { conversationId: conv, channel: 'chat', messageId: `m${i}`, author: { role: 'customer', id: 'k1' }, text },
 });
-const batch = (events: Ev[]): InboundBatch<Ev> => ({ topic: 'cx.interactions.chat', partition: 0, items: events.map((event, i) => ({ event, topic: 'cx.interactions.chat', partition: 0, offset: String(i), raw: { key: null, value: null } })) });
+const batch = (events: Ev[]): InboundBatch<Ev> => ({ topic: 'cx.interactions.chat', partitions: [0], items: events.map((event, i) => ({ event, topic: 'cx.interactions.chat', partition: 0, offset: String(i), raw: { key: null, value: null } })) });
 
 describe('EmotionPipeline (service test with a fake store)', () => {
   it('reads all states of a batch once, applies events in order and persists the touched conversations', async () => {

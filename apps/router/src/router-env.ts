@@ -5,11 +5,6 @@ const int = (min: number, fallback: number) => z.coerce.number().int().min(min).
 
 export const RouterEnv = BaseEnv.extend({
   ROUTER_PORT: port(3000),
-  /**
-   * A router batch is mostly waiting on Redis and Kafka round trips, and kafkajs fetches again only
-   * when every partition's batch is done: work on all of a fetch's partitions at once.
-   */
-  KAFKA_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   ROUTER_GROUP_ID: z.string().min(1).default('cx-router'),
   /** JSON/YAML file: API key → { role, tenant, teams, agentId }. */
   ROUTER_API_KEYS_FILE: z.string({ error: 'is required: the path of the API keys file (JSON or YAML)' }).min(1),

@@ -39,9 +39,16 @@ export class RedisSlaStore implements SlaStore {
   }
 
   async holdAndLoad(cks: string[], holder: string): Promise<Map<string, string | null>> {
-    // One pipelined round trip; each script is single-slot, so this also works on a cluster client.
-    const values = await Promise.all(cks.map((ck) => this.cmd.slaHold(this.keys.state(ck), this.keys.lock(ck), holder, this.holdTtlMs)));
-    return new Map(cks.map((ck, i) => [ck, (values[i] as string | null) ?? null]));
+    // One explicit pipeline (one socket write, not one per conversation); each script is single-slot.
+    if (cks.length === 0) return new Map();
+    const p = this.redis.pipeline();
+    for (const ck of cks) void (p as unknown as SlaCommands).slaHold(this.keys.state(ck), this.keys.lock(ck), holder, this.holdTtlMs);
+    const replies = (await p.exec()) ?? [];
+    return new Map(cks.map((ck, i) => {
+      const [err, value] = replies[i] ?? [new Error('no reply')];
+      if (err) throw err;
+      return [ck, (value as string | null) ?? null];
+    }));
   }
 
   write(multi: ChainableCommander, writes: ConsumerWrite[], holder: string): void {

@@ -36,8 +36,9 @@ export class SlaPipeline {
   ) {}
 
   async process(batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
-    // Stable per partition, so a retried batch re-holds with the same token and releases it once.
-    const holder = `${this.options.instanceId}:${batch.topic}:${batch.partition}`;
+    // Stable per instance and topic, so a retried batch re-holds with the same token and releases
+    // it once. Concurrent batches of one instance own different partitions, so different conversations.
+    const holder = `${this.options.instanceId}:${batch.topic}`;
     const cks = [...new Set(batch.items.map((i) => convKey({ tenantid: i.event.tenantid, conversationId: i.event.data.conversationId })))];
     const loaded = await this.store.holdAndLoad(cks, holder);
     const convs = new Map<string, Conv>();

@@ -35,7 +35,7 @@ function setup() {
   let now = T0;
   const scheduler = (p: Publisher = publisher) => new SlaScheduler(store, policies, p, metrics, { tickMs: 10, claimBatch: 100, leaseMs: 5_000, graceMs: 0, escalateOn: 'breach' }, () => now);
   const consume = async (...events: InteractionEvent[]) => {
-    const batch: InboundBatch<InteractionEvent> = { topic: 'cx.interactions.chat', partition: 0, items: events.map((event, i) => ({ event, topic: 'cx.interactions.chat', partition: 0, offset: String(i), raw: { key: null, value: null } })) };
+    const batch: InboundBatch<InteractionEvent> = { topic: 'cx.interactions.chat', partitions: [0], items: events.map((event, i) => ({ event, topic: 'cx.interactions.chat', partition: 0, offset: String(i), raw: { key: null, value: null } })) };
     const r = await pipeline.process(batch);
     r.persist!({} as ChainableCommander);
     r.afterCommit!();

@@ -17,7 +17,14 @@ export const BaseEnv = z.object({
   TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]*$/, 'only letters, digits, ".", "_", ":" and "-"').default(''),
   TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
-  KAFKA_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Partition batches of one fetch processed together as one unit (one produce, one MULTI, one
+   * commit). At least the partitions an instance owns, so a fetch is never split into rounds.
+   */
+  KAFKA_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
+  /** Broker-side batching: a fetch waits for this many bytes, but at most KAFKA_FETCH_MAX_WAIT_MS. */
+  KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(16 * 2 ** 20).default(65_536),
+  KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(20),
   HTTP_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** How long processed CloudEvent ids are remembered for de-duplication. */

@@ -1,5 +1,5 @@
 import { reasonClass } from './dead-letter';
-import { isolate, type InboundItem } from './batch-types';
+import { inTimeOrder, isolate, type InboundItem } from './batch-types';
 
 const item = (n: number): InboundItem<number> => ({ event: n, topic: 't', partition: 0, offset: String(n), raw: { key: null, value: null } });
 
@@ -24,4 +24,17 @@ describe('reasonClass', () => {
     ['processing failed: boom', 'processing'],
     ['something else', 'other'],
   ])('%s → %s', (reason, cls) => expect(reasonClass(reason)).toBe(cls));
+});
+
+describe('inTimeOrder', () => {
+  it('interleaves partitions by timestamp and keeps each partition in offset order, even when its clock went back', () => {
+    const p0 = [{ item: 'a1', at: 10 }, { item: 'a2', at: 30 }, { item: 'a3', at: 5 }];
+    const p1 = [{ item: 'b1', at: 20 }, { item: 'b2', at: 40 }];
+    expect(inTimeOrder([p0, p1])).toEqual(['a1', 'b1', 'a2', 'a3', 'b2']);
+  });
+
+  it('handles empty lists and ties (first list first)', () => {
+    expect(inTimeOrder([[], [{ item: 1, at: 1 }], [{ item: 2, at: 1 }]])).toEqual([1, 2]);
+    expect(inTimeOrder([])).toEqual([]);
+  });
 });

@@ -34,10 +34,32 @@ export interface BatchResult<E> {
   afterCommit?: () => void;
 }
 
+/**
+ * The messages of one topic in one processing unit: from one or more of its partitions, each
+ * partition's in offset order (see inTimeOrder).
+ */
 export interface InboundBatch<E> {
   topic: string;
-  partition: number;
+  partitions: number[];
   items: InboundItem<E>[];
+}
+
+/**
+ * Merges per-partition lists by message timestamp without ever reordering within a list, so the
+ * handler sees a partition's events in offset order and events of different partitions roughly
+ * as they were produced (a customer's two conversations, say, in the order they happened).
+ */
+export function inTimeOrder<T>(lists: { item: T; at: number }[][]): T[] {
+  const heads = lists.map(() => 0);
+  const out: T[] = [];
+  for (;;) {
+    let best = -1;
+    for (let l = 0; l < lists.length; l++) {
+      if (heads[l] < lists[l].length && (best < 0 || lists[l][heads[l]].at < lists[best][heads[best]].at)) best = l;
+    }
+    if (best < 0) return out;
+    out.push(lists[best][heads[best]++].item);
+  }
 }
 
 export type BatchHandler<E> = (batch: InboundBatch<E>) => Promise<BatchResult<E>>;
