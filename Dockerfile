@@ -9,6 +9,8 @@ RUN npx nest build emotion-detector && npx nest build sla-monitor && npx nest bu
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# Same heap cap as the cx-env ConfigMap (deploy/k8s/config.yaml), which npm run bench measures with.
+ENV NODE_OPTIONS=--max-old-space-size=192
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist

@@ -3,10 +3,11 @@
 // three services under steady load and reports throughput, end-to-end latency, SLA fire lateness, CPU,
 // RSS and lag over time. Writes report.json, report.md and latency-lag.png under bench-results/.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { BaseEnv, loadEnv } from '@cx/config';
 import { InteractionTopics, STRUCTURED_CONTENT_TYPE, Topics } from '@cx/contracts';
@@ -30,6 +31,14 @@ const o = new Command('bench')
   .parse().opts();
 
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+/** The services run with production's V8 options (the cx-env ConfigMap), as they would be deployed. */
+const PRODUCTION_NODE_OPTIONS: Record<string, string> = (() => {
+  const env = parseAllDocuments(readFileSync(join(__dirname, '..', 'deploy/k8s/config.yaml'), 'utf8'))
+    .map((d) => d.toJS() as { metadata?: { name?: string }; data?: Record<string, string> })
+    .find((d) => d.metadata?.name === 'cx-env')?.data ?? {};
+  return env.NODE_OPTIONS ? { NODE_OPTIONS: env.NODE_OPTIONS } : ({} as Record<string, string>);
+})();
 
 async function produceBacklog(kafka: Kafka, topic: string, n: number, seed: number): Promise<void> {
   const gen = new TrafficGenerator({ seed, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0, agentReplyRate: 0.8, tenant: 'default', runId: `c${seed}` });
@@ -69,7 +78,7 @@ async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
   const perf = kafkaConsumerPerformance(join(infra.KAFKA_DIR, 'libs'), brokers, topic, o.backlog);
   log(`ceiling: ConsumerPerformance ${perf.fetchPerSec}/s (fetch), ${perf.perSec}/s (incl. join)`);
   const group = `${prefix}emotion`;
-  const env = isolatedEnv(prefix.slice(0, -1), { ROUTER_API_KEYS_FILE: keysFile, EMOTION_GROUP_ID: group, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6' });
+  const env = isolatedEnv(prefix.slice(0, -1), { ROUTER_API_KEYS_FILE: keysFile, EMOTION_GROUP_ID: group, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6', ...PRODUCTION_NODE_OPTIONS });
   const svc = await startServiceProcess('emotion-detector', env);
   let first = 0;
   let last = o.backlog;
@@ -94,7 +103,7 @@ async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
 
 async function live(kafka: Kafka, keysFile: string, apiKey: string) {
   const prefix = `benchl${Date.now().toString(36)}`;
-  const env = isolatedEnv(prefix, { ROUTER_API_KEYS_FILE: keysFile, SLA_POLICIES_FILE: join(__dirname, '..', 'deploy/sla/bench-policies.yaml'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn' });
+  const env = isolatedEnv(prefix, { ROUTER_API_KEYS_FILE: keysFile, SLA_POLICIES_FILE: join(__dirname, '..', 'deploy/sla/bench-policies.yaml'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn', ...PRODUCTION_NODE_OPTIONS });
   const services: ServiceProcess[] = [];
   for (const app of ['router', 'emotion-detector', 'sla-monitor'] as const) services.push(await startServiceProcess(app, env));
   const admin = kafka.admin();

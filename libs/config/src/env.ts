@@ -25,6 +25,8 @@ export const BaseEnv = z.object({
   /** Broker-side batching: a fetch waits for this many bytes, but at most KAFKA_FETCH_MAX_WAIT_MS. */
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(16 * 2 ** 20).default(65_536),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Upper bound of one fetch, and so of one processing unit (memory while draining a backlog). */
+  KAFKA_FETCH_MAX_BYTES: z.coerce.number().int().min(65_536).max(64 * 2 ** 20).default(2 * 2 ** 20),
   HTTP_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** How long processed CloudEvent ids are remembered for de-duplication. */

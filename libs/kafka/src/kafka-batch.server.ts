@@ -36,12 +36,14 @@ export const CONSUMER_SETTINGS = {
 } as const;
 
 /**
- * Fetch defaults (KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS). With minBytes 1 the consumer
- * fetched again the moment anything arrived, so at 2,000 events/s it processed ~200 batches of
- * ~10 messages a second and spent its CPU on per-batch round trips. Letting the broker gather up to
- * 64 KB for at most 20 ms bounds the added latency per hop and cut CPU per service by a fifth.
+ * Fetch defaults (KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS, KAFKA_FETCH_MAX_BYTES). With
+ * minBytes 1 the consumer fetched again the moment anything arrived, so at 2,000 events/s it
+ * processed ~200 batches of ~10 messages a second and spent its CPU on per-batch round trips.
+ * Letting the broker gather up to 64 KB for at most 20 ms bounds the added latency per hop and cut
+ * CPU per service by a fifth. maxBytes bounds a unit (a fetch is processed as one) to a few
+ * thousand messages, so draining a backlog does not balloon the heap (10 MB units took 420 MB RSS).
  */
-export const FETCH_DEFAULTS = { minBytes: 65_536, maxWaitTimeInMs: 20 } as const;
+export const FETCH_DEFAULTS = { minBytes: 65_536, maxWaitTimeInMs: 20, maxBytes: 2 * 2 ** 20 } as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,7 @@ export interface KafkaOptions {
   partitions: number;
   partitionsConsumedConcurrently: number;
   /** Broker-side batching: answer a fetch once minBytes are there or maxWaitTimeInMs passed. */
-  fetch?: { minBytes: number; maxWaitTimeInMs: number };
+  fetch?: { minBytes: number; maxWaitTimeInMs: number; maxBytes: number };
   /** Logical (contract) topic → the zod schema its messages must satisfy. */
   subscriptions: Record<string, z.ZodType>;
   /** Topics this service produces to, created at start-up with the subscriptions. */

@@ -23,7 +23,7 @@ export function serviceInfra(env: BaseEnv, spec: ServiceInfraSpec): DynamicModul
     KafkaModule.forRoot({
       brokers: brokersOf(env), clientId: `${spec.service}-${env.INSTANCE_ID}`, groupId: spec.groupId,
       topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
-      fetch: { minBytes: env.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS },
+      fetch: { minBytes: env.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS, maxBytes: env.KAFKA_FETCH_MAX_BYTES },
       subscriptions: spec.subscriptions, produces: spec.produces,
     }),
   ];
