@@ -17,7 +17,8 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { InteractionEvent } from '@cx/contracts';
 import { Topics } from '@cx/contracts';
-import { EventPublisher, type KafkaOptions, type OutEvent } from '@cx/kafka';
+import { BaseEnv, loadEnv } from '@cx/config';
+import { EventPublisher, fetchOptions, type KafkaOptions, type OutEvent } from '@cx/kafka';
 import { PipelineMetrics } from '@cx/metrics';
 import { applyEvent, compilePolicies, encodeState, nextDueOf, openClocks } from '@cx/sla';
 import { RedisSlaStore } from '../apps/sla-monitor/src/redis-sla.store';
@@ -95,7 +96,7 @@ async function sampleBytes(): Promise<{ statePerConversation: number; perDueEntr
 const kafka = values.kafka
   ? new Kafka({ clientId: runId, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.WARN })
   : undefined;
-const kafkaOptions = { topicPrefix: `${runId}.`, clientId: runId, brokers: [], groupId: runId, partitions: Number(values.partitions), partitionsConsumedConcurrently: 1, subscriptions: {}, produces: [] } as KafkaOptions;
+const kafkaOptions = { topicPrefix: `${runId}.`, clientId: runId, brokers: [], groupId: runId, partitions: Number(values.partitions), partitionsConsumedConcurrently: 1, fetch: fetchOptions(loadEnv(BaseEnv, {})), subscriptions: {}, produces: [] } as KafkaOptions;
 const benchTopics = [Topics.sla, Topics.escalations].map((t) => kafkaOptions.topicPrefix + t);
 let kafkaPublisher: Pick<EventPublisher, 'publish'> | undefined;
 let workerPublisher: WorkerPublisher | undefined;

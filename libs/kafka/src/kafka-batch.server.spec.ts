@@ -44,7 +44,7 @@ function server(handler: (b: InboundBatch<unknown>) => Promise<BatchResult<unkno
     multi: () => ({ exec: async () => { if (failing-- > 0) throw new Error('redis down'); execs.push(1); return []; } }),
   } as unknown as Redis;
   const s = new KafkaBatchServer({} as Kafka, {
-    brokers: [], clientId: 't', groupId: 'g', topicPrefix: '', partitions: 3, partitionsConsumedConcurrently: 8,
+    brokers: [], clientId: 't', groupId: 'g', topicPrefix: '', partitions: 3, partitionsConsumedConcurrently: 8, fetch: { minBytes: 1, maxWaitTimeInMs: 10, maxBytes: 65_536 },
     subscriptions: { in: Event }, produces: [], retry: { attempts: 3, baseMs: 1, maxMs: 2 },
   }, publisher, ledger, redis, new PipelineMetrics('test'));
   s.addHandler('in', handler as never, true);

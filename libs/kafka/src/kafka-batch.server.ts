@@ -27,6 +27,16 @@ interface Member {
   reject: (e: unknown) => void;
 }
 
+/** What one topic's handler call in a unit came to, for the outcome counters. */
+interface UnitResult {
+  topic: string;
+  result: BatchResult<unknown>;
+  invalid: Rejection<unknown>[];
+  deadLetters: Rejection<unknown>[];
+  received: number;
+  fresh: number;
+}
+
 /** Session settings of every service consumer (the benchmark's bare consumer uses them too). */
 export const CONSUMER_SETTINGS = {
   sessionTimeout: 30_000,
@@ -35,15 +45,6 @@ export const CONSUMER_SETTINGS = {
   allowAutoTopicCreation: false,
 } as const;
 
-/**
- * Fetch defaults (KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS, KAFKA_FETCH_MAX_BYTES). With
- * minBytes 1 the consumer fetched again the moment anything arrived, so at 2,000 events/s it
- * processed ~200 batches of ~10 messages a second and spent its CPU on per-batch round trips.
- * Letting the broker gather up to 64 KB for at most 20 ms bounds the added latency per hop and cut
- * CPU per service by a fifth. maxBytes bounds a unit (a fetch is processed as one) to a few
- * thousand messages, so draining a backlog does not balloon the heap (10 MB units took 420 MB RSS).
- */
-export const FETCH_DEFAULTS = { minBytes: 65_536, maxWaitTimeInMs: 20, maxBytes: 2 * 2 ** 20 } as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,7 +93,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       const { partitions, produces, subscriptions } = this.options;
       await ensureTopics(this.kafka, [...new Set([...Object.keys(subscriptions), ...produces, 'cx.dlq'])].map((t) => prefix + t), partitions);
       this.touchSeries();
-      this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...(this.options.fetch ?? FETCH_DEFAULTS) });
+      this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...this.options.fetch });
       this.consumer.on(this.consumer.events.CRASH, (e) => this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`));
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: Object.keys(this.options.subscriptions).map((t) => prefix + t), fromBeginning: true });
@@ -227,16 +228,20 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const entries: LedgerEntry[] = all.map((i) => ledgerEntry(i.event as Envelope));
     const fresh = new Set((await this.ledger.unseen(entries)).map((i) => all[i]));
     const byTopic = new Map<string, Member[]>();
-    for (const m of group) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    for (const m of group) {
+      if (!byTopic.has(m.topic)) byTopic.set(m.topic, []);
+      byTopic.get(m.topic)!.push(m);
+    }
     const results = await Promise.all([...byTopic].map(async ([topic, members]) => {
       const items = inTimeOrder(members.map((m) => m.items.flatMap((item, i) => (fresh.has(item) ? [{ item, at: m.stamps[i] }] : []))));
       const result: BatchResult<unknown> = items.length
         ? await this.invoke(topic, { topic, partitions: members.map((m) => m.payload.batch.partition), items })
         : { outputs: [] };
       const invalid = members.flatMap((m) => m.invalid);
-      return { topic, result, invalid, received: members.reduce((n, m) => n + m.items.length, 0), fresh: items.length };
+      const deadLetters = [...invalid, ...(result.deadLetters ?? [])];
+      return { topic, result, invalid, deadLetters, received: members.reduce((n, m) => n + m.items.length, 0), fresh: items.length };
     }));
-    const raw: RawOut[] = results.flatMap(({ topic, result, invalid }) => [...invalid, ...(result.deadLetters ?? [])].map((d) =>
+    const raw: RawOut[] = results.flatMap(({ topic, deadLetters }) => deadLetters.map((d) =>
       deadLetter(d.item.raw, { topic, partition: d.item.partition, offset: d.item.offset, service: this.metrics.service }, d.reason)));
     await this.publisher.publish(results.flatMap((r) => r.result.outputs), raw);
     const multi = this.redis.multi();
@@ -255,8 +260,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private count({ topic, result, invalid, received, fresh }: { topic: string; result: BatchResult<unknown>; invalid: Rejection<unknown>[]; received: number; fresh: number }): void {
-    const deadLetters = [...invalid, ...(result.deadLetters ?? [])];
+  private count({ topic, result, invalid, deadLetters, received, fresh }: UnitResult): void {
     const dropped = received - fresh + (result.dropped?.length ?? 0);
     const dead = deadLetters.length;
     for (const d of deadLetters) this.metrics.deadLettered.inc({ topic, reason: reasonClass(d.reason) });

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 
+export interface FetchOptions { minBytes: number; maxWaitTimeInMs: number; maxBytes: number }
+
 export interface KafkaOptions {
   brokers: string[];
   clientId: string;
@@ -9,7 +11,7 @@ export interface KafkaOptions {
   partitions: number;
   partitionsConsumedConcurrently: number;
   /** Broker-side batching: answer a fetch once minBytes are there or maxWaitTimeInMs passed. */
-  fetch?: { minBytes: number; maxWaitTimeInMs: number; maxBytes: number };
+  fetch: FetchOptions;
   /** Logical (contract) topic → the zod schema its messages must satisfy. */
   subscriptions: Record<string, z.ZodType>;
   /** Topics this service produces to, created at start-up with the subscriptions. */

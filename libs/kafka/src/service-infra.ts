@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { brokersOf, type BaseEnv } from '@cx/config';
 import { MetricsModule } from '@cx/metrics';
 import { RedisHealthCheck, RedisModule } from '@cx/redis';
+import type { FetchOptions } from './kafka-options';
 import { KafkaHealthCheck, KafkaModule } from './kafka.module';
 
 export interface ServiceInfraSpec {
@@ -15,6 +16,11 @@ export interface ServiceInfraSpec {
   produces: string[];
 }
 
+/** The consumer fetch settings of a service (the benchmark's bare consumer uses them too). */
+export function fetchOptions(env: BaseEnv): FetchOptions {
+  return { minBytes: env.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS, maxBytes: env.KAFKA_FETCH_MAX_BYTES };
+}
+
 /** Metrics, Redis and Kafka modules of one service, configured the same way everywhere. */
 export function serviceInfra(env: BaseEnv, spec: ServiceInfraSpec): DynamicModule[] {
   return [
@@ -23,7 +29,7 @@ export function serviceInfra(env: BaseEnv, spec: ServiceInfraSpec): DynamicModul
     KafkaModule.forRoot({
       brokers: brokersOf(env), clientId: `${spec.service}-${env.INSTANCE_ID}`, groupId: spec.groupId,
       topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
-      fetch: { minBytes: env.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS, maxBytes: env.KAFKA_FETCH_MAX_BYTES },
+      fetch: fetchOptions(env),
       subscriptions: spec.subscriptions, produces: spec.produces,
     }),
   ];
