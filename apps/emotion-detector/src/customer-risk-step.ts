@@ -15,7 +15,7 @@ export function customerRiskStep(prev: CustomerRiskState | undefined, e: Custome
   // The signal belongs to the conversation that tipped the score (key = conversation id).
   const cause = { ...e, subject: d.fromConversationId };
   const signal = makeEvent({
-    type: 'cx.signal.customer_at_risk.v1', source: SOURCE, subject: d.fromConversationId, tenantid: e.tenantid, time: d.at, id: causeId(e, 'customer_at_risk'),
+    type: 'cx.signal.customer_at_risk.v1', source: SOURCE, subject: d.fromConversationId, tenantid: e.tenantid, time: d.at, id: causeId(e, 'customer_at_risk'), cause: e,
     data: { conversationId: d.fromConversationId, channel: d.channel, customerId: d.customerId, score: r.atRisk.score, threshold: r.atRisk.threshold, channels: r.atRisk.channels },
   });
   return {

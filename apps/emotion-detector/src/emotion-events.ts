@@ -6,7 +6,7 @@ import type { OutEvent } from '@cx/kafka';
 
 export const SOURCE = 'urn:cx:emotion-detector';
 
-type Cause = Pick<InteractionEvent, 'id' | 'source' | 'tenantid' | 'time' | 'subject'>;
+type Cause = Pick<InteractionEvent, 'id' | 'source' | 'tenantid' | 'time' | 'subject' | 'traceparent' | 'tracestate'>;
 
 export interface RequestInput {
   channel?: Channel;
@@ -23,7 +23,7 @@ export function escalationRequest(c: Cause, kind: string, r: RequestInput): OutE
     topic: Topics.escalations,
     event: makeEvent({
       type: 'cx.escalation.requested.v1', source: SOURCE, subject: c.subject, tenantid: c.tenantid, time: c.time,
-      id: causeId(c, `request:${kind}`),
+      id: causeId(c, `request:${kind}`), cause: c,
       data: { conversationId: c.subject, channel: r.channel, detector: 'emotion-detector' as const, reasons: r.reasons, intents: r.intents, customer: r.customer },
     }),
   };
@@ -34,7 +34,7 @@ export function customerContribution(c: Cause, data: Omit<CustomerContribution['
     topic: Topics.customerContributions,
     event: makeEvent({
       type: 'cx.emotion.customer_contribution.v1', source: SOURCE, subject: data.customerId, tenantid: c.tenantid, time: c.time,
-      id: causeId(c, 'contribution'), data: { ...data, fromConversationId: c.subject },
+      id: causeId(c, 'contribution'), cause: c, data: { ...data, fromConversationId: c.subject },
     }),
   };
 }

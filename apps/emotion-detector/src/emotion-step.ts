@@ -47,7 +47,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
       if (!r.endedNegative) break;
       const ended = r.endedNegative;
       const signal = makeEvent({
-        type: 'cx.signal.ended_negative.v1', source: SOURCE, subject: e.subject, tenantid: e.tenantid, time: e.time, id: causeId(e, 'ended_negative'),
+        type: 'cx.signal.ended_negative.v1', source: SOURCE, subject: e.subject, tenantid: e.tenantid, time: e.time, id: causeId(e, 'ended_negative'), cause: e,
         data: { conversationId: e.subject, channel: state.channel, customerId: state.customerId, status: ended.status, negativeTail: Math.max(1, ended.negativeTail), lastNegativeAt: ended.lastNegativeAt, evidence: ended.evidence },
       });
       outputs.push({ topic: Topics.signals, event: signal });
@@ -66,7 +66,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
       const applied = applyCustomerMessage(state.emo, { negative: r.negative, at: e.time, evidence: r.evidence }, t.conversation);
       state.emo = applied.state;
       const signal = makeEvent({
-        type: 'cx.signal.emotion.v1', source: SOURCE, subject: e.subject, tenantid: e.tenantid, time: e.time, id: causeId(e, 'emotion'),
+        type: 'cx.signal.emotion.v1', source: SOURCE, subject: e.subject, tenantid: e.tenantid, time: e.time, id: causeId(e, 'emotion'), cause: e,
         data: { conversationId: e.subject, channel: e.data.channel, customerId: state.customerId, messageId: e.data.messageId, negative: r.negative, language: r.language, evidence: r.evidence, intents: r.intents, streak: applied.streak },
       });
       outputs.push({ topic: Topics.signals, event: signal });

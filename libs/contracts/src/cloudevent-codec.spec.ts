@@ -1,4 +1,5 @@
-import { decodeCloudEvent, deterministicId, encodeCloudEvent } from './cloudevent-codec';
+import { decodeCloudEvent, deterministicId, encodeCloudEvent, makeEvent } from './cloudevent-codec';
+import { traceOf } from './envelope';
 import { InteractionEvent } from './interaction-events';
 
 const event = {
@@ -33,6 +34,68 @@ describe('decodeCloudEvent', () => {
     const r = decodeCloudEvent(msg, InteractionEvent);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
+  });
+});
+
+describe('decodeCloudEvent: CloudEvents conformance', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('accepts and keeps extension attributes in structured mode, interpreting only ours', () => {
+    const r = decodeCloudEvent(structured({ ...event, traceparent, tracestate: 'vendor=1', partitionkey: 'c1', sequence: 7, acmeflag: true }), InteractionEvent);
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.event.traceparent).toBe(traceparent);
+    expect(r.ok && r.extensions).toEqual({ partitionkey: 'c1', sequence: 7, acmeflag: true });
+  });
+
+  it('accepts extensions in binary mode (ce_* headers)', () => {
+    const headers = { ce_specversion: '1.0', ce_id: 'e1', ce_source: 'urn:p', ce_type: 'cx.message.v1', ce_time: event.time, ce_subject: 'c1', ce_traceparent: traceparent, ce_partitionkey: 'c1', 'content-type': 'application/json; charset=utf-8' };
+    const r = decodeCloudEvent({ key: 'c1', value: JSON.stringify(event.data), headers }, InteractionEvent);
+    expect(r.ok && r.event.traceparent).toBe(traceparent);
+    expect(r.ok && r.extensions).toEqual({ partitionkey: 'c1' });
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['application/json', 'application/json'],
+    ['with a charset', 'application/json; charset=utf-8'],
+  ])('accepts datacontenttype %s', (_n, datacontenttype) => {
+    expect(decodeCloudEvent(structured({ ...event, datacontenttype }), InteractionEvent).ok).toBe(true);
+  });
+
+  it('dead-letters another datacontenttype with the reason, in both modes', () => {
+    const r = decodeCloudEvent(structured({ ...event, datacontenttype: 'text/plain' }), InteractionEvent);
+    expect(!r.ok && r.reason).toMatch(/unsupported datacontenttype "text\/plain"/);
+    const headers = { ce_specversion: '1.0', ce_id: 'e1', ce_source: 'urn:p', ce_type: 'cx.message.v1', ce_time: event.time, ce_subject: 'c1', 'content-type': 'application/xml' };
+    const b = decodeCloudEvent({ key: 'c1', value: '<x/>', headers }, InteractionEvent);
+    expect(!b.ok && b.reason).toMatch(/unsupported datacontenttype "application\/xml"/);
+  });
+
+  it('reads data_base64 holding JSON in structured mode', () => {
+    const { data, ...rest } = event;
+    const r = decodeCloudEvent(structured({ ...rest, data_base64: Buffer.from(JSON.stringify(data)).toString('base64') }), InteractionEvent);
+    expect(r.ok && r.event.data).toMatchObject({ text: 'hi' });
+    const both = decodeCloudEvent(structured({ ...event, data_base64: 'e30=' }), InteractionEvent);
+    expect(!both.ok && both.reason).toMatch(/mutually exclusive/);
+  });
+
+  it('rejects attribute names that are not CloudEvents names, and non-scalar extensions', () => {
+    expect(decodeCloudEvent(structured({ ...event, Trace_Id: 'x' }), InteractionEvent)).toMatchObject({ ok: false, reason: expect.stringMatching(/attribute name "Trace_Id"/) });
+    expect(decodeCloudEvent(structured({ ...event, meta: { a: 1 } }), InteractionEvent)).toMatchObject({ ok: false, reason: expect.stringMatching(/"meta" must be a string/) });
+  });
+
+  it('treats a structured content-type as structured even when ce_ headers are present', () => {
+    const headers = { 'content-type': 'application/cloudevents+json; charset=UTF-8', ce_specversion: '1.0' };
+    expect(decodeCloudEvent({ key: 'c1', value: JSON.stringify(event), headers }, InteractionEvent).ok).toBe(true);
+  });
+});
+
+describe('makeEvent / traceOf', () => {
+  it('carries a valid trace context from the cause and drops a malformed one', () => {
+    const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const base = { type: 't', source: 's', subject: 'c', time: event.time, tenantid: 'x', data: {}, id: '1' };
+    expect(makeEvent({ ...base, cause: { traceparent: tp, tracestate: 'a=b' } })).toMatchObject({ traceparent: tp, tracestate: 'a=b' });
+    expect(makeEvent({ ...base, cause: { traceparent: 'garbage' } })).not.toHaveProperty('traceparent');
+    expect(traceOf({ traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' })).toEqual({});
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { EXTENSION_NAME, KNOWN_ATTRIBUTES, traceOf, type TraceContext } from './envelope';
 
 export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
@@ -10,7 +11,10 @@ export interface RawMessage {
   headers?: Record<string, HeaderValue>;
 }
 
-export type Decoded<T> = { ok: true; event: T } | { ok: false; reason: string };
+/** Extension attributes we do not interpret, kept as the producer sent them (docs/contract.md). */
+export type Extensions = Record<string, string | number | boolean>;
+
+export type Decoded<T> = { ok: true; event: T; extensions?: Extensions } | { ok: false; reason: string };
 
 function headerText(v: HeaderValue): string | undefined {
   if (v === undefined) return undefined;
@@ -33,21 +37,76 @@ export function describeZodError(error: z.ZodError, max = 5): string {
   return parts.join('; ') + more;
 }
 
+/** `application/json`, with parameters such as `; charset=utf-8`: the only data we read. */
+const JSON_CONTENT_TYPE = /^application\/json\s*(;.*)?$/i;
+const STRUCTURED = /^application\/cloudevents\+json\s*(;.*)?$/i;
+
+type Attrs = { ok: true; attrs: Record<string, unknown>; extensions?: Extensions } | { ok: false; reason: string };
+
 /**
- * Reads one Kafka message in either content mode of the CloudEvents Kafka binding
- * (structured JSON value, or binary `ce_*` headers with `data` as the value) and validates it.
+ * Splits a candidate event into the attributes this contract defines and the extensions it only
+ * keeps. A name that is not a CloudEvents attribute name, or an extension whose value is not a
+ * string, number or boolean, makes the event invalid; any well-formed extension is accepted.
+ */
+function splitAttributes(candidate: Record<string, unknown>): Attrs {
+  let extensions: Extensions | undefined;
+  const attrs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(candidate)) {
+    if (KNOWN_ATTRIBUTES.has(name) || name === 'data_base64') {
+      attrs[name] = value;
+      continue;
+    }
+    if (!EXTENSION_NAME.test(name)) return { ok: false, reason: `invalid CloudEvent: attribute name "${name.slice(0, 64)}" must be lower-case letters and digits` };
+    if (value === null || value === undefined) continue; // JSON null: the attribute is absent
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      return { ok: false, reason: `invalid CloudEvent: extension attribute "${name}" must be a string, number or boolean` };
+    }
+    (extensions ??= {})[name] = value;
+  }
+  return { ok: true, attrs, extensions };
+}
+
+/** Structured mode may carry the data as `data_base64` (JSON bytes, base64): read it into `data`. */
+function inlineBase64(attrs: Record<string, unknown>): string | undefined {
+  if (attrs.data_base64 === undefined) return undefined;
+  const b64 = attrs.data_base64;
+  delete attrs.data_base64;
+  if (attrs.data !== undefined) return 'invalid CloudEvent: data and data_base64 are mutually exclusive';
+  if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/=\s_-]*$/.test(b64)) return 'invalid CloudEvent: data_base64 must be a base64 string';
+  const data = parseJson(Buffer.from(b64, 'base64'), 'data_base64');
+  if (!data.ok) return data.reason;
+  attrs.data = data.value;
+  return undefined;
+}
+
+function checkContentType(attrs: Record<string, unknown>): string | undefined {
+  const ct = attrs.datacontenttype;
+  if (ct === undefined) return undefined;
+  if (typeof ct !== 'string' || !JSON_CONTENT_TYPE.test(ct.trim())) {
+    return `unsupported datacontenttype ${JSON.stringify(ct)}: data must be JSON (application/json)`;
+  }
+  return undefined;
+}
+
+/**
+ * Reads one Kafka message in either content mode of the CloudEvents Kafka binding (structured:
+ * the event as JSON, `content-type: application/cloudevents+json`; binary: `ce_*` headers with
+ * `data` as the value) and validates it. Extensions are kept beside the event, not interpreted.
  */
 export function decodeCloudEvent<S extends z.ZodType>(msg: RawMessage, schema: S): Decoded<z.infer<S>> {
   const headers = msg.headers ?? {};
+  const contentType = headerText(headers['content-type']);
   let candidate: Record<string, unknown>;
-  if (headerText(headers['ce_specversion']) !== undefined) {
+  const binary = !(contentType && STRUCTURED.test(contentType)) && headerText(headers['ce_specversion']) !== undefined;
+  if (binary) {
     const attrs: Record<string, unknown> = {};
     for (const [name, v] of Object.entries(headers)) {
       if (name.startsWith('ce_')) attrs[name.slice(3)] = headerText(v);
     }
-    const contentType = headerText(headers['content-type']);
     if (contentType) attrs.datacontenttype = contentType;
-    if (msg.value === null) return { ok: false, reason: 'binary-mode event has no value (data)' };
+    const ct = checkContentType(attrs);
+    if (ct) return { ok: false, reason: ct };
+    if (msg.value === null || msg.value.length === 0) return { ok: false, reason: 'binary-mode event has no value (data)' };
     const data = parseJson(msg.value, 'data');
     if (!data.ok) return data;
     candidate = { ...attrs, data: data.value };
@@ -60,9 +119,24 @@ export function decodeCloudEvent<S extends z.ZodType>(msg: RawMessage, schema: S
     }
     candidate = parsed.value as Record<string, unknown>;
   }
-  const result = schema.safeParse(candidate);
+  return validateCloudEvent(candidate, schema);
+}
+
+/**
+ * Validates an event already parsed from JSON (structured mode, or attributes and data put
+ * together by a binding): the gateway's CloudEvents connector and the Kafka codec share it.
+ */
+export function validateCloudEvent<S extends z.ZodType>(candidate: Record<string, unknown>, schema: S): Decoded<z.infer<S>> {
+  const split = splitAttributes(candidate);
+  if (!split.ok) return split;
+  const { attrs, extensions } = split;
+  const b64 = inlineBase64(attrs);
+  if (b64) return { ok: false, reason: b64 };
+  const ct = checkContentType(attrs);
+  if (ct) return { ok: false, reason: ct };
+  const result = schema.safeParse(attrs);
   if (!result.success) {
-    const type = typeof candidate.type === 'string' ? candidate.type : '(missing type)';
+    const type = typeof attrs.type === 'string' ? attrs.type : '(missing type)';
     return { ok: false, reason: `invalid ${type}: ${describeZodError(result.error)}` };
   }
   const event = result.data as { subject?: string; data?: { conversationId?: string } };
@@ -70,7 +144,7 @@ export function decodeCloudEvent<S extends z.ZodType>(msg: RawMessage, schema: S
   if (convId !== undefined && event.subject !== convId) {
     return { ok: false, reason: `subject "${event.subject}" differs from data.conversationId "${convId}"` };
   }
-  return { ok: true, event: result.data };
+  return extensions ? { ok: true, event: result.data, extensions } : { ok: true, event: result.data };
 }
 
 export interface OutgoingMessage {
@@ -100,6 +174,8 @@ export interface EnvelopeInput<T extends string, D> {
   tenantid: string;
   data: D;
   id: string;
+  /** The event (or stored context) that caused this one: its trace context is carried over. */
+  cause?: TraceContext;
 }
 
 export function makeEvent<T extends string, D>(input: EnvelopeInput<T, D>) {
@@ -112,6 +188,7 @@ export function makeEvent<T extends string, D>(input: EnvelopeInput<T, D>) {
     time,
     subject: input.subject,
     tenantid: input.tenantid,
+    ...traceOf(input.cause),
     datacontenttype: 'application/json',
     data: input.data,
   };

@@ -19,7 +19,7 @@ export const Reason = z.object({
   causeId: z.string().min(1),
   evidence: z.array(Evidence).default([]),
   sla: z.object({
-    policyId: z.string(), metric: z.string(), dueAt: Rfc3339, threshold: z.number(),
+    policyId: z.string().nullable(), metric: z.string(), dueAt: Rfc3339, threshold: z.number(),
   }).optional(),
 });
 export type Reason = z.infer<typeof Reason>;

@@ -27,11 +27,30 @@ export const ConversationOpenedV1 = cloudEvent('cx.conversation.opened.v1', z.ob
 /** Texts beyond this are rejected at the boundary; the detector truncates far earlier. */
 export const MAX_TEXT_CHARS = 100_000;
 
+/**
+ * The platform's own sentiment judgement of a message (a speech-analytics or chat engine's): one
+ * more cue for the detector, with its own evidence kind, never the flag by itself.
+ */
+export const PlatformSentiment = z.enum(['positive', 'neutral', 'negative', 'mixed']);
+export type PlatformSentiment = z.infer<typeof PlatformSentiment>;
+
 export const MessageV1 = cloudEvent('cx.message.v1', z.object({
   conversationId, channel: Channel, messageId: Id,
   author: z.object({ role: AuthorRole, id: Id.optional() }),
   text: z.string().max(MAX_TEXT_CHARS),
   language: z.string().min(2).max(35).optional(),
+  platformSentiment: PlatformSentiment.optional(),
+}));
+
+/**
+ * Attributes of a conversation that changed (a field left out is unchanged; `tags` replaces the
+ * list). SLA policies are matched again on them; `channel` cannot change (docs/contract.md).
+ */
+export const ConversationUpdatedV1 = cloudEvent('cx.conversation.updated.v1', z.object({
+  conversationId, channel: Channel,
+  priority: Priority.optional(), queue: z.string().max(128).optional(),
+  tags: z.array(z.string().max(128)).max(64).optional(),
+  customer: Customer.omit({ id: true }).partial().optional(),
 }));
 
 export const ConversationAssignedV1 = cloudEvent('cx.conversation.assigned.v1', z.object({
@@ -63,7 +82,7 @@ export const PromiseKeptV1 = cloudEvent('cx.promise.kept.v1', z.object({
 }));
 
 export const InteractionEvent = z.discriminatedUnion('type', [
-  ConversationOpenedV1, MessageV1, ConversationAssignedV1, ConversationStatusV1,
+  ConversationOpenedV1, MessageV1, ConversationUpdatedV1, ConversationAssignedV1, ConversationStatusV1,
   CallQueuedV1, CallAnsweredV1, CallAbandonedV1, PromiseMadeV1, PromiseKeptV1,
 ]);
 export type InteractionEvent = z.infer<typeof InteractionEvent>;
@@ -71,4 +90,5 @@ export type InteractionType = InteractionEvent['type'];
 export type EventOf<T extends InteractionType> = Extract<InteractionEvent, { type: T }>;
 export type ConversationOpened = EventOf<'cx.conversation.opened.v1'>;
 export type Message = EventOf<'cx.message.v1'>;
+export type ConversationUpdated = EventOf<'cx.conversation.updated.v1'>;
 export type ConversationStatusEvent = EventOf<'cx.conversation.status.v1'>;

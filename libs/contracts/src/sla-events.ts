@@ -9,7 +9,8 @@ export const Period = z.object({ from: Rfc3339, to: Rfc3339 });
 const slaData = z.object({
   conversationId: z.string().min(1),
   channel: Channel.optional(),
-  policyId: z.string().min(1),
+  /** The policy in force; null for a promise that no policy matches (it has no warnings). */
+  policyId: z.string().min(1).nullable(),
   metric: SlaMetric,
   /** The instant the target is (or was) due, UTC. */
   dueAt: Rfc3339,
