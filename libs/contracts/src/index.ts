@@ -8,3 +8,4 @@ export * from './internal-events';
 export * from './cloudevent-codec';
 export * from './registry';
 export * from './pii-mask';
+export * from './feedback';
