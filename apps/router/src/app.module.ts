@@ -1,25 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentUpdatedV1, EscalationEvent, Topics } from '@cx/contracts';
 import { serviceInfra } from '@cx/kafka';
-import { AgentDirectory } from './agent-directory';
-import { AgentsController } from './agents.controller';
-import { ApiKeyRegistry } from './api-keys';
-import { AuthGuard } from './auth.guard';
-import { CustomerHistoryStore } from './customer-history.store';
+import { AgentDirectory } from './store/agent-directory';
+import { AgentsController } from './api/agents.controller';
+import { ApiKeyRegistry } from './api/api-keys';
+import { AuthGuard } from './api/auth.guard';
+import { CustomerHistoryStore } from './store/customer-history.store';
 import { DashboardController } from './dashboard.controller';
-import { EscalationStore } from './escalation.store';
-import { EscalationWriter, WRITER_POOL_SIZE } from './escalation-writer';
-import { EscalationsController } from './escalations.controller';
-import { InboxController } from './inbox.controller';
-import { InboxPipeline, ROUTER_STATE_TTL } from './inbox.pipeline';
-import { LadderScheduler, SCHEDULER_TICK_MS } from './ladder.scheduler';
+import { EscalationStore } from './store/escalation.store';
+import { EscalationWriter, WRITER_POOL_SIZE } from './store/escalation-writer';
+import { EscalationsController } from './api/escalations.controller';
+import { InboxController } from './inbox/inbox.controller';
+import { InboxPipeline, ROUTER_STATE_TTL } from './inbox/inbox.pipeline';
+import { LadderScheduler, SCHEDULER_TICK_MS } from './ladder/ladder.scheduler';
 import type { RouterEnv } from './router-env';
 import { RouterKeys } from './router-keys';
 import { RouterMetrics } from './router-metrics';
-import { TenantRoutingConfig } from './routing-config.provider';
-import { SseHub } from './sse.hub';
-import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './webhook.dispatcher';
-import { WebhookQueue } from './webhook-queue';
+import { TenantRoutingConfig } from './config/routing-config.provider';
+import { SseHub } from './live/sse.hub';
+import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './delivery/webhook.dispatcher';
+import { WebhookQueue } from './delivery/webhook-queue';
 
 @Module({})
 export class RouterModule {

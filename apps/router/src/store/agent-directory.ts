@@ -5,7 +5,7 @@ import type { Agent } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
 import { AgentIndex } from '@cx/routing';
 import { defineRouterScripts } from './redis-scripts';
-import { RouterKeys } from './router-keys';
+import { RouterKeys } from '../router-keys';
 
 type StoredAgent = Agent & { at: number };
 

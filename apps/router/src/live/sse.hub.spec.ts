@@ -1,10 +1,10 @@
 import type { Response } from 'express';
 import { PipelineMetrics } from '@cx/metrics';
 import { mergeRequest, RoutingConfig, type Principal } from '@cx/routing';
-import { T0, reason, request } from '../../../libs/routing/src/test-fixtures';
-import type { StoredEscalation } from './escalation.store';
-import { RouterKeys } from './router-keys';
-import { RouterMetrics } from './router-metrics';
+import { T0, reason, request } from '../../../../libs/routing/src/test-fixtures';
+import type { StoredEscalation } from '../store/escalation.store';
+import { RouterKeys } from '../router-keys';
+import { RouterMetrics } from '../router-metrics';
 import { SseHub } from './sse.hub';
 
 /** A Response that records what is written (the hub only uses these members). */

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Agent, makeEvent, Topics } from '@cx/contracts';
 import { EventPublisher } from '@cx/kafka';
 import type { Principal } from '@cx/routing';
-import { AgentDirectory } from './agent-directory';
+import { AgentDirectory } from '../store/agent-directory';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { SOURCE } from './escalation-events';
+import { SOURCE } from '../store/escalation-events';
 import { parseOr400 } from './validation';
 
 const AgentId = Agent.shape.agentId.regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, ".", "_", "@" and "-" only');

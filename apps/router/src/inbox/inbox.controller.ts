@@ -3,7 +3,7 @@ import { EventPattern } from '@nestjs/microservices';
 import { Topics, type AgentUpdatedV1, type EscalationEvent } from '@cx/contracts';
 import type { BatchResult, InboundBatch } from '@cx/kafka';
 import type { z } from 'zod';
-import { AgentDirectory } from './agent-directory';
+import { AgentDirectory } from '../store/agent-directory';
 import { InboxPipeline } from './inbox.pipeline';
 
 type AgentUpdated = z.infer<typeof AgentUpdatedV1>;

@@ -2,17 +2,17 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type Redis from 'ioredis';
 import { REDIS } from '@cx/redis';
 import { ackTimeoutMs, ladderNext, toIso } from '@cx/routing';
-import { AgentDirectory } from './agent-directory';
-import { BackgroundLoop } from './background-loop';
-import { EscalationStore, loadChanges, timerRef, type ConvRef, type StoredEscalation } from './escalation.store';
-import { lifecycleEvent } from './escalation-events';
-import { EscalationWriter, type CommitPlan } from './escalation-writer';
-import { ROUTER_STATE_TTL } from './inbox.pipeline';
-import { RouterKeys } from './router-keys';
-import { RoutingEffects } from './routing-effects';
-import { TenantRoutingConfig } from './routing-config.provider';
-import { claimDue } from './timer-queue';
-import { WebhookQueue } from './webhook-queue';
+import { AgentDirectory } from '../store/agent-directory';
+import { BackgroundLoop } from '../background-loop';
+import { EscalationStore, loadChanges, timerRef, type ConvRef, type StoredEscalation } from '../store/escalation.store';
+import { lifecycleEvent } from '../store/escalation-events';
+import { EscalationWriter, type CommitPlan } from '../store/escalation-writer';
+import { ROUTER_STATE_TTL } from '../inbox/inbox.pipeline';
+import { RouterKeys } from '../router-keys';
+import { RoutingEffects } from '../delivery/routing-effects';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
+import { claimDue } from '../store/timer-queue';
+import { WebhookQueue } from '../delivery/webhook-queue';
 
 export const SCHEDULER_TICK_MS = Symbol('SCHEDULER_TICK_MS');
 const BATCH = 100;

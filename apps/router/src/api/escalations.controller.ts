@@ -4,12 +4,12 @@ import { z } from 'zod';
 import type { Escalation } from '@cx/contracts';
 import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { AgentDirectory } from './agent-directory';
-import { EscalationStore, loadChanges, publicView, type StoredEscalation } from './escalation.store';
-import { lifecycleEvent } from './escalation-events';
-import { EscalationWriter, type CommitPlan } from './escalation-writer';
-import { ROUTER_STATE_TTL } from './inbox.pipeline';
-import { SseHub } from './sse.hub';
+import { AgentDirectory } from '../store/agent-directory';
+import { EscalationStore, loadChanges, publicView, type StoredEscalation } from '../store/escalation.store';
+import { lifecycleEvent } from '../store/escalation-events';
+import { EscalationWriter, type CommitPlan } from '../store/escalation-writer';
+import { ROUTER_STATE_TTL } from '../inbox/inbox.pipeline';
+import { SseHub } from '../live/sse.hub';
 import { parseOr400 } from './validation';
 
 const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().max(128).optional() }).strict();

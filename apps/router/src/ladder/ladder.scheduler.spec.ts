@@ -1,10 +1,10 @@
 import type { ChainableCommander } from 'ioredis';
 import { ackTimeoutMs, AgentIndex, mergeRequest, RoutingConfig } from '@cx/routing';
-import { agent, reason, request } from '../../../libs/routing/src/test-fixtures';
-import type { CommitPlan } from './escalation-writer';
-import type { StoredEscalation } from './escalation.store';
+import { agent, reason, request } from '../../../../libs/routing/src/test-fixtures';
+import type { CommitPlan } from '../store/escalation-writer';
+import type { StoredEscalation } from '../store/escalation.store';
 import { LadderScheduler } from './ladder.scheduler';
-import { TenantRoutingConfig } from './routing-config.provider';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
 
 const config = RoutingConfig.parse({});
 const HOUR = 3_600_000;

@@ -5,9 +5,9 @@ import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
 import { canSee, type Principal } from '@cx/routing';
-import { publicView, type StoredEscalation } from './escalation.store';
-import { RouterKeys } from './router-keys';
-import { RouterMetrics, type ChangeLabel } from './router-metrics';
+import { publicView, type StoredEscalation } from '../store/escalation.store';
+import { RouterKeys } from '../router-keys';
+import { RouterMetrics, type ChangeLabel } from '../router-metrics';
 
 /** One escalation change as it travels to the SSE clients of every router instance. */
 export interface FanoutMessage {

@@ -4,7 +4,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
 import { defineRouterScripts } from './redis-scripts';
-import { RouterKeys } from './router-keys';
+import { RouterKeys } from '../router-keys';
 
 /**
  * An escalation as the router stores it: the contract's Escalation plus the tenant (the contract

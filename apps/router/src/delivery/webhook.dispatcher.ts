@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { retryDelayMs } from '@cx/routing';
-import { BackgroundLoop } from './background-loop';
-import { notificationEvent, type NotificationOutcome } from './escalation-events';
-import { EscalationWriter } from './escalation-writer';
-import { RouterMetrics } from './router-metrics';
-import { TenantRoutingConfig } from './routing-config.provider';
+import { BackgroundLoop } from '../background-loop';
+import { notificationEvent, type NotificationOutcome } from '../store/escalation-events';
+import { EscalationWriter } from '../store/escalation-writer';
+import { RouterMetrics } from '../router-metrics';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { WebhookQueue, type WebhookJob } from './webhook-queue';
 
 export interface WebhookSettings {

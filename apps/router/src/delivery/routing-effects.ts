@@ -1,8 +1,8 @@
 import type { ChainableCommander } from 'ioredis';
 import type { OutEvent } from '@cx/kafka';
 import { slackPayload, type RoutingNotification } from '@cx/routing';
-import { publicView, type StoredEscalation } from './escalation.store';
-import { notificationEvent } from './escalation-events';
+import { publicView, type StoredEscalation } from '../store/escalation.store';
+import { notificationEvent } from '../store/escalation-events';
 import type { WebhookQueue } from './webhook-queue';
 
 /** What a routing decision (raise, re-route, ladder step) sets off besides the state change. */

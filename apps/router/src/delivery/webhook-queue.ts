@@ -4,8 +4,8 @@ import type { ChainableCommander } from 'ioredis';
 import { deterministicId } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
 import type { SlackMessage } from '@cx/routing';
-import { RouterKeys } from './router-keys';
-import { claimDue } from './timer-queue';
+import { RouterKeys } from '../router-keys';
+import { claimDue } from '../store/timer-queue';
 
 /** One webhook delivery. The URL is not in it: it is looked up from the routing config at send time. */
 export interface WebhookJob {

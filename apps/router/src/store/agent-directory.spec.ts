@@ -1,6 +1,6 @@
 import type { Agent } from '@cx/contracts';
 import { AgentDirectory } from './agent-directory';
-import { RouterKeys } from './router-keys';
+import { RouterKeys } from '../router-keys';
 
 const keys = new RouterKeys({ keyPrefix: '', url: '', namespace: 'rt', dedupeTtlSeconds: 60 });
 const agent = (agentId: string): Agent => ({

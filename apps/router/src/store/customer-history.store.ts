@@ -4,7 +4,7 @@ import type { ChainableCommander } from 'ioredis';
 import { REDIS } from '@cx/redis';
 import type { CustomerHistory, HistoryUpdate } from '@cx/routing';
 import type { PipelineRead } from './escalation.store';
-import { RouterKeys } from './router-keys';
+import { RouterKeys } from '../router-keys';
 
 export interface CustomerRef { tenant: string; customerId: string; }
 

@@ -5,9 +5,9 @@ import type { ChainableCommander } from 'ioredis';
 import { REDIS } from '@cx/redis';
 import { EventPublisher, type OutEvent } from '@cx/kafka';
 import { defineRouterScripts } from './redis-scripts';
-import { RouterKeys } from './router-keys';
-import { RouterMetrics } from './router-metrics';
-import { SseHub, type FanoutMessage } from './sse.hub';
+import { RouterKeys } from '../router-keys';
+import { RouterMetrics } from '../router-metrics';
+import { SseHub, type FanoutMessage } from '../live/sse.hub';
 import { claimDue } from './timer-queue';
 
 export const WRITER_POOL_SIZE = Symbol('WRITER_POOL_SIZE');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ackTimeoutMs, resolveTeam } from '@cx/routing';
 import { TenantRoutingConfig } from './routing-config.provider';
 
-const EXAMPLE = join(__dirname, '..', '..', '..', 'deploy', 'router', 'routing.example.yaml');
+const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'deploy', 'router', 'routing.example.yaml');
 
 describe('deploy/router/routing.example.yaml', () => {
   const config = TenantRoutingConfig.load(EXAMPLE);

@@ -2,7 +2,7 @@ import { deterministicId, makeEvent, Topics } from '@cx/contracts';
 import type { OutEvent } from '@cx/kafka';
 import type { RoutingNotification } from '@cx/routing';
 import { publicView, type StoredEscalation } from './escalation.store';
-import type { ChangeLabel } from './router-metrics';
+import type { ChangeLabel } from '../router-metrics';
 
 export const SOURCE = 'urn:cx:router';
 

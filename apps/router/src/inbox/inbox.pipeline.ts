@@ -6,15 +6,15 @@ import { isolate, type BatchResult, type InboundBatch, type OutEvent, type Rejec
 import {
   applyHistory, durationMs, ladderNext, mergeRequest, recordRequest, toIso, withHistory, type CustomerHistory,
 } from '@cx/routing';
-import { AgentDirectory, type LoadReservation } from './agent-directory';
-import { CustomerHistoryStore } from './customer-history.store';
-import { EscalationStore, loadChanges, type StoredEscalation } from './escalation.store';
-import { lifecycleEvent } from './escalation-events';
-import { EscalationWriter } from './escalation-writer';
-import { RoutingEffects } from './routing-effects';
-import { TenantRoutingConfig } from './routing-config.provider';
-import type { FanoutMessage } from './sse.hub';
-import { WebhookQueue } from './webhook-queue';
+import { AgentDirectory, type LoadReservation } from '../store/agent-directory';
+import { CustomerHistoryStore } from '../store/customer-history.store';
+import { EscalationStore, loadChanges, type StoredEscalation } from '../store/escalation.store';
+import { lifecycleEvent } from '../store/escalation-events';
+import { EscalationWriter } from '../store/escalation-writer';
+import { RoutingEffects } from '../delivery/routing-effects';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
+import type { FanoutMessage } from '../live/sse.hub';
+import { WebhookQueue } from '../delivery/webhook-queue';
 
 export const ROUTER_STATE_TTL = Symbol('ROUTER_STATE_TTL');
 
