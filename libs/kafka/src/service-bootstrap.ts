@@ -11,6 +11,8 @@ export interface ServiceStart {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** HTTP set-up of the service (hardening, body limits, docs) before it listens. */
+  configure?: (app: INestApplication) => void | Promise<void>;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface ServiceStart {
 export async function startService(module: DynamicModule, opts: ServiceStart): Promise<INestApplication> {
   const app = await NestFactory.create(module, { logger: ORDER.slice(0, ORDER.indexOf(opts.logLevel) + 1) });
   app.enableShutdownHooks();
+  await opts.configure?.(app);
   app.connectMicroservice({ strategy: app.get(KafkaBatchServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(opts.port, opts.host);
