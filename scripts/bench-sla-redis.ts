@@ -1,6 +1,6 @@
 // Benchmarks the SLA timer store on the real Redis and prints one JSON object:
 //   node -r @swc-node/register scripts/bench-sla-redis.ts [--clocks 1000000] [--rate 10000] [--seconds 10] [--burst 50000]
-//     [--kafka [--publish-worker]] [--tick 50] [--claim 500] [--publish-concurrency 2] [--publish-chunk 1000]
+//     [--kafka [--publish-worker]] [--tick 50] [--claim 500]
 // 1. Loads `clocks` open clocks (conversations with a firstResponse and a resolution clock, written
 //    in the service's layout) and reports Redis bytes per open clock (INFO used_memory delta, and
 //    MEMORY USAGE sampling).
@@ -13,26 +13,24 @@
 // Uses a unique REDIS_KEY_PREFIX (and topic prefix) and deletes its keys (and topics) afterwards.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { InteractionEvent } from '@cx/contracts';
 import { Topics } from '@cx/contracts';
-import { BaseEnv, loadEnv } from '@cx/config';
-import { EventPublisher, fetchOptions, type KafkaOptions, type OutEvent } from '@cx/kafka';
+import { EventPublisher, WorkerPublisher, type KafkaOut, type Publisher } from '@cx/kafka';
 import { PipelineMetrics } from '@cx/metrics';
+import { createRedis, KeySpace } from '@cx/redis';
+import { Committer } from '@cx/runtime';
 import { applyEvent, compilePolicies, encodeState, nextDueOf, openClocks } from '@cx/sla';
-import { RedisSlaStore } from '../apps/sla-monitor/src/redis-sla.store';
 import { convKey, SlaKeys } from '../apps/sla-monitor/src/sla-keys';
 import { SlaMetrics } from '../apps/sla-monitor/src/sla-metrics';
 import { SlaScheduler } from '../apps/sla-monitor/src/sla.scheduler';
-import { WorkerPublisher } from '../apps/sla-monitor/src/worker-publisher';
+import type { WatermarkReader } from '../apps/sla-monitor/src/sla-watermarks';
 
 const { values } = parseArgs({ options: {
   clocks: { type: 'string', default: '1000000' }, rate: { type: 'string', default: '10000' },
   seconds: { type: 'string', default: '10' }, burst: { type: 'string', default: '50000' }, shards: { type: 'string', default: '32' },
   kafka: { type: 'boolean', default: false }, 'publish-worker': { type: 'boolean', default: false }, partitions: { type: 'string', default: '6' },
   tick: { type: 'string', default: '50' }, claim: { type: 'string', default: '500' },
-  'publish-concurrency': { type: 'string', default: '2' }, 'publish-chunk': { type: 'string', default: '1000' },
 } });
 const CLOCKS = Number(values.clocks);
 const RATE = Number(values.rate);
@@ -40,10 +38,19 @@ const SECONDS = Number(values.seconds);
 const BURST = Number(values.burst);
 const TARGET_MS = 60_000;
 const policies = compilePolicies({ policies: [{ id: 'bench', match: {}, targets: { firstResponse: 'PT60S', resolution: 'PT24H' } }] }, 'bench');
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, 'bench-sla');
 const runId = `bench-sla-${randomBytes(4).toString('hex')}`;
-const keys = new SlaKeys(`${runId}:`, Number(values.shards));
-const store = new RedisSlaStore(redis, keys, 30_000);
+const space = new KeySpace(`${runId}:`, 'sla', Number(values.shards));
+const keys = new SlaKeys(space);
+/** No consumer runs here: the input counts as consumed up to now. */
+const watermark = { current: async () => Date.now(), possibleAt: (at: number) => at } as unknown as WatermarkReader;
+
+async function openClockCounts(): Promise<Record<string, number>> {
+  const all = await Promise.all(space.allShards().map((s) => redis.hgetall(keys.open(s))));
+  const out: Record<string, number> = {};
+  for (const h of all) for (const [m, n] of Object.entries(h)) out[m] = (out[m] ?? 0) + Number(n);
+  return out;
+}
 
 async function usedMemory(): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
@@ -65,8 +72,8 @@ async function load(count: number, label: string, dueOf: (i: number) => number):
       const conv = `${label}-${i.toString(36).padStart(6, '0')}-7f3a9c21`;
       const r = applyEvent(undefined, customerMessage(conv, dueOf(i) - TARGET_MS), policies);
       const ck = convKey({ tenantid: 'default', conversationId: conv });
-      const shard = keys.shardOf(ck);
-      p.set(keys.state(ck), encodeState(r.state), 'EX', 30 * 24 * 3600);
+      const { shard, key } = keys.conversation(ck);
+      p.set(key, encodeState(r.state), 'EX', 30 * 24 * 3600);
       p.zadd(keys.due(shard), nextDueOf(conv, r.state, policies)!, ck);
       for (const [m, n] of Object.entries(openClocks(r.state, policies))) p.hincrby(keys.open(shard), m, n);
     }
@@ -79,13 +86,13 @@ async function sampleBytes(): Promise<{ statePerConversation: number; perDueEntr
   let n = 0;
   let cursor = '0';
   do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${keys.prefix}sla:*:s:*`, 'COUNT', 1000);
+    const [next, found] = await (redis as unknown as import('ioredis').default).scan(cursor, 'MATCH', `${space.base}*:s:*`, 'COUNT', 1000);
     cursor = next;
     for (const k of found.slice(0, 200 - n)) { stateBytes += Number(await redis.memory('USAGE', k)); n++; }
   } while (cursor !== '0' && n < 200);
   let zBytes = 0;
   let members = 0;
-  for (let s = 0; s < keys.shards; s++) {
+  for (const s of space.allShards()) {
     zBytes += Number(await redis.memory('USAGE', keys.due(s), 'SAMPLES', 0));
     members += await redis.zcard(keys.due(s));
   }
@@ -96,38 +103,34 @@ async function sampleBytes(): Promise<{ statePerConversation: number; perDueEntr
 const kafka = values.kafka
   ? new Kafka({ clientId: runId, brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.WARN })
   : undefined;
-const kafkaOptions = { topicPrefix: `${runId}.`, clientId: runId, brokers: [], groupId: runId, partitions: Number(values.partitions), partitionsConsumedConcurrently: 1, fetch: fetchOptions(loadEnv(BaseEnv, {})), subscriptions: {}, produces: [] } as KafkaOptions;
-const benchTopics = [Topics.sla, Topics.escalations].map((t) => kafkaOptions.topicPrefix + t);
-let kafkaPublisher: Pick<EventPublisher, 'publish'> | undefined;
+const topicPrefix = `${runId}.`;
+const benchTopics = [Topics.sla, Topics.escalations].map((t) => topicPrefix + t);
+let kafkaPublisher: Publisher | undefined;
 let workerPublisher: WorkerPublisher | undefined;
 
 async function createTopics(): Promise<void> {
   const admin = kafka!.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: benchTopics.map((topic) => ({ topic, numPartitions: kafkaOptions.partitions })) });
+    await admin.createTopics({ waitForLeaders: true, topics: benchTopics.map((topic) => ({ topic, numPartitions: Number(values.partitions) })) });
   } finally {
     await admin.disconnect();
   }
-  const eventPublisher = new EventPublisher(kafka!, kafkaOptions, new PipelineMetrics('bench-sla-kafka'));
-  kafkaPublisher = eventPublisher;
   // Connect before the clock starts (a private topic: the warm-up record is deleted with it).
-  const warmUp = [{ topic: Topics.sla, event: { id: 'warm-up', type: 'bench.warm-up', subject: 'warm-up' } as unknown as OutEvent['event'] }];
-  await eventPublisher.publish(warmUp);
-  await eventPublisher.onApplicationShutdown();
+  const warmUp: KafkaOut[] = [{ topic: Topics.sla, key: 'warm-up', value: '{}' }];
   if (values['publish-worker']) {
-    // The service's default: the producer on a worker thread (SLA_PUBLISH_WORKER).
-    workerPublisher = new WorkerPublisher({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: runId, topicPrefix: kafkaOptions.topicPrefix }, new PipelineMetrics('bench-sla-worker'));
+    // The producer on a worker thread (KAFKA_PUBLISH_WORKER).
+    workerPublisher = new WorkerPublisher({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: runId }, topicPrefix);
     kafkaPublisher = workerPublisher;
   } else {
-    kafkaPublisher = new EventPublisher(kafka!, kafkaOptions, new PipelineMetrics('bench-sla-kafka2'));
+    kafkaPublisher = new EventPublisher(kafka!, topicPrefix);
   }
-  await kafkaPublisher.publish(warmUp);
+  await kafkaPublisher.send(warmUp);
 }
 
 async function deleteTopics(): Promise<void> {
   if (kafkaPublisher instanceof EventPublisher) await kafkaPublisher.onApplicationShutdown();
-  await workerPublisher?.close();
+  await workerPublisher?.onApplicationShutdown();
   const admin = kafka!.admin();
   await admin.connect();
   try {
@@ -141,22 +144,24 @@ async function fireFor(expected: number, rateLabel: string) {
   const lateness: number[] = [];
   let firstEmit = 0;
   let lastEmit = 0;
-  const publisher = {
-    async publish(events: OutEvent[]) {
-      if (kafkaPublisher) await kafkaPublisher.publish(events); // lateness counts from Kafka's ack
+  const publisher: Publisher = {
+    async send(records: KafkaOut[]) {
+      if (kafkaPublisher) await kafkaPublisher.send(records); // lateness counts from Kafka's ack
       const now = Date.now();
-      for (const { event } of events) {
+      for (const r of records) {
+        const event = JSON.parse(String(r.value)) as { type: string; data: { at: string } };
         if (event.type !== 'cx.sla.breached.v1') continue;
-        lateness.push(now - Date.parse((event as unknown as { data: { at: string } }).data.at));
+        lateness.push(now - Date.parse(event.data.at));
         firstEmit ||= now;
         lastEmit = now;
       }
     },
   };
-  const metrics = new SlaMetrics(new PipelineMetrics(`bench-${rateLabel}`), ['bench'], () => store.openClocks());
-  const scheduler = new SlaScheduler(store, policies, publisher, metrics, {
+  const pipeline = new PipelineMetrics(`bench-${rateLabel}`);
+  const metrics = new SlaMetrics(pipeline, ['bench'], openClockCounts);
+  const committer = new Committer(redis, space, publisher, pipeline, { instanceId: runId, markTtlMs: 0, outboxLeaseMs: 30_000 });
+  const scheduler = new SlaScheduler(redis, keys, committer, { current: () => policies }, watermark, metrics, {
     tickMs: Number(values.tick), claimBatch: Number(values.claim), leaseMs: 5_000, graceMs: 0, escalateOn: 'breach',
-    publishConcurrency: Number(values['publish-concurrency']), publishChunk: Number(values['publish-chunk']),
   });
   const started = Date.now();
   const cpu = process.cpuUsage();
@@ -177,14 +182,14 @@ async function fireFor(expected: number, rateLabel: string) {
 async function cleanup(): Promise<void> {
   let cursor = '0';
   do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.pattern(), 'COUNT', 5000);
+    const [next, found] = await (redis as unknown as import('ioredis').default).scan(cursor, 'MATCH', space.pattern(), 'COUNT', 5000);
     cursor = next;
     if (found.length) await redis.unlink(...found);
   } while (cursor !== '0');
 }
 
 async function main(): Promise<void> {
-  const out: Record<string, unknown> = { clocks: CLOCKS, shards: keys.shards, kafka: !!kafka, publishWorker: !!kafka && values['publish-worker'], tickMs: Number(values.tick), claimBatch: Number(values.claim) };
+  const out: Record<string, unknown> = { clocks: CLOCKS, shards: space.shards, kafka: !!kafka, publishWorker: !!kafka && values['publish-worker'], tickMs: Number(values.tick), claimBatch: Number(values.claim) };
   try {
     if (kafka) await createTopics();
     const steady = RATE * SECONDS;
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
     await load(steady, 's', (i) => start + Math.floor((i * 1000) / RATE));
     out.loadSeconds = Math.round((performance.now() - t) / 100) / 10;
     const after = await usedMemory();
-    out.openClocks = await store.openClocks();
+    out.openClocks = await openClockCounts();
     out.bytesPerOpenClock = Math.round((after - before) / CLOCKS);
     out.sampled = await sampleBytes();
     const wait = start - Date.now();

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { BaseEnv, loadEnv } from '@cx/config';
-import { CONSUMER_SETTINGS, fetchOptions } from '@cx/kafka';
+import { CONSUMER_SETTINGS } from '@cx/kafka';
+import { fetchOptions } from '@cx/runtime';
 
 export interface Throughput { messages: number; seconds: number; perSec: number }
 

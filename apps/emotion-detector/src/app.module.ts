@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { CustomerContributionV1, InteractionEvent, Topics } from '@cx/contracts';
-import { serviceInfra } from '@cx/kafka';
-import { REDIS, RedisJsonStore } from '@cx/redis';
+import { KeySpace } from '@cx/redis';
+import { serviceRuntime } from '@cx/runtime';
 import { EmotionController } from './emotion.controller';
 import type { EmotionEnv } from './emotion-env';
+import { EmotionKeys } from './emotion-keys';
 import { EmotionMetrics } from './emotion-metrics';
-import { CONVERSATION_STORE, CUSTOMER_STORE, EmotionPipeline, STATE_TTL_SECONDS } from './emotion.pipeline';
+import { ContributionsHandler, InteractionsHandler, STATE_TTL_SECONDS } from './emotion.handlers';
 import { TenantEmotionConfig } from './tenant-emotion.config';
 
 @Module({})
@@ -17,7 +17,7 @@ export class EmotionDetectorModule {
     return {
       module: EmotionDetectorModule,
       imports: [
-        ...serviceInfra(env, {
+        ...serviceRuntime(env, {
           service: 'emotion-detector', namespace: 'emo', groupId: env.EMOTION_GROUP_ID,
           subscriptions: {
             [Topics.chat]: InteractionEvent, [Topics.email]: InteractionEvent, [Topics.call]: InteractionEvent,
@@ -28,11 +28,11 @@ export class EmotionDetectorModule {
       ],
       controllers: [EmotionController],
       providers: [
-        EmotionPipeline,
+        InteractionsHandler,
+        ContributionsHandler,
         EmotionMetrics,
+        { provide: EmotionKeys, useFactory: (k: KeySpace) => new EmotionKeys(k), inject: [KeySpace] },
         { provide: TenantEmotionConfig, useValue: tenants },
-        { provide: CONVERSATION_STORE, useFactory: (r: Redis) => new RedisJsonStore(r), inject: [REDIS] },
-        { provide: CUSTOMER_STORE, useFactory: (r: Redis) => new RedisJsonStore(r), inject: [REDIS] },
         { provide: STATE_TTL_SECONDS, useValue: env.EMOTION_STATE_TTL_SECONDS },
       ],
     };

@@ -1,6 +1,6 @@
 import { makeEvent, Topics, type CustomerContribution } from '@cx/contracts';
 import { applyCustomerContribution, type CustomerRiskState } from '@cx/emotion';
-import type { OutEvent } from '@cx/kafka';
+import type { OutEvent } from '@cx/runtime';
 import { causeId, escalationRequest, reason, SOURCE } from './emotion-events';
 import type { TenantEmotion } from './tenant-emotion.config';
 

@@ -2,7 +2,7 @@ import {
   deterministicId, makeEvent, Topics,
   type Channel, type ComplaintIntent, type CustomerContribution, type Evidence, type InteractionEvent, type Reason,
 } from '@cx/contracts';
-import type { OutEvent } from '@cx/kafka';
+import type { OutEvent } from '@cx/runtime';
 
 export const SOURCE = 'urn:cx:emotion-detector';
 

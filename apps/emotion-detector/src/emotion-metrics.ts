@@ -1,6 +1,8 @@
+/* Emotion metrics: registered once at start-up; counted by the runtime when a change commits. */
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { PipelineMetrics } from '@cx/metrics';
+import type { Count } from '@cx/runtime';
 import type { AnalysisOutcome } from './emotion-step';
 
 @Injectable()
@@ -22,9 +24,12 @@ export class EmotionMetrics {
     }
   }
 
-  record(a: { language: string; outcome: AnalysisOutcome; truncated: boolean }): void {
-    this.analysed.inc({ language: a.language, outcome: a.outcome });
-    if (a.truncated) this.truncated.inc();
-    if (a.outcome === 'unsupported_language') this.unsupported.inc();
-  }
+}
+
+/** What one analysed message adds to the metrics (applied once its change committed). */
+export function analysisCounts(a: { language: string; outcome: AnalysisOutcome; truncated: boolean }): Count[] {
+  const out: Count[] = [{ metric: 'cx_emotion_messages_analysed_total', labels: { language: a.language, outcome: a.outcome } }];
+  if (a.truncated) out.push({ metric: 'cx_emotion_truncated_texts_total' });
+  if (a.outcome === 'unsupported_language') out.push({ metric: 'cx_emotion_unsupported_language_total' });
+  return out;
 }

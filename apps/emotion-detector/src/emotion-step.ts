@@ -1,6 +1,6 @@
 import { makeEvent, Topics, type Channel, type ConversationStatus, type InteractionEvent, type Reason } from '@cx/contracts';
 import { applyConversationStatus, applyCustomerMessage, initialConversationEmotionState, type ConversationEmotionState } from '@cx/emotion';
-import type { OutEvent } from '@cx/kafka';
+import type { OutEvent } from '@cx/runtime';
 import { causeId, customerContribution, escalationRequest, reason, SOURCE } from './emotion-events';
 import type { TenantEmotion } from './tenant-emotion.config';
 

@@ -1,20 +1,20 @@
+/* Registers the emotion-detector's handlers with the Kafka transport, one per input topic. */
 import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { InteractionTopics, Topics, type CustomerContribution, type InteractionEvent } from '@cx/contracts';
-import type { BatchResult, InboundBatch } from '@cx/kafka';
-import { EmotionPipeline } from './emotion.pipeline';
+import { InteractionTopics, Topics } from '@cx/contracts';
+import { ContributionsHandler, InteractionsHandler } from './emotion.handlers';
 
 @Controller()
 export class EmotionController {
-  constructor(private readonly pipeline: EmotionPipeline) {}
+  constructor(private readonly interactions: InteractionsHandler, private readonly contributions: ContributionsHandler) {}
 
   @EventPattern([...InteractionTopics])
-  interactions(batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
-    return this.pipeline.interactions(batch);
+  interactionsHandler(): InteractionsHandler {
+    return this.interactions;
   }
 
   @EventPattern(Topics.customerContributions)
-  contributions(batch: InboundBatch<CustomerContribution>): Promise<BatchResult<CustomerContribution>> {
-    return this.pipeline.contributions(batch);
+  contributionsHandler(): ContributionsHandler {
+    return this.contributions;
   }
 }

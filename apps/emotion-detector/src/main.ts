@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv } from '@cx/config';
-import { runMain, startService } from '@cx/kafka';
+import { runMain, startService } from '@cx/runtime';
 import { EmotionDetectorModule } from './app.module';
 import { EmotionEnv } from './emotion-env';
 

@@ -1,25 +1,47 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AgentUpdatedV1, EscalationEvent, Topics } from '@cx/contracts';
-import { serviceInfra } from '@cx/kafka';
-import { AgentDirectory } from './store/agent-directory';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { AgentUpdatedV1, CustomerInteractionV1, EscalationEvent, Topics } from '@cx/contracts';
+import { PipelineMetrics } from '@cx/metrics';
+import { serviceRuntime } from '@cx/runtime';
 import { AgentsController } from './api/agents.controller';
 import { ApiKeyRegistry } from './api/api-keys';
 import { AuthGuard } from './api/auth.guard';
-import { CustomerHistoryStore } from './store/customer-history.store';
-import { DashboardController } from './dashboard.controller';
-import { EscalationStore } from './store/escalation.store';
-import { EscalationWriter, WRITER_POOL_SIZE } from './store/escalation-writer';
+import { EscalationActions } from './api/escalation-actions.service';
 import { EscalationsController } from './api/escalations.controller';
+import { TenantRoutingConfig } from './config/routing-config.provider';
+import { DashboardController } from './dashboard.controller';
+import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './delivery/webhook.dispatcher';
+import { WebhookQueue } from './delivery/webhook-queue';
+import { AgentsHandler } from './inbox/agents.handler';
+import { HistoryHandler } from './inbox/history.handler';
 import { InboxController } from './inbox/inbox.controller';
-import { InboxPipeline, ROUTER_STATE_TTL } from './inbox/inbox.pipeline';
+import { InboxHandler, ROUTER_STATE_TTL } from './inbox/inbox.handler';
 import { LadderScheduler, SCHEDULER_TICK_MS } from './ladder/ladder.scheduler';
+import { SseHub } from './live/sse.hub';
+import { ROUTER_CLOCK } from './router-clock';
 import type { RouterEnv } from './router-env';
 import { RouterKeys } from './router-keys';
 import { RouterMetrics } from './router-metrics';
-import { TenantRoutingConfig } from './config/routing-config.provider';
-import { SseHub } from './live/sse.hub';
-import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './delivery/webhook.dispatcher';
-import { WebhookQueue } from './delivery/webhook-queue';
+import { AgentDirectory } from './store/agent-directory';
+import { ChangeFeed } from './store/change-feed';
+import { CustomerHistoryStore } from './store/customer-history.store';
+import { EscalationStore } from './store/escalation.store';
+
+/** The routing config reloads on SIGHUP and when its file changes, counted by outcome. */
+@Injectable()
+class ConfigReloads implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(TenantRoutingConfig) private readonly config: TenantRoutingConfig, metrics: PipelineMetrics) {
+    const reloads = new Counter({ name: 'cx_router_config_reloads_total', help: 'Reloads of ROUTER_CONFIG_FILE by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    for (const o of ['applied', 'unchanged', 'rejected']) reloads.inc({ outcome: o }, 0);
+    config.source.onOutcome((o) => reloads.inc({ outcome: o }));
+  }
+  onApplicationBootstrap(): void {
+    this.config.source.start();
+  }
+  onApplicationShutdown(): void {
+    this.config.source.stop();
+  }
+}
 
 @Module({})
 export class RouterModule {
@@ -33,23 +55,21 @@ export class RouterModule {
     };
     return {
       module: RouterModule,
-      imports: [
-        ...serviceInfra(env, {
-          service: 'router', namespace: 'rt', groupId: env.ROUTER_GROUP_ID,
-          subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1 },
-          produces: [Topics.notifications, Topics.agents],
-        }),
-      ],
+      imports: serviceRuntime(env, {
+        service: 'router', namespace: 'rt', groupId: env.ROUTER_GROUP_ID,
+        subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1, [Topics.customerHistory]: CustomerInteractionV1 },
+        produces: [Topics.notifications, Topics.agents, Topics.escalations, Topics.customerHistory],
+      }),
       controllers: [InboxController, EscalationsController, AgentsController, DashboardController],
       providers: [
-        RouterKeys, RouterMetrics, InboxPipeline, EscalationStore, EscalationWriter, AgentDirectory, CustomerHistoryStore,
-        WebhookQueue, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard,
+        RouterKeys, RouterMetrics, ChangeFeed, EscalationStore, AgentDirectory, CustomerHistoryStore, WebhookQueue,
+        InboxHandler, HistoryHandler, AgentsHandler, EscalationActions, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, ConfigReloads,
         { provide: ApiKeyRegistry, useValue: keys },
         { provide: TenantRoutingConfig, useValue: routing },
         { provide: ROUTER_STATE_TTL, useValue: env.ROUTER_STATE_TTL_SECONDS },
-        { provide: WRITER_POOL_SIZE, useValue: env.ROUTER_REDIS_POOL },
         { provide: SCHEDULER_TICK_MS, useValue: env.ROUTER_SCHEDULER_TICK_MS },
         { provide: WEBHOOK_SETTINGS, useValue: webhooks },
+        { provide: ROUTER_CLOCK, useValue: Date.now },
       ],
     };
   }

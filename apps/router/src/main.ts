@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv } from '@cx/config';
-import { runMain, startService } from '@cx/kafka';
+import { runMain, startService } from '@cx/runtime';
 import { RouterModule } from './app.module';
 import { RouterEnv } from './router-env';
 

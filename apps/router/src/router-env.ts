@@ -13,8 +13,6 @@ export const RouterEnv = BaseEnv.extend({
   ROUTER_STATE_TTL_SECONDS: int(60, 30 * 24 * 3600),
   /** How often the ladder scheduler looks for due timers (ms). */
   ROUTER_SCHEDULER_TICK_MS: int(10, 250),
-  /** Dedicated Redis connections for WATCH transactions (one per concurrent write). */
-  ROUTER_REDIS_POOL: int(1, 8),
   ROUTER_WEBHOOK_MAX_ATTEMPTS: int(1, 8),
   ROUTER_WEBHOOK_BACKOFF_MS: int(1, 1000),
   ROUTER_WEBHOOK_BACKOFF_MAX_MS: int(1, 5 * 60_000),

@@ -1,42 +1,66 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { REDIS_OPTIONS, type RedisOptions } from '@cx/redis';
-
-/**
- * Every Redis key of the router, in one place. Per-tenant keys carry the tenant as a hash tag
- * (`{tenant}`) and the shared queues carry their own tag (`{timers}`, `{webhooks}`), so each Lua
- * script only touches keys of one cluster slot.
+/*
+ * Every Redis key of the router (KeySpace layout, libs/redis/src/key-space.ts). A conversation's
+ * escalation, its indexes (id → conversation, the tenant's open set, agents' assignment sets and
+ * load counts), its ladder timer and its webhook jobs share the shard of the conversation, so one
+ * commit script changes them together. The shard comes from the hash inside escalation ids, so
+ * an id alone says where its escalation lives. Per-shard indexes are read across shards where a
+ * tenant-wide view is needed (listing, loads).
  */
+import { Inject, Injectable } from '@nestjs/common';
+import { KeySpace } from '@cx/redis';
+import { escalationHash, escalationHashOf } from '@cx/routing';
+import type { KeyedRoute } from '@cx/runtime';
+
 @Injectable()
 export class RouterKeys {
-  readonly base: string;
+  constructor(@Inject(KeySpace) readonly space: KeySpace) {}
 
-  constructor(@Inject(REDIS_OPTIONS) options: RedisOptions) {
-    this.base = `${options.keyPrefix}cx:rt:`;
+  conversationShard(tenant: string, conversationId: string): number {
+    return this.space.shardOfKey(escalationHash(tenant, conversationId));
+  }
+
+  /** The shard of an escalation id, or undefined for an id that is not one of ours. */
+  escalationShard(escalationId: string): number | undefined {
+    const h = escalationHashOf(escalationId);
+    return h === undefined ? undefined : this.space.shardOfKey(h);
   }
 
   /** The current escalation of a conversation (JSON). */
-  conv(tenant: string, conversationId: string): string { return `${this.base}conv:{${tenant}}:${conversationId}`; }
+  conversation(tenant: string, conversationId: string): KeyedRoute {
+    const shard = this.conversationShard(tenant, conversationId);
+    const entity = `conv:${tenant}:${conversationId}`;
+    return { shard, entity, key: this.space.key(shard, entity) };
+  }
+
   /** escalationId → conversationId. */
-  ids(tenant: string): string { return `${this.base}ids:{${tenant}}`; }
-  /** Open escalation ids, scored by creation time. */
-  open(tenant: string): string { return `${this.base}open:{${tenant}}`; }
-  /** Agent directory: agentId → agent JSON with the time of the update. */
-  agents(tenant: string): string { return `${this.base}agents:{${tenant}}`; }
-  /** Escalation ids assigned to one agent or supervisor: its load is the set's size. */
-  assigned(tenant: string, agentId: string): string { return `${this.base}asg:{${tenant}}:${agentId}`; }
-  /** agentId → number of escalations in its assignment set, kept by the same script that changes the sets. */
-  load(tenant: string): string { return `${this.base}load:{${tenant}}`; }
-  /** A customer's recent interactions, flags and promises (see @cx/routing customer-history). */
-  customer(tenant: string, customerId: string): string { return `${this.base}cust:{${tenant}}:${customerId}`; }
+  ids(shard: number, tenant: string): string { return this.space.key(shard, `ids:${tenant}`); }
+  /** Conversations with an unresolved escalation, scored by its creation time. */
+  open(shard: number, tenant: string): string { return this.space.key(shard, `open:${tenant}`); }
+  /** Escalation ids assigned to one agent or supervisor. */
+  assigned(shard: number, tenant: string, agentId: string): string { return this.space.key(shard, `asg:${tenant}:${agentId}`); }
+  /** agentId → escalations in its assignment sets of this shard (an agent's load is the sum over shards). */
+  load(shard: number, tenant: string): string { return this.space.key(shard, `load:${tenant}`); }
   /** Ladder timers: member `[tenant, conversationId]`, score = when to check (epoch ms). */
-  get ladderTimers(): string { return `${this.base}{timers}:ladder`; }
-  /** Events committed with a state change but not yet confirmed on Kafka. */
-  get outbox(): string { return `${this.base}{timers}:outbox`; }
-  /** Webhook retry queue: member = job id, score = next attempt; jobs in the hash beside it. */
-  get webhookDue(): string { return `${this.base}{webhooks}:due`; }
-  get webhookJobs(): string { return `${this.base}{webhooks}:jobs`; }
-  /** Dead-lettered webhook deliveries (newest first, capped). */
-  get webhookDead(): string { return `${this.base}{webhooks}:dead`; }
-  /** Pub/sub channel that fans escalation changes out to the SSE clients of every instance. */
-  get sseChannel(): string { return `${this.base}sse`; }
+  ladder(shard: number): string { return this.space.key(shard, 'ladder'); }
+  /** Webhook jobs: ids by next attempt, each job beside them (a key of its own), and the dead-lettered ones. */
+  webhookDue(shard: number): string { return this.space.key(shard, 'wh:due'); }
+  webhookJob(shard: number, jobId: string): string { return this.space.key(shard, `wh:job:${jobId}`); }
+  webhookDead(shard: number): string { return this.space.key(shard, 'wh:dead'); }
+
+  /** The agent directory of a tenant (one hash; agentId → agent JSON with the time of the update). */
+  agents(tenant: string): KeyedRoute {
+    const shard = this.space.shardOf(tenant, '#agents');
+    const entity = `agents:${tenant}`;
+    return { shard, entity, key: this.space.key(shard, entity) };
+  }
+
+  /** A customer's recent interactions, flags and promises (see @cx/routing customer-history). */
+  customer(tenant: string, customerId: string): KeyedRoute {
+    const shard = this.space.shardOf(tenant, `cust:${customerId}`);
+    const entity = `cust:${tenant}:${customerId}`;
+    return { shard, entity, key: this.space.key(shard, entity) };
+  }
+
+  /** Pub/sub channel of the change feed (escalation changes, to every instance). */
+  get changeChannel(): string { return this.space.single('changes'); }
 }

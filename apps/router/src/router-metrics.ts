@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { PipelineMetrics } from '@cx/metrics';
+import type { Count, OutEvent } from '@cx/runtime';
+import type { ChangeLabel } from './store/change-feed';
 
-export type ChangeLabel = 'raised' | 'merged' | 'rerouted' | 'escalated' | 'acknowledged' | 'resolved';
 
 /** Router metrics on the service's registry. Labels come from small fixed sets, never ids. */
 @Injectable()
@@ -15,7 +16,6 @@ export class RouterMetrics {
   readonly ladderSteps: Counter<'to' | 'severity'>;
   readonly sseClients: Gauge<'role'>;
   readonly requestToSse: Histogram;
-  readonly writeConflicts: Counter<'op'>;
 
   constructor(pipeline: PipelineMetrics) {
     const registers = [pipeline.registry];
@@ -49,9 +49,20 @@ export class RouterMetrics {
       name: 'cx_router_request_to_sse_seconds', help: 'From the escalation request (event time) to the write to SSE clients',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
     });
-    this.writeConflicts = new Counter({
-      name: 'cx_router_write_conflicts_total', help: 'Optimistic-concurrency conflicts (WATCH) that made a write retry',
-      labelNames: ['op'], registers,
-    });
   }
+}
+
+/** What an escalation change adds to the router's metrics, counted once it committed. */
+export function changeCounts(change: ChangeLabel, severity: string, assigneeKind: string | undefined, events: OutEvent[]): Count[] {
+  const out: Count[] = [{ metric: 'cx_router_escalations_total', labels: { change, severity } }];
+  if (change === 'escalated') out.push({ metric: 'cx_router_ladder_steps_total', labels: { to: assigneeKind ?? 'team', severity } });
+  return [...out, ...notificationCounts(events)];
+}
+
+/** The notifications (cx.notification.sent.v1) among events, by channel and outcome. */
+export function notificationCounts(events: OutEvent[]): Count[] {
+  return events.filter((e) => e.event.type === 'cx.notification.sent.v1').map((e) => {
+    const d = (e.event as unknown as { data: { channel: string; outcome: string } }).data;
+    return { metric: 'cx_router_notifications_total', labels: { channel: d.channel, outcome: d.outcome } };
+  });
 }

@@ -8,19 +8,12 @@ export const SlaEnv = BaseEnv.extend({
   SLA_GROUP_ID: z.string().min(1).default('cx-sla-monitor'),
   /** Unset: deploy/sla/policies.example.yaml, with a warning in the log (docs/sla.md). */
   SLA_POLICIES_FILE: z.string().min(1).optional(),
-  /**
-   * Timer shards: each is one Redis Cluster slot holding its timers and the states of its
-   * conversations. Fixed for the life of the data (changing it re-homes every key).
-   */
-  SLA_TIMER_SHARDS: z.coerce.number().int().min(1).max(1024).default(32),
   /** How often an idle scheduler looks for due timers; a busy one loops without waiting. */
   SLA_TICK_MS: ms(50),
   /** Timers claimed per shard per round. */
   SLA_CLAIM_BATCH: ms(500),
   /** A claimed timer whose claimer died is re-claimed after this long. */
   SLA_LEASE_MS: ms(5_000, 100),
-  /** A consumer holds its conversations against the scheduler for at most this long (longer than any batch retry). */
-  SLA_LOCK_TTL_MS: ms(30_000, 1_000),
   /** Fire this long after the due instant, for producers known to lag (`at` stays exact). */
   SLA_FIRE_GRACE_MS: ms(0, 0),
   SLA_STATE_TTL_SECONDS: ms(30 * 24 * 3600, 60),
@@ -28,10 +21,5 @@ export const SlaEnv = BaseEnv.extend({
   SLA_CLOSED_TTL_SECONDS: ms(8 * 24 * 3600, 60),
   /** Which SLA firings also request an escalation: breaches only (default) or warnings too. */
   SLA_ESCALATE_ON: z.enum(['breach', 'warning']).default('breach'),
-  /**
-   * The scheduler's Kafka producer runs on a worker thread (worker-publisher.ts), off the event
-   * loop that claims and fires; `false`: the shared EventPublisher on the event loop.
-   */
-  SLA_PUBLISH_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export type SlaEnv = z.infer<typeof SlaEnv>;

@@ -1,24 +1,23 @@
 /*
- * Redis key layout (docs/sla.md). Every key of one conversation, and the timer sets that hold
- * its timers, share the hash tag `{s<shard>}`: one Redis Cluster slot per shard, so each Lua
- * script touches a single slot and can claim a timer, compare-and-set a state and write the
- * outbox atomically.
+ * Every Redis key of the sla-monitor (KeySpace layout, libs/redis/src/key-space.ts). A
+ * conversation's state and the shard's timer queue and open-clock counts share the shard's tag,
+ * so one commit script applies a state, its next due instant and the events it fired atomically.
  *
- *   <prefix>sla:{s<n>}:d          ZSET  due conversations: <conv> → its earliest pending threshold (epoch ms)
- *   <prefix>sla:{s<n>}:f          ZSET  in-flight conversations: <conv> → lease deadline
- *   <prefix>sla:{s<n>}:o          HASH  outbox: <conv> → JSON events committed, not yet published
- *   <prefix>sla:{s<n>}:n          HASH  open clocks by metric in this shard (for the gauge)
- *   <prefix>sla:{s<n>}:s:<conv>   STRING  encodeState(state)
- *   <prefix>sla:{s<n>}:l:<conv>   SET   consumer batches holding the conversation
+ *   cx:sla:{sla.<n>}:s:<ck>   STRING  encodeState(state), with TTL
+ *   cx:sla:{sla.<n>}:due      ZSET    <ck> → its earliest pending threshold (epoch ms), or a lease deadline while claimed
+ *   cx:sla:{sla.<n>}:open     HASH    open clocks by metric in this shard (the gauge)
+ *   cx:sla:{sla.wm}           HASH    "<topic>:<partition>" → event-time watermark (epoch ms)
  */
+import type { KeySpace } from '@cx/redis';
+import type { KeyedRoute } from '@cx/runtime';
 
-/** A conversation: tenant + id. `ck` is its short, unambiguous key. */
+/** A conversation: tenant + id. */
 export interface ConvRef {
   tenantid: string;
   conversationId: string;
 }
 
-/** The conversation key: the bare id for the default tenant (the common case), else JSON. */
+/** The conversation key `ck`: the bare id for the default tenant (the common case), else JSON. */
 export function convKey(c: ConvRef): string {
   return c.tenantid === 'default' && !c.conversationId.startsWith('[') ? c.conversationId : JSON.stringify([c.tenantid, c.conversationId]);
 }
@@ -28,54 +27,29 @@ export function parseConvKey(ck: string): ConvRef {
   return { tenantid, conversationId };
 }
 
-/*
- * One timer entry per conversation (its earliest pending threshold), not one per clock: half the
- * sorted-set memory for a typical conversation with two open clocks, and the state, which the
- * scheduler reads anyway, says which clocks are due.
- */
-
-/** FNV-1a: fast, stable across processes and versions (the shard of a key must never change). */
-export function shardOf(ck: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < ck.length; i++) {
-    h ^= ck.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
-}
-
 export class SlaKeys {
-  constructor(
-    readonly prefix: string,
-    readonly shards: number,
-  ) {}
+  constructor(readonly space: KeySpace) {}
 
-  shardOf(ck: string): number {
-    return shardOf(ck, this.shards);
+  get shards(): number {
+    return this.space.shards;
   }
-  private base(shard: number): string {
-    return `${this.prefix}sla:{s${shard}}:`;
+
+  /** The conversation's route: its shard, `ck` as the entity, the state key. */
+  conversation(ck: string): KeyedRoute {
+    const { tenantid, conversationId } = parseConvKey(ck);
+    const shard = this.space.shardOf(tenantid, conversationId);
+    return { shard, entity: ck, key: this.space.key(shard, `s:${ck}`) };
   }
+
   due(shard: number): string {
-    return `${this.base(shard)}d`;
+    return this.space.key(shard, 'due');
   }
-  inflight(shard: number): string {
-    return `${this.base(shard)}f`;
-  }
-  outbox(shard: number): string {
-    return `${this.base(shard)}o`;
-  }
+
   open(shard: number): string {
-    return `${this.base(shard)}n`;
+    return this.space.key(shard, 'open');
   }
-  state(ck: string): string {
-    return `${this.base(this.shardOf(ck))}s:${ck}`;
-  }
-  lock(ck: string): string {
-    return `${this.base(this.shardOf(ck))}l:${ck}`;
-  }
-  /** Pattern of every key of this layout, for clean-up in tests and benchmarks. */
-  pattern(): string {
-    return `${this.prefix}sla:*`;
+
+  watermarks(): string {
+    return this.space.single('wm');
   }
 }

@@ -1,63 +1,76 @@
+/*
+ * SLA metrics, registered once; what a change adds to them is computed with the plan (firingCounts)
+ * and applied when it commits. Labels come from small fixed sets: metric names, policy ids from the
+ * policy file ("none" for a promise no policy matches), the fire path and outcomes; never ids.
+ */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { SlaMetric } from '@cx/contracts';
 import type { PipelineMetrics } from '@cx/metrics';
-import type { OutEvent } from '@cx/kafka';
+import type { Count, OutEvent } from '@cx/runtime';
 
 /** Where a firing was emitted from: the timer scheduler, or the consumer (an event crossed the instant). */
 export type FirePath = 'timer' | 'event';
-export type TimerOutcome = 'fired' | 'stale' | 'rescheduled' | 'conflict' | 'recovered';
+export type TimerOutcome = 'fired' | 'stale' | 'rescheduled' | 'conflict';
 
-/**
- * SLA metrics. Labels come from small fixed sets: metric names, policy ids from the policy file,
- * the fire path and outcomes; never conversation ids.
- */
 export class SlaMetrics {
-  readonly warnings: Counter<'metric' | 'policy'>;
-  readonly breaches: Counter<'metric' | 'policy'>;
-  readonly lateness: Histogram<'path'>;
-  readonly lateEvents: Counter<'topic'>;
-  readonly dropped: Counter<'reason'>;
   readonly timers: Counter<'outcome'>;
+  readonly watermarkDelay: Gauge;
+  private openClocks: Record<string, number> | undefined;
 
-  constructor(metrics: PipelineMetrics, policyIds: string[], openClocks: () => Promise<Record<string, number>>) {
+  /** `readOpenClocks` is asked at each scrape, but a scrape waits for it at most 100 ms (then shows the last value). */
+  constructor(metrics: PipelineMetrics, policyIds: string[], readOpenClocks: () => Promise<Record<string, number>>) {
     const registers = [metrics.registry];
-    this.warnings = new Counter({ name: 'cx_sla_warnings_total', help: 'SLA warnings emitted to cx.sla', labelNames: ['metric', 'policy'], registers });
-    this.breaches = new Counter({ name: 'cx_sla_breaches_total', help: 'SLA breaches emitted to cx.sla', labelNames: ['metric', 'policy'], registers });
-    this.lateness = new Histogram({
-      name: 'cx_sla_fire_lateness_seconds', help: 'Emit time minus the instant the threshold was crossed',
+    const warnings = new Counter({ name: 'cx_sla_warnings_total', help: 'SLA warnings emitted to cx.sla', labelNames: ['metric', 'policy'], registers });
+    const breaches = new Counter({ name: 'cx_sla_breaches_total', help: 'SLA breaches emitted to cx.sla', labelNames: ['metric', 'policy'], registers });
+    new Histogram({
+      name: 'cx_sla_fire_lateness_seconds', help: 'Publish time minus the moment firing became possible (the threshold instant, or later when the input watermark passed it)',
       labelNames: ['path'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers,
     });
-    this.lateEvents = new Counter({ name: 'cx_sla_late_events_total', help: 'Events older than the latest event of their conversation, applied at their own time', labelNames: ['topic'], registers });
-    this.dropped = new Counter({ name: 'cx_sla_dropped_events_total', help: 'Events not applied: conversation closed, or a duplicate the engine caught', labelNames: ['reason'], registers });
+    new Counter({ name: 'cx_sla_late_events_total', help: 'Events older than the latest event of their conversation, applied at their own time', labelNames: ['topic'], registers });
+    const dropped = new Counter({ name: 'cx_sla_dropped_events_total', help: 'Events not applied: conversation closed, or a duplicate the engine caught', labelNames: ['reason'], registers });
     this.timers = new Counter({ name: 'cx_sla_timers_total', help: 'Claimed timers by what became of them', labelNames: ['outcome'], registers });
+    this.watermarkDelay = new Gauge({
+      name: 'cx_sla_watermark_delay_seconds', help: 'Wall clock minus the input event-time watermark: how far timers are held back by unconsumed input', registers,
+    });
+    const self = this;
     new Gauge({
       name: 'cx_sla_open_clocks', help: 'Open SLA clocks by metric (the whole store: every instance reports the same value, use max)',
       labelNames: ['metric'], registers,
       async collect() {
-        const open = await openClocks().catch(() => undefined);
-        if (!open) return;
-        for (const m of SlaMetric.options) this.set({ metric: m }, open[m] ?? 0);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          readOpenClocks().then((v) => { self.openClocks = v; }, () => undefined),
+          new Promise((r) => { timer = setTimeout(r, 100); }),
+        ]);
+        clearTimeout(timer);
+        if (!self.openClocks) return;
+        for (const m of SlaMetric.options) this.set({ metric: m }, self.openClocks[m] ?? 0);
       },
     });
     // Zero series from the start, so rate() and absent() work before the first firing.
     for (const metric of SlaMetric.options) {
       for (const policy of [...policyIds, 'none']) {
-        this.warnings.inc({ metric, policy }, 0);
-        this.breaches.inc({ metric, policy }, 0);
+        warnings.inc({ metric, policy }, 0);
+        breaches.inc({ metric, policy }, 0);
       }
     }
-    for (const reason of ['closed', 'duplicate']) this.dropped.inc({ reason }, 0);
-    for (const outcome of ['fired', 'stale', 'rescheduled', 'conflict', 'recovered'] as const) this.timers.inc({ outcome }, 0);
+    for (const reason of ['closed', 'duplicate']) dropped.inc({ reason }, 0);
+    for (const outcome of ['fired', 'stale', 'rescheduled', 'conflict'] as const) this.timers.inc({ outcome }, 0);
   }
+}
 
-  /** Counts the `cx.sla.*` events among published outputs, once they reached Kafka. */
-  emitted(events: OutEvent[], path: FirePath, now = Date.now()): void {
-    for (const { event } of events) {
-      const breached = event.type === 'cx.sla.breached.v1';
-      if (!breached && event.type !== 'cx.sla.warning.v1') continue;
-      const data = (event as unknown as { data: { metric: string; policyId: string; at: string } }).data;
-      (breached ? this.breaches : this.warnings).inc({ metric: data.metric, policy: data.policyId });
-      this.lateness.observe({ path }, Math.max(0, (now - Date.parse(data.at)) / 1000));
-    }
+/**
+ * What the `cx.sla.*` events among `events` add to the metrics once published: a counter per
+ * event and the lateness from `possibleAt(at)` (epoch ms) to the commit.
+ */
+export function firingCounts(events: OutEvent[], path: FirePath, possibleAt: (atMs: number) => number = (at) => at): Count[] {
+  const out: Count[] = [];
+  for (const { event } of events) {
+    const breached = event.type === 'cx.sla.breached.v1';
+    if (!breached && event.type !== 'cx.sla.warning.v1') continue;
+    const d = (event as unknown as { data: { metric: string; policyId: string | null; at: string } }).data;
+    out.push({ metric: breached ? 'cx_sla_breaches_total' : 'cx_sla_warnings_total', labels: { metric: d.metric, policy: d.policyId ?? 'none' } });
+    out.push({ metric: 'cx_sla_fire_lateness_seconds', kind: 'observe', labels: { path }, since: possibleAt(Date.parse(d.at)) });
   }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { deterministicId, makeEvent, Topics, type Evidence } from '@cx/contracts';
-import type { OutEvent } from '@cx/kafka';
-import { openPromises, toSlaEvent, SLA_SOURCE, type SlaFiring, type SlaPeriod, type SlaState } from '@cx/sla';
+import type { OutEvent } from '@cx/runtime';
+import { fire, openPromises, timersOf, toSlaEvent, SLA_SOURCE, type PolicySet, type SlaFiring, type SlaPeriod, type SlaState } from '@cx/sla';
 
 export type EscalateOn = 'breach' | 'warning';
 
@@ -67,4 +67,20 @@ export function firingOutputs(f: SlaFiring, state: SlaState | undefined, escalat
   });
   out.push({ topic: Topics.escalations, event });
   return out;
+}
+
+/** Every threshold due by `cutoff`, in due order across the conversation's clocks, and its events. */
+export function fireDue(conversationId: string, state: SlaState, cutoff: number, policies: PolicySet, escalateOn: EscalateOn): { state: SlaState; events: OutEvent[] } {
+  const events: OutEvent[] = [];
+  for (let guard = 0; guard < 256; guard++) {
+    // The earliest due timer (the first of equal instants, in the state's clock order).
+    let due: ReturnType<typeof timersOf>[number] | undefined;
+    for (const t of timersOf(conversationId, state, policies)) if (t.dueAt <= cutoff && (!due || t.dueAt < due.dueAt)) due = t;
+    if (!due) break;
+    const r = fire(state, due, policies);
+    if (r.stale) break;
+    state = r.state;
+    for (const f of r.firings) events.push(...firingOutputs(f, state, escalateOn));
+  }
+  return { state, events };
 }

@@ -22,3 +22,6 @@ export function loadPolicies(path: string | undefined, log = new Logger('SlaPoli
     throw e;
   }
 }
+
+/** The policies in force (they reload on SIGHUP and when the file changes). */
+export const SLA_POLICIES = Symbol('SLA_POLICIES');

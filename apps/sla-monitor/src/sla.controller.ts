@@ -1,15 +1,15 @@
+/* Registers the sla-monitor's consumer with the Kafka transport for every input topic. */
 import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { InteractionTopics, type InteractionEvent } from '@cx/contracts';
-import type { BatchResult, InboundBatch } from '@cx/kafka';
-import { SlaPipeline } from './sla.pipeline';
+import { InteractionTopics } from '@cx/contracts';
+import { SlaHandler } from './sla.handler';
 
 @Controller()
 export class SlaController {
-  constructor(private readonly pipeline: SlaPipeline) {}
+  constructor(private readonly handler: SlaHandler) {}
 
   @EventPattern([...InteractionTopics])
-  handle(batch: InboundBatch<InteractionEvent>): Promise<BatchResult<InteractionEvent>> {
-    return this.pipeline.process(batch);
+  interactions(): SlaHandler {
+    return this.handler;
   }
 }

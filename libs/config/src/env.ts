@@ -7,16 +7,33 @@ export class ConfigError extends Error {
 }
 
 const hostPort = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
+const hostPortList = z.string()
+  .refine((v) => v.split(',').every((b) => hostPort.test(b.trim())), 'must be a comma-separated list of host:port')
+  .transform((v) => v.split(',').map((b) => b.trim()));
 
 export const BaseEnv = z.object({
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092')
     .refine((v) => v.split(',').every((b) => hostPort.test(b.trim())), 'must be a comma-separated list of host:port'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379')
     .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Seeds of a Redis Cluster (`host:port,...`); REDIS_URL then only gives credentials and TLS. */
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  /** Sentinels (`host:port,...`) watching the primary REDIS_SENTINEL_MASTER. */
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster'),
+  /**
+   * Shards (hash tags, so Redis Cluster slots) of each service's keys: every key of one
+   * conversation or customer is in one shard. Fixed for the life of the data.
+   */
+  REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).default(32),
   /** Prefixes every topic name; lets tests and shared clusters run side by side. */
   TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"').default(''),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]*$/, 'only letters, digits, ".", "_", ":" and "-"').default(''),
   TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** Replication factor of the topics the services create; -1: the brokers' default.replication.factor. */
+  TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(-1).max(10).refine((n) => n !== 0, 'must be -1 or at least 1').default(-1),
+  /** Publish from a worker thread (KafkaPublishWorker) instead of the event loop. */
+  KAFKA_PUBLISH_WORKER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /**
    * Partition batches of one fetch processed together as one unit (one produce, one MULTI, one
    * commit). At least the partitions an instance owns, so a fetch is never split into rounds.
@@ -58,6 +75,11 @@ export function redactUrl(url: string): string {
 
 export function brokersOf(env: BaseEnv): string[] {
   return env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+}
+
+/** The Redis connection the environment describes: single node, Cluster or Sentinel. */
+export function redisConnectionOf(env: BaseEnv): { url: string; clusterNodes?: string[]; sentinels?: string[]; sentinelMaster?: string } {
+  return { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES, sentinels: env.REDIS_SENTINELS, sentinelMaster: env.REDIS_SENTINEL_MASTER };
 }
 
 /** A port variable with a default, for each service's own schema. */

@@ -1,33 +1,25 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { CompressionTypes, Kafka, Partitioners, type Message, type Producer } from 'kafkajs';
-import { encodeCloudEvent } from '@cx/contracts';
-import { PipelineMetrics } from '@cx/metrics';
-import type { OutEvent } from './batch-types';
-import { KAFKA_OPTIONS, type KafkaOptions } from './kafka-options';
+/*
+ * The event-loop Kafka publisher: records grouped by topic in one request, acknowledged by all
+ * in-sync replicas. The settings come from kafka-settings.ts (the worker publisher uses the same).
+ */
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
 
-export interface RawOut { topic: string; message: Message; }
-
-/** The one way services write to Kafka: structured CloudEvents keyed by subject, acks from all replicas. */
-@Injectable()
-export class EventPublisher implements OnApplicationShutdown {
+export class EventPublisher implements Publisher, OnApplicationShutdown {
+  private readonly log = new Logger('EventPublisher');
   private producer?: Producer;
   private connecting?: Promise<Producer>;
 
-  constructor(
-    private readonly kafka: Kafka,
-    @Inject(KAFKA_OPTIONS) private readonly options: KafkaOptions,
-    private readonly metrics: PipelineMetrics,
-  ) {}
-
-  topic(logical: string): string {
-    return this.options.topicPrefix + logical;
-  }
+  constructor(private readonly kafka: Kafka, private readonly topicPrefix: string) {}
 
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
-      // Java-compatible murmur2 partitioning, so producers in any language agree on partitions.
-      const p = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      const p = this.kafka.producer({
+        createPartitioner: PRODUCER_SETTINGS.partitioner === 'default' ? Partitioners.DefaultPartitioner : Partitioners.LegacyPartitioner,
+        allowAutoTopicCreation: PRODUCER_SETTINGS.allowAutoTopicCreation,
+      });
       await p.connect();
       this.producer = p;
       return p;
@@ -35,26 +27,24 @@ export class EventPublisher implements OnApplicationShutdown {
     return this.connecting;
   }
 
-  async publish(events: OutEvent[], raw: RawOut[] = []): Promise<void> {
-    if (events.length === 0 && raw.length === 0) return;
+  async send(records: KafkaOut[]): Promise<void> {
+    if (records.length === 0) return;
     const byTopic = new Map<string, Message[]>();
-    const add = (topic: string, m: Message) => {
-      const list = byTopic.get(topic) ?? [];
-      list.push(m);
-      byTopic.set(topic, list);
-    };
-    for (const e of events) add(this.topic(e.topic), encodeCloudEvent(e.event));
-    for (const r of raw) add(this.topic(r.topic), r.message);
+    for (const r of records) {
+      const topic = this.topicPrefix + r.topic;
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push({ key: r.key, value: r.value, headers: r.headers });
+    }
     const producer = await this.connected();
     await producer.sendBatch({
-      acks: -1,
+      acks: PRODUCER_SETTINGS.acks,
       compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    for (const e of events) this.metrics.produced.inc({ topic: e.topic, type: e.event.type });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch((e: Error) => this.log.warn(`producer disconnect: ${e.message}`));
   }
 }

@@ -6,7 +6,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Creates missing topics and waits until every partition has a leader. Several services start
  * at once and race to create the same topics, so "already exists" counts as success.
  */
-export async function ensureTopics(kafka: Kafka, names: string[], partitions: number): Promise<void> {
+export async function ensureTopics(kafka: Kafka, names: string[], partitions: number, replicationFactor = -1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -15,7 +15,7 @@ export async function ensureTopics(kafka: Kafka, names: string[], partitions: nu
         const existing = new Set(await admin.listTopics());
         const missing = names.filter((t) => !existing.has(t));
         if (missing.length) {
-          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) })
+          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })) })
             .catch((e: { errors?: { type?: string }[] }) => {
               if (!e.errors?.length || !e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS')) throw e;
             });

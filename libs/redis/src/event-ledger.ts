@@ -1,6 +1,13 @@
+/*
+ * De-duplication of input events: CloudEvents ids are unique per source, so (tenant, source, id)
+ * names an event. Its mark is a short digest kept in the sorted set of the shard that holds the
+ * event's effects (KeySpace.marks), scored by when it was applied: the commit script sets it with
+ * the effects and trims marks older than the retention, so a mark lives in the slot of the state
+ * it guards and exactly-once holds on a Redis Cluster too.
+ */
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import type { KeySpace } from './key-space';
+import type { RedisClient } from './redis-client';
 
 export interface LedgerEntry {
   source: string;
@@ -8,36 +15,18 @@ export interface LedgerEntry {
   tenantid: string;
 }
 
-/**
- * Remembers which CloudEvents a service has already applied, so a redelivered or duplicated
- * event is processed once. Keys expire after the TTL: duplicates older than that are not expected.
- */
-export class EventLedger {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly ttlSeconds: number) {}
+/** 96 bits of SHA-1 as 16 base64url characters: collisions are negligible at any realistic volume. */
+export function markOf(e: LedgerEntry): string {
+  return createHash('sha1').update(e.tenantid).update('\u001f').update(e.source).update('\u001f').update(e.id).digest('base64url').slice(0, 16);
+}
 
-  key(e: LedgerEntry): string {
-    // CloudEvents ids are unique per source; hash so arbitrary ids make bounded, safe keys.
-    const digest = createHash('sha1').update(`${e.tenantid}\u001f${e.source}\u001f${e.id}`).digest('base64url');
-    return this.prefix + digest;
-  }
-
-  /** Indices of entries never applied before, dropping repeats within the same list too. One round trip. */
-  async unseen(entries: LedgerEntry[]): Promise<number[]> {
-    if (entries.length === 0) return [];
-    const keys = entries.map((e) => this.key(e));
-    const found = await this.redis.mget(...keys);
-    const seenInBatch = new Set<string>();
-    const fresh: number[] = [];
-    keys.forEach((k, i) => {
-      if (found[i] !== null || seenInBatch.has(k)) return;
-      seenInBatch.add(k);
-      fresh.push(i);
-    });
-    return fresh;
-  }
-
-  /** Adds the marks to the caller's MULTI, so they commit atomically with the effects. */
-  mark(multi: ChainableCommander, entries: LedgerEntry[]): void {
-    for (const e of entries) multi.set(this.key(e), '1', 'EX', this.ttlSeconds);
-  }
+/** The marks among `byShard` that are already set, in one round trip (one ZMSCORE per shard, auto-pipelined). */
+export async function seenMarks(redis: RedisClient, keys: KeySpace, byShard: Map<number, string[]>): Promise<Set<string>> {
+  const seen = new Set<string>();
+  await Promise.all([...byShard].map(async ([shard, marks]) => {
+    if (marks.length === 0) return;
+    const scores = await redis.zmscore(keys.marks(shard), ...marks);
+    scores.forEach((s, i) => { if (s !== null) seen.add(marks[i]); });
+  }));
+  return seen;
 }

@@ -1,51 +1,30 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import type { HealthCheck } from '@cx/metrics';
-import { EventLedger } from './event-ledger';
+/*
+ * Nest wiring of the Redis adapter: one client per service (single node, Cluster or Sentinel),
+ * its key space, its health probe, and a clean close on shutdown.
+ */
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { KeySpace } from './key-space';
+import { createRedis, type RedisClient, type RedisConnection } from './redis-client';
+import { RedisHealth } from './redis-health';
 
 export const REDIS = Symbol('REDIS');
 
 export interface RedisOptions {
-  url: string;
+  connection: RedisConnection;
   keyPrefix: string;
   /** Namespace of this service's own keys, e.g. "emo". */
   namespace: string;
+  /** Shards of the namespace (slots); fixed for the life of the data. */
+  shards: number;
   dedupeTtlSeconds: number;
 }
 export const REDIS_OPTIONS = Symbol('REDIS_OPTIONS');
 
-export function createRedis(url: string, name: string): Redis {
-  const logger = new Logger(`redis:${name}`);
-  const client = new Redis(url, {
-    // Commands wait through a short outage; the batch retry loop above bounds the wait.
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
-    connectionName: name,
-  });
-  let lastError = '';
-  client.on('error', (e: Error) => {
-    // Repeated identical errors during an outage would flood the log; report changes only.
-    if (e.message !== lastError) logger.warn(`connection error: ${e.message}`);
-    lastError = e.message;
-  });
-  client.on('ready', () => { if (lastError) logger.log('reconnected'); lastError = ''; });
-  return client;
-}
-
-@Injectable()
-export class RedisHealthCheck implements HealthCheck {
-  readonly name = 'redis';
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
-  async check(): Promise<boolean> {
-    return (await this.redis.ping()) === 'PONG';
-  }
-}
-
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient, private readonly health: RedisHealth) {}
   async onApplicationShutdown(): Promise<void> {
+    this.health.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
@@ -58,12 +37,12 @@ export class RedisModule {
       module: RedisModule,
       providers: [
         { provide: REDIS_OPTIONS, useValue: options },
-        { provide: REDIS, useFactory: () => createRedis(options.url, options.namespace) },
-        { provide: EventLedger, useFactory: (r: Redis) => new EventLedger(r, `${options.keyPrefix}cx:${options.namespace}:seen:`, options.dedupeTtlSeconds), inject: [REDIS] },
-        RedisHealthCheck,
+        { provide: REDIS, useFactory: () => createRedis(options.connection, options.namespace) },
+        { provide: KeySpace, useValue: new KeySpace(options.keyPrefix, options.namespace, options.shards) },
+        { provide: RedisHealth, useFactory: (r: RedisClient) => new RedisHealth(r), inject: [REDIS] },
         RedisCloser,
       ],
-      exports: [REDIS, REDIS_OPTIONS, EventLedger, RedisHealthCheck],
+      exports: [REDIS, REDIS_OPTIONS, KeySpace, RedisHealth],
     };
   }
 }

@@ -1,4 +1,7 @@
-import type { AgentWithLoad } from './routing';
+import type { Agent } from '@cx/contracts';
+
+/** An agent from the directory with the number of open escalations currently assigned to them. */
+export type AgentWithLoad = Agent & { load: number };
 
 /** Least loaded first, then by agent id (code-unit order) — the order `pickAgent` ranks by. */
 export function compareLoadThenId(a: AgentWithLoad, b: AgentWithLoad): number {

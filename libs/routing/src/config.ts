@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from 'luxon';
+import { parseIsoDuration } from '@cx/sla';
 import { Channel, ComplaintIntent, ReasonCode, Severity } from '@cx/contracts';
 
 /**
@@ -19,16 +19,16 @@ import { Channel, ComplaintIntent, ReasonCode, Severity } from '@cx/contracts';
  * breach (high) for a `vip` customer is critical. Severity never goes down on an open escalation.
  */
 
-/** ISO 8601 duration, validated; use `durationMs` to read it. */
-export const IsoDuration = z.string().refine((s) => {
-  const d = Duration.fromISO(s);
-  return d.isValid && d.toMillis() >= 0;
-}, { message: 'expected an ISO 8601 duration such as PT5M' });
+/** ISO 8601 duration, validated by the one duration parser (libs/sla); use `durationMs` to read it. */
+export const IsoDuration = z.string().superRefine((s, ctx) => {
+  const r = parseIsoDuration(s);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: `${r.reason} (e.g. PT5M)` });
+});
 
 export function durationMs(iso: string): number {
-  const d = Duration.fromISO(iso);
-  if (!d.isValid) throw new Error(`invalid ISO 8601 duration: ${iso}`);
-  return d.toMillis();
+  const r = parseIsoDuration(iso);
+  if (!r.ok) throw new Error(r.reason);
+  return r.ms;
 }
 
 export const DEFAULT_REASON_SEVERITY: Record<ReasonCode, Severity> = {

@@ -41,8 +41,17 @@ export function toIso(t: Time): string {
  * id; the sequence (1, 2, …: the n-th escalation of the conversation) is the suffix.
  */
 export function escalationId(tenant: string, conversationId: string, seq: number): string {
-  const h = createHash('sha256').update(tenant).update('\u0000').update(conversationId).digest('hex').slice(0, 24);
-  return `esc-${h}-${seq}`;
+  return `esc-${escalationHash(tenant, conversationId)}-${seq}`;
+}
+
+/** The conversation part of its escalation ids (the router also derives the Redis shard from it). */
+export function escalationHash(tenant: string, conversationId: string): string {
+  return createHash('sha256').update(tenant).update('\u0000').update(conversationId).digest('hex').slice(0, 24);
+}
+
+/** The conversation hash inside an id made by `escalationId`, or undefined for an id of another shape. */
+export function escalationHashOf(id: string): string | undefined {
+  return /^esc-([0-9a-f]{24})-\d+$/.exec(id)?.[1];
 }
 
 /** The sequence number of an id made by `escalationId` (0 for an id of another shape). */

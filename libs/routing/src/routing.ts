@@ -3,10 +3,9 @@ import { ackTimeoutMs, type RoutingConfig } from './config';
 import { atLeast } from './severity';
 import { languageMatches } from './teams';
 import { toIso, toMs } from './merge';
-import { AgentIndex, compareLoadThenId } from './agent-index';
+import { AgentIndex, compareLoadThenId, type AgentWithLoad } from './agent-index';
 
-/** An agent from the directory with the number of open escalations currently assigned to them. */
-export type AgentWithLoad = Agent & { load: number };
+export type { AgentWithLoad };
 export type Assignee = NonNullable<Escalation['assignee']>;
 /**
  * The directory routing decides on: a plain list (scanned), or an `AgentIndex` (by team, agents

@@ -1,7 +1,9 @@
-import { Body, Controller, ForbiddenException, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Agent, makeEvent, Topics } from '@cx/contracts';
-import { EventPublisher } from '@cx/kafka';
+import { Committer } from '@cx/runtime';
+import { ROUTER_CLOCK, type Clock } from '../router-clock';
+import { RouterKeys } from '../router-keys';
 import type { Principal } from '@cx/routing';
 import { AgentDirectory } from '../store/agent-directory';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
@@ -20,7 +22,12 @@ export const AgentBody = Agent.omit({ agentId: true }).strict();
 @Controller('api/agents')
 @UseGuards(AuthGuard)
 export class AgentsController {
-  constructor(private readonly directory: AgentDirectory, private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly directory: AgentDirectory,
+    private readonly committer: Committer,
+    private readonly keys: RouterKeys,
+    @Inject(ROUTER_CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() who: Principal) {
@@ -36,12 +43,18 @@ export class AgentsController {
       throw new ForbiddenException('an agent key may only update its own agent with role agent');
     }
     const agent: Agent = { agentId, ...input };
-    const time = new Date();
-    await this.publisher.publish([{
-      topic: Topics.agents,
-      event: makeEvent({ type: 'cx.agent.updated.v1' as const, source: SOURCE, subject: agentId, tenantid: who.tenant, time, id: randomUUID(), data: agent }),
+    const time = new Date(this.clock());
+    const route = this.keys.agents(who.tenant);
+    // Applied at once (routing uses it immediately) and published, so every instance converges.
+    await this.committer.apply([{
+      shard: route.shard, entity: route.entity,
+      commands: [this.directory.putCommand(who.tenant, agent, time.getTime())],
+      events: [{
+        topic: Topics.agents,
+        event: makeEvent({ type: 'cx.agent.updated.v1' as const, source: SOURCE, subject: agentId, tenantid: who.tenant, time, id: randomUUID(), data: agent }),
+      }],
     }]);
-    await this.directory.put(who.tenant, agent, time.getTime());
+    this.directory.invalidate(who.tenant);
     return agent;
   }
 }

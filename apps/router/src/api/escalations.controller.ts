@@ -1,15 +1,11 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import type { Escalation } from '@cx/contracts';
 import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
-import { AuthGuard, CurrentPrincipal } from './auth.guard';
-import { AgentDirectory } from '../store/agent-directory';
-import { EscalationStore, loadChanges, publicView, type StoredEscalation } from '../store/escalation.store';
-import { lifecycleEvent } from '../store/escalation-events';
-import { EscalationWriter, type CommitPlan } from '../store/escalation-writer';
-import { ROUTER_STATE_TTL } from '../inbox/inbox.pipeline';
 import { SseHub } from '../live/sse.hub';
+import { EscalationStore, publicView } from '../store/escalation.store';
+import { AuthGuard, CurrentPrincipal } from './auth.guard';
+import { EscalationActions } from './escalation-actions.service';
 import { parseOr400 } from './validation';
 
 const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().max(128).optional() }).strict();
@@ -20,10 +16,8 @@ const IdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be an
 export class EscalationsController {
   constructor(
     private readonly store: EscalationStore,
-    private readonly writer: EscalationWriter,
+    private readonly actions: EscalationActions,
     private readonly hub: SseHub,
-    private readonly directory: AgentDirectory,
-    @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
   ) {}
 
   /** Unresolved escalations this key may see: `open` = not resolved, `acknowledged` only those, `all` the same as open. */
@@ -41,51 +35,17 @@ export class EscalationsController {
   @Post('escalations/:id/ack')
   @HttpCode(200)
   ack(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.transition(who, id, 'acknowledged', (e, by, now) => acknowledge(e, by, now));
+    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'acknowledged', (e, by, now) => acknowledge(e, by, now));
   }
 
   @Post('escalations/:id/resolve')
   @HttpCode(200)
   resolve(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.transition(who, id, 'resolved', (e, by, now) => resolve(e, by, now));
+    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'resolved', (e, by, now) => resolve(e, by, now));
   }
 
   @Get('stream')
   stream(@CurrentPrincipal() who: Principal, @Res() res: Response): void {
     this.hub.attach(who, res);
-  }
-
-  /**
-   * Ack/resolve under WATCH on the escalation: if the consumer or the ladder changes it between
-   * our read and our write, the transaction aborts and the change is applied again to the fresh
-   * state, so neither side's change is lost. Idempotent: acknowledging twice changes nothing.
-   */
-  private async transition(who: Principal, rawId: string, change: 'acknowledged' | 'resolved',
-    apply: (e: Escalation, by: string, now: Date) => Escalation): Promise<Escalation> {
-    const id = parseOr400(IdParam, rawId, 'id');
-    // Keys are per tenant: another tenant's escalation id is simply not found (404, never 403).
-    const conversationId = await this.store.conversationOf(who.tenant, id);
-    const notFound = () => new NotFoundException(`escalation ${id} not found`);
-    if (!conversationId) throw notFound();
-    const ref = { tenant: who.tenant, conversationId };
-    return this.writer.commit(change === 'acknowledged' ? 'ack' : 'resolve', [this.store.convKey(ref.tenant, conversationId)],
-      async (): Promise<CommitPlan<Escalation>> => {
-        const current = await this.store.byConversation(ref);
-        if (!current || current.escalationId !== id || !canSee(who, current, current.tenantId)) throw notFound();
-        const next: StoredEscalation = { ...current, ...apply(current, who.agentId ?? who.role, new Date()), tenantId: current.tenantId };
-        if (next.status === current.status) return { result: publicView(current) };
-        const loads = loadChanges(current, next);
-        return {
-          result: publicView(next),
-          // A resolve frees the holder: routing on this instance counts it at once.
-          committed: () => { if (loads.size) this.directory.reserve(ref.tenant).addAll(loads).commit(); },
-          events: [lifecycleEvent(change, next)],
-          changes: [{ change, escalation: next }],
-          apply: (m) => {
-            this.store.save(m, next, current, this.ttl);
-            this.store.schedule(m, next, null); // the ladder stops
-          },
-        };
-      });
   }
 }

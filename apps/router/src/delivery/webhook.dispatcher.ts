@@ -1,11 +1,19 @@
+/*
+ * Delivers queued webhooks (Slack-compatible JSON) with Node's fetch, off the consumer's path:
+ * jobs are claimed from the shards' lease queues, so with several instances each attempt is made
+ * by one; a failure is retried with exponential backoff and jitter, and after `maxAttempts`
+ * failures the job is dead-lettered. Each outcome commits guarded by the job as claimed, with its
+ * `cx.notification.sent.v1`. The URL is a secret: it is read from the routing config here and never
+ * logged, stored or published (errors are reported by class only).
+ */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { retryDelayMs } from '@cx/routing';
-import { BackgroundLoop } from '../background-loop';
-import { notificationEvent, type NotificationOutcome } from '../store/escalation-events';
-import { EscalationWriter } from '../store/escalation-writer';
-import { RouterMetrics } from '../router-metrics';
+import { Committer, digestOf, LoopRunner, type Change } from '@cx/runtime';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
-import { WebhookQueue, type WebhookJob } from './webhook-queue';
+import { ROUTER_CLOCK, type Clock } from '../router-clock';
+import { notificationCounts, RouterMetrics } from '../router-metrics';
+import { notificationEvent, type NotificationOutcome } from '../store/escalation-events';
+import { WebhookQueue, type ClaimedJob, type WebhookJob } from './webhook-queue';
 
 export interface WebhookSettings {
   maxAttempts: number;
@@ -17,26 +25,20 @@ export interface WebhookSettings {
 }
 export const WEBHOOK_SETTINGS = Symbol('WEBHOOK_SETTINGS');
 
-/**
- * Delivers queued webhooks (Slack-compatible JSON) with Node's fetch, off the consumer's path:
- * jobs are claimed from the Redis queue, so with several instances each attempt is made once; a
- * failure is retried with exponential backoff and jitter, and after `maxAttempts` failures the job
- * is dead-lettered. The URL is a secret: it is read from the routing config here and never logged,
- * stored or published (errors are reported by class only).
- */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('WebhookDispatcher');
-  private readonly loop: BackgroundLoop;
+  private readonly loop: LoopRunner;
 
   constructor(
     private readonly queue: WebhookQueue,
-    private readonly writer: EscalationWriter,
+    private readonly committer: Committer,
     private readonly config: TenantRoutingConfig,
     private readonly metrics: RouterMetrics,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
+    @Inject(ROUTER_CLOCK) private readonly clock: Clock,
   ) {
-    this.loop = new BackgroundLoop('webhook dispatcher', settings.tickMs, () => this.tick());
+    this.loop = new LoopRunner('webhook dispatcher', settings.tickMs, () => this.tick());
   }
 
   onApplicationBootstrap(): void {
@@ -47,35 +49,37 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     await this.loop.stop();
   }
 
-  async tick(now = Date.now()): Promise<boolean> {
+  async tick(now = this.clock()): Promise<boolean> {
     const lease = now + this.settings.timeoutMs + 10_000;
     const jobs = await this.queue.claim(now, lease, this.settings.concurrency);
-    await Promise.all(jobs.map((j) => this.deliver(j)));
+    const changes = await Promise.all(jobs.map((j) => this.deliver(j)));
+    await this.committer.apply(changes.map((c) => ({ ...c, counts: [...(c.counts ?? []), ...notificationCounts(c.events ?? [])] })));
     return jobs.length === this.settings.concurrency;
   }
 
-  private async deliver(job: WebhookJob): Promise<void> {
+  /** Makes one attempt and returns what it came to, as a Change of the job's shard. */
+  private async deliver({ shard, job, raw }: ClaimedJob): Promise<Change> {
     const url = this.config.forTenant(job.tenant).teams.settings[job.team]?.webhookUrl;
     const error = url ? await this.post(url, job) : 'no webhook URL configured for the team any more';
     const attempts = job.attempts + 1;
+    const base = { shard, entity: `webhook:${job.id}`, guards: [{ key: this.queue.jobKey(shard, job), digest: digestOf(raw) }] };
+    const at = new Date(this.clock()).toISOString();
     if (error === undefined) {
       this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
-      await this.emit(job, 'delivered', attempts);
-      await this.queue.done(job);
-      return;
+      return { ...base, commands: this.queue.doneCommands(shard, job), events: [this.event(job, 'delivered', attempts, at)] };
     }
     this.metrics.webhookDeliveries.inc({ outcome: 'failed' });
     const failed: WebhookJob = { ...job, attempts, lastError: error };
     if (attempts >= this.settings.maxAttempts || !url) {
-      this.metrics.webhookDeadLetters.inc();
       this.log.warn(`webhook for team ${job.team} dead-lettered after ${attempts} attempts: ${error}`);
-      await this.emit(job, 'dead_lettered', attempts);
-      await this.queue.deadLetter(failed);
-      return;
+      return {
+        ...base, commands: this.queue.deadLetterCommands(shard, failed, at), events: [this.event(job, 'dead_lettered', attempts, at)],
+        counts: [{ metric: 'cx_router_webhook_dead_letters_total' }],
+      };
     }
     // The first failure is published once (its id repeats for later ones); the end is published too.
-    if (attempts === 1) await this.emit(job, 'failed', attempts);
-    await this.queue.retryAt(failed, Date.now() + retryDelayMs(attempts, this.settings.backoffMs, this.settings.backoffMaxMs));
+    const retryAt = this.clock() + retryDelayMs(attempts, this.settings.backoffMs, this.settings.backoffMaxMs);
+    return { ...base, commands: this.queue.retryCommands(shard, failed, retryAt), events: attempts === 1 ? [this.event(job, 'failed', attempts, at)] : [] };
   }
 
   /** POSTs the payload; undefined on a 2xx, else the reason (status or error class, never the URL). */
@@ -99,9 +103,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async emit(job: WebhookJob, outcome: NotificationOutcome, attempts: number): Promise<void> {
-    const event = notificationEvent({ tenantId: job.tenant, escalationId: job.escalationId, conversationId: job.conversationId },
-      { channel: 'webhook', recipient: `webhook:${job.team}`, step: job.step }, outcome, attempts, new Date().toISOString());
-    await this.writer.commit('webhook', [], async () => ({ result: undefined, events: [event] }));
+  private event(job: WebhookJob, outcome: NotificationOutcome, attempts: number, at: string) {
+    return notificationEvent({ tenantId: job.tenant, escalationId: job.escalationId, conversationId: job.conversationId },
+      { channel: 'webhook', recipient: `webhook:${job.team}`, step: job.step }, outcome, attempts, at);
   }
 }

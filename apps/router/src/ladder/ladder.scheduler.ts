@@ -1,48 +1,50 @@
+/*
+ * The escalation ladder's clock. Timers live in each shard's lease queue (member = tenant and
+ * conversation, score = when to check); every instance claims due ones, so each is worked on by one
+ * instance at a time, and the step commits guarded by the escalation it was decided on, so it
+ * happens once even when a lease ran out or a request changed the escalation meanwhile (the
+ * timer is then looked at again shortly).
+ */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { REDIS } from '@cx/redis';
-import { ackTimeoutMs, ladderNext, toIso } from '@cx/routing';
-import { AgentDirectory } from '../store/agent-directory';
-import { BackgroundLoop } from '../background-loop';
-import { EscalationStore, loadChanges, timerRef, type ConvRef, type StoredEscalation } from '../store/escalation.store';
-import { lifecycleEvent } from '../store/escalation-events';
-import { EscalationWriter, type CommitPlan } from '../store/escalation-writer';
-import { ROUTER_STATE_TTL } from '../inbox/inbox.pipeline';
-import { RouterKeys } from '../router-keys';
-import { RoutingEffects } from '../delivery/routing-effects';
+import { claimDue, REDIS, type RedisClient } from '@cx/redis';
+import { Committer, LoopRunner, type Change } from '@cx/runtime';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
-import { claimDue } from '../store/timer-queue';
+import { routingEffects } from '../delivery/routing-effects';
 import { WebhookQueue } from '../delivery/webhook-queue';
+import { ROUTER_STATE_TTL } from '../inbox/inbox.handler';
+import { RouterKeys } from '../router-keys';
+import { AgentDirectory } from '../store/agent-directory';
+import { ChangeFeed } from '../store/change-feed';
+import { ConversationChange } from '../store/escalation-change';
+import { lifecycleEvent } from '../store/escalation-events';
+import { EscalationStore, timerRef } from '../store/escalation.store';
+import { ROUTER_CLOCK, type Clock } from '../router-clock';
+import { ladderStep } from './ladder-step';
 
 export const SCHEDULER_TICK_MS = Symbol('SCHEDULER_TICK_MS');
 const BATCH = 100;
 /** A claimed timer is left alone this long; a claimer that died loses it to another instance after. */
 const LEASE_MS = 30_000;
+const RETRY_MS = 25;
 
-/**
- * The escalation ladder's clock. Timers live in one Redis sorted set (member = tenant and
- * conversation, score = when to check); every instance claims due ones with a Lua script, so
- * each is worked on by one instance, and the step itself commits under WATCH, so it happens once
- * even when a lease ran out or a request re-scheduled the timer meanwhile. A step's time is its
- * due time (not when the loop noticed), which keeps the output deterministic. The same loop
- * publishes outbox entries a crash left behind.
- */
 @Injectable()
 export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly loop: BackgroundLoop;
+  private readonly loop: LoopRunner;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly keys: RouterKeys,
     private readonly store: EscalationStore,
-    private readonly writer: EscalationWriter,
+    private readonly committer: Committer,
     private readonly directory: AgentDirectory,
     private readonly queue: WebhookQueue,
     private readonly config: TenantRoutingConfig,
+    private readonly feed: ChangeFeed,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
     @Inject(SCHEDULER_TICK_MS) tickMs: number,
+    @Inject(ROUTER_CLOCK) private readonly clock: Clock,
   ) {
-    this.loop = new BackgroundLoop('ladder scheduler', tickMs, () => this.tick());
+    this.loop = new LoopRunner('ladder scheduler', tickMs, () => this.tick());
   }
 
   onApplicationBootstrap(): void {
@@ -53,49 +55,48 @@ export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShu
     await this.loop.stop();
   }
 
-  /** One pass: claims due timers and steps them; true when there may be more due right now. */
-  async tick(now = Date.now()): Promise<boolean> {
-    const claimed = await claimDue(this.redis, this.keys.ladderTimers, now, now + LEASE_MS, BATCH);
-    await Promise.all(claimed.map(async (c) => {
-      const ref = timerRef(c.member);
-      if (!ref) return void (await this.redis.zrem(this.keys.ladderTimers, c.member));
-      await this.step(ref);
-    }));
-    await this.writer.drainOutbox(now);
-    return claimed.length === BATCH;
+  /** One pass over every shard; true when some shard may have more due right now. */
+  async tick(now = this.clock()): Promise<boolean> {
+    const counts = await Promise.all(this.keys.space.allShards().map((s) => this.runShard(s, now)));
+    return counts.some((n) => n >= BATCH);
   }
 
-  /** Checks one conversation's escalation and moves it up the ladder when its step timed out. */
-  async step(ref: ConvRef): Promise<void> {
-    const key = this.store.convKey(ref.tenant, ref.conversationId);
-    await this.writer.commit('ladder', [key], async (): Promise<CommitPlan<void>> => {
-      const e = await this.store.byConversation(ref);
-      const member = { tenantId: ref.tenant, conversationId: ref.conversationId };
-      const unschedule = (at: number | null): CommitPlan<void> => ({ result: undefined, apply: (m) => this.store.schedule(m, member, at) });
-      if (!e || e.status !== 'open' || e.assignee?.kind === 'team') return unschedule(null);
+  private async runShard(shard: number, now: number): Promise<number> {
+    const queue = this.keys.ladder(shard);
+    const claimed = await claimDue(this.redis, queue, now, now + LEASE_MS, BATCH);
+    if (claimed.length === 0) return 0;
+    const refs = claimed.map((c) => timerRef(c.member));
+    const valid = refs.filter((r): r is NonNullable<typeof r> => !!r);
+    const reads = await this.store.read(valid);
+    await Promise.all([...new Set(valid.map((r) => r.tenant))].map((t) => this.directory.withLoad(t)));
+    const changes: Change[] = [];
+    const members: string[] = [];
+    claimed.forEach((c, i) => {
+      const ref = refs[i];
+      if (!ref) {
+        changes.push({ shard, entity: `timer:${c.member}`, commands: [{ name: 'ZREM', keys: [queue], args: [c.member] }] });
+        members.push(c.member);
+        return;
+      }
+      const route = this.store.route(ref.tenant, ref.conversationId);
+      const read = reads.get(route.key) ?? { raw: null };
+      const conv = new ConversationChange(read, this.store, this.feed);
       const cfg = this.config.forTenant(ref.tenant);
-      const stepStart = Date.parse(e.ladderAt ?? e.createdAt);
-      const due = stepStart + ackTimeoutMs(cfg, e.severity);
-      if (Date.now() < due) return unschedule(due);
-      const agents = await this.directory.withLoad(ref.tenant);
-      const l = ladderNext(e, agents, cfg, due, { stepStartedAt: stepStart });
-      if (!l.stepped) return unschedule(l.nextCheckAt ? Date.parse(l.nextCheckAt) : null);
-      const next: StoredEscalation = { ...l.escalation, tenantId: ref.tenant, ladderAt: toIso(due) };
-      const effects = new RoutingEffects(this.queue);
-      effects.add(next, l.notifications);
-      const loads = this.directory.reserve(ref.tenant).addAll(loadChanges(e, next));
-      return {
-        result: undefined,
-        committed: () => loads.commit(),
-        abandoned: () => loads.cancel(),
-        events: [lifecycleEvent('escalated', next), ...effects.events],
-        changes: [{ change: 'escalated', escalation: next, previousAssignee: e.assignee }],
-        apply: (m) => {
-          this.store.save(m, next, e, this.ttl);
-          this.store.schedule(m, next, l.nextCheckAt ? Date.parse(l.nextCheckAt) : null);
-          effects.apply(m);
-        },
-      };
+      const d = ladderStep(read.escalation, this.directory.current(ref.tenant), cfg, now);
+      if (d.kind === 'unschedule') conv.reschedule(null);
+      else if (d.kind === 'reschedule') conv.reschedule(d.at);
+      else {
+        const fx = routingEffects(this.queue, d.next, d.notifications, now);
+        conv.step({ after: d.next, change: 'escalated', events: [lifecycleEvent('escalated', d.next), ...fx.events], commands: fx.commands, timer: d.nextCheckAt });
+      }
+      const change = conv.toChange(this.ttl) ?? { ...route, commands: [{ name: 'ZREM', keys: [queue], args: [c.member] }] };
+      changes.push(change);
+      members.push(c.member);
     });
+    const statuses = await this.committer.apply(changes);
+    statuses.forEach((s, i) => {
+      if (s !== 'applied') this.redis.zadd(queue, now + RETRY_MS, members[i]).catch(() => undefined);
+    });
+    return claimed.length;
   }
 }

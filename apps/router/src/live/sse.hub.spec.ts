@@ -3,7 +3,7 @@ import { PipelineMetrics } from '@cx/metrics';
 import { mergeRequest, RoutingConfig, type Principal } from '@cx/routing';
 import { T0, reason, request } from '../../../../libs/routing/src/test-fixtures';
 import type { StoredEscalation } from '../store/escalation.store';
-import { RouterKeys } from '../router-keys';
+import type { ChangeFeed } from '../store/change-feed';
 import { RouterMetrics } from '../router-metrics';
 import { SseHub } from './sse.hub';
 
@@ -30,7 +30,7 @@ describe('SseHub', () => {
   let metrics: RouterMetrics;
   beforeEach(() => {
     metrics = new RouterMetrics(new PipelineMetrics('router-test'));
-    hub = new SseHub({} as never, new RouterKeys({ keyPrefix: '', url: '', namespace: 'rt', dedupeTtlSeconds: 60 }), metrics);
+    hub = new SseHub({ subscribe: () => undefined } as unknown as ChangeFeed, metrics);
   });
   afterEach(() => hub.onApplicationShutdown());
 
@@ -55,7 +55,7 @@ describe('SseHub', () => {
     const a1 = fakeResponse(), a2 = fakeResponse();
     hub.attach(who('agent', { agentId: 'a1' }), a1.res);
     hub.attach(who('agent', { agentId: 'a2' }), a2.res);
-    hub.deliver({ change: 'escalated', escalation: esc({ assignee: { kind: 'agent', id: 'a2' }, ladderStep: 1 }), previousAssignee: { kind: 'agent', id: 'a1' } });
+    hub.deliver({ change: 'escalated', escalation: esc({ assignee: { kind: 'agent', id: 'a2' }, ladderStep: 1 }), before: { escalationId: base.escalationId, status: 'open', assignee: { kind: 'agent', id: 'a1' } } });
     expect(events(a2.writes)).toEqual(['escalated']);
     expect(events(a1.writes)).toEqual(['withdrawn']);
     expect(a1.writes.at(-1)).not.toContain('reasons');

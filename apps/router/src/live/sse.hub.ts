@@ -1,23 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
-import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
-import { REDIS } from '@cx/redis';
 import { canSee, type Principal } from '@cx/routing';
-import { publicView, type StoredEscalation } from '../store/escalation.store';
-import { RouterKeys } from '../router-keys';
-import { RouterMetrics, type ChangeLabel } from '../router-metrics';
-
-/** One escalation change as it travels to the SSE clients of every router instance. */
-export interface FanoutMessage {
-  change: ChangeLabel;
-  escalation: StoredEscalation;
-  /** The assignee before the change: whoever saw it only through them is told it went away. */
-  previousAssignee?: Escalation['assignee'];
-  /** Event time (epoch ms) of the request that caused it, for the request → SSE latency histogram. */
-  requestedAt?: number;
-}
+import { publicView } from '../store/escalation.store';
+import { ChangeFeed, previousAssignee, type ChangeLabel, type ChangeMessage } from '../store/change-feed';
+import { RouterMetrics } from '../router-metrics';
 
 /** The SSE `event:` name per change (the dashboard's vocabulary). */
 export const SSE_EVENT: Record<ChangeLabel, string> = {
@@ -70,36 +57,20 @@ class TenantClients {
 }
 
 /**
- * Live dashboards. Each router instance holds its own SSE connections; changes reach every
- * instance over a Redis pub/sub channel (whichever instance committed them), and each client is
- * sent only what its principal may see (canSee). Clients are indexed by tenant, so one tenant's
- * traffic never costs another tenant's clients anything.
+ * Live dashboards. Each router instance holds its own SSE connections and listens to the change
+ * feed (every instance's committed changes), and each client is sent only what its principal may
+ * see (canSee). Clients are indexed by tenant, so one tenant's traffic never costs another
+ * tenant's clients anything.
  */
 @Injectable()
-export class SseHub implements OnModuleInit, OnApplicationShutdown {
-  private readonly log = new Logger('SseHub');
+export class SseHub implements OnApplicationShutdown {
   private readonly byTenant = new Map<string, TenantClients>();
   private readonly keepAlive = setInterval(() => this.ping(), 15_000).unref();
-  private subscriber?: Redis;
   private readonly corked = new Set<Response>();
   private count = 0;
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RouterKeys,
-    private readonly metrics: RouterMetrics,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      try {
-        this.deliver(JSON.parse(message) as FanoutMessage);
-      } catch (e) {
-        this.log.error(`bad fan-out message: ${(e as Error).message}`);
-      }
-    });
-    await this.subscriber.subscribe(this.keys.sseChannel);
+  constructor(feed: ChangeFeed, private readonly metrics: RouterMetrics) {
+    feed.subscribe((m) => this.deliver(m));
   }
 
   get size(): number {
@@ -130,26 +101,18 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /**
-   * Queues the fan-out of changes on the transaction that commits them: Redis publishes them to
-   * every instance's clients (this one included) exactly when, and only if, the transaction
-   * commits, without a round trip of its own.
-   */
-  publishIn(multi: ChainableCommander, messages: FanoutMessage[]): void {
-    for (const m of messages) multi.publish(this.keys.sseChannel, JSON.stringify(m));
-  }
-
   /** Writes one change to the local clients allowed to see it; returns how many got it. */
-  deliver(m: FanoutMessage): number {
+  deliver(m: ChangeMessage): number {
     const clients = this.byTenant.get(m.escalation.tenantId);
     if (m.requestedAt !== undefined) this.metrics.requestToSse.observe(Math.max(0, Date.now() - m.requestedAt) / 1000);
     if (!clients) return 0;
     const e = m.escalation;
-    const before = m.previousAssignee !== undefined ? { ...e, assignee: m.previousAssignee } : undefined;
+    const previous = previousAssignee(m);
+    const before = previous !== undefined ? { ...e, assignee: previous } : undefined;
     let frame: string | undefined;
     let gone: string | undefined;
     let sent = 0;
-    for (const c of clients.candidates(e, m.previousAssignee)) {
+    for (const c of clients.candidates(e, previous)) {
       if (canSee(c.principal, e, e.tenantId)) {
         frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(publicView(e))}\n\n`;
         this.cork(c.res);
@@ -188,6 +151,5 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.keepAlive);
     for (const set of this.byTenant.values()) for (const c of set.all()) c.res.end();
     this.byTenant.clear();
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 }

@@ -1,8 +1,8 @@
 import { deterministicId, makeEvent, Topics } from '@cx/contracts';
-import type { OutEvent } from '@cx/kafka';
+import type { OutEvent } from '@cx/runtime';
 import type { RoutingNotification } from '@cx/routing';
 import { publicView, type StoredEscalation } from './escalation.store';
-import type { ChangeLabel } from '../router-metrics';
+import type { ChangeLabel } from './change-feed';
 
 export const SOURCE = 'urn:cx:router';
 
@@ -12,7 +12,7 @@ export const SOURCE = 'urn:cx:router';
  * and consumers de-duplicate it.
  */
 export function lifecycleEvent(change: ChangeLabel, e: StoredEscalation): OutEvent {
-  const base = { source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time: e.updatedAt };
+  const base = { source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time: e.updatedAt, cause: e.trace };
   const view = publicView(e);
   if (change === 'raised' || change === 'acknowledged' || change === 'resolved') {
     return {
@@ -33,12 +33,12 @@ export function lifecycleEvent(change: ChangeLabel, e: StoredEscalation): OutEve
 export type NotificationOutcome = 'delivered' | 'failed' | 'dead_lettered';
 
 /** `cx.notification.sent.v1` for one delivery; the webhook URL never leaves the router. */
-export function notificationEvent(e: Pick<StoredEscalation, 'tenantId' | 'escalationId' | 'conversationId'>,
+export function notificationEvent(e: Pick<StoredEscalation, 'tenantId' | 'escalationId' | 'conversationId' | 'trace'>,
   n: Pick<RoutingNotification, 'channel' | 'recipient' | 'step'>, outcome: NotificationOutcome, attempts: number, time: string): OutEvent {
   return {
     topic: Topics.notifications,
     event: makeEvent({
-      type: 'cx.notification.sent.v1' as const, source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time,
+      type: 'cx.notification.sent.v1' as const, source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time, cause: e.trace,
       id: deterministicId(e.tenantId, e.escalationId, 'notify', n.channel, n.recipient, String(n.step), outcome),
       data: { escalationId: e.escalationId, conversationId: e.conversationId, channel: n.channel, recipient: n.recipient, step: n.step, outcome, attempts },
     }),

@@ -1,145 +1,123 @@
+/*
+ * Escalations in Redis: reads (one round trip for many conversations), and the commands that
+ * write an escalation with its per-shard indexes, returned as data for a Change (the committer
+ * runs them in the conversation's shard, guarded by the value they were planned from).
+ */
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
-import { REDIS } from '@cx/redis';
-import { defineRouterScripts } from './redis-scripts';
+import { readMany, REDIS, type RedisClient } from '@cx/redis';
+import type { Cmd } from '@cx/runtime';
 import { RouterKeys } from '../router-keys';
 
 /**
  * An escalation as the router stores it: the contract's Escalation plus the tenant (the contract
- * carries it in the envelope) and when the current ladder step began (router-internal).
+ * carries it in the envelope), when the current ladder step began, and the trace context of the
+ * request that raised it (every later event of the escalation carries it).
  */
-export type StoredEscalation = Escalation & { tenantId: string; ladderAt?: string };
+export type StoredEscalation = Escalation & { tenantId: string; ladderAt?: string; trace?: { traceparent?: string; tracestate?: string } };
 
 /** The escalation as the API, SSE and events show it. */
 export function publicView(e: StoredEscalation): Escalation {
-  const { tenantId: _t, ladderAt: _l, ...rest } = e;
+  const { tenantId: _t, ladderAt: _l, trace: _r, ...rest } = e;
   return rest;
 }
 
 export interface ConvRef { tenant: string; conversationId: string; }
 
-/** A read queued on a shared pipeline: its `count` commands' replies (in order) go to `decode`. */
-export interface PipelineRead<T> {
-  count: number;
-  decode(replies: [Error | null, unknown][]): T;
-}
+/** A stored escalation with the exact value it was read as (a guard's digest is taken from it). */
+export interface Read { raw: string | null; escalation?: StoredEscalation }
 
 const holder = (a: Escalation['assignee']) => (a && a.kind !== 'team' ? a.id : undefined);
 
-/**
- * How writing `e` over `previous` changes agents' loads (open escalations assigned), as `save`
- * changes the assignment sets: agent id → +1/-1. For the router's in-memory load counts.
- */
-export function loadChanges(previous: StoredEscalation | undefined, e: StoredEscalation): Map<string, number> {
+/** Who holds an escalation for load purposes: an agent or supervisor, while it is not resolved. */
+export function heldBy(e: Pick<StoredEscalation, 'status' | 'assignee'> | undefined): string | undefined {
+  return e && e.status !== 'resolved' ? holder(e.assignee) : undefined;
+}
+
+/** How writing `e` over `previous` changes agents' loads: agent id → +1/-1. */
+export function loadChanges(previous: Pick<StoredEscalation, 'escalationId' | 'status' | 'assignee'> | undefined,
+  e: Pick<StoredEscalation, 'escalationId' | 'status' | 'assignee'>): Map<string, number> {
   const out = new Map<string, number>();
   const add = (id: string | undefined, d: number) => { if (id) out.set(id, (out.get(id) ?? 0) + d); };
-  const held = (x: StoredEscalation | undefined) => (x && x.status !== 'resolved' ? holder(x.assignee) : undefined);
-  const same = previous?.escalationId === e.escalationId;
-  if (!same) add(held(previous), -1);
-  const before = same ? held(previous) : undefined;
-  const now = held(e);
-  if (before !== now) { add(before, -1); add(now, 1); }
+  add(heldBy(previous), -1);
+  add(heldBy(e), 1);
   for (const [id, d] of out) if (d === 0) out.delete(id);
   return out;
 }
 
-
-/**
- * Escalations in Redis: the current escalation per conversation (JSON), an id → conversation
- * index, the open set per tenant (for listing), the assignment sets (agent load) and the ladder
- * timers. Writes go into the caller's MULTI (see EscalationWriter), reads are plain.
- */
 @Injectable()
 export class EscalationStore {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RouterKeys) {
-    defineRouterScripts(redis);
+  constructor(@Inject(REDIS) private readonly redis: RedisClient, private readonly keys: RouterKeys) {}
+
+  route(tenant: string, conversationId: string) {
+    return this.keys.conversation(tenant, conversationId);
   }
 
-  private assign(multi: ChainableCommander, tenant: string, escalationId: string, from: string | undefined, to: string | undefined, ttl: number): void {
-    (multi as unknown as { cxAssign(...a: unknown[]): void }).cxAssign(
-      this.keys.assigned(tenant, from ?? to ?? ''), this.keys.assigned(tenant, to ?? from ?? ''), this.keys.load(tenant),
-      escalationId, from ?? '', to ?? '', ttl);
+  /** Current escalations of many conversations, by key, with their raw values. */
+  async read(refs: ConvRef[]): Promise<Map<string, Read>> {
+    const values = await readMany(this.redis, refs.map((r) => this.route(r.tenant, r.conversationId).key));
+    return new Map([...values].map(([k, raw]) => [k, { raw, escalation: raw ? (JSON.parse(raw) as StoredEscalation) : undefined }]));
   }
 
-  convKey(tenant: string, conversationId: string): string {
-    return this.keys.conv(tenant, conversationId);
-  }
-
-  /** Current escalations of many conversations in one round trip, by conv key. */
-  async byConversations(refs: ConvRef[]): Promise<Map<string, StoredEscalation>> {
-    const p = this.redis.pipeline();
-    const read = this.queueByConversations(p, refs);
-    return read.decode(read.count ? ((await p.exec()) ?? []) : []);
-  }
-
-  /** `byConversations` on the caller's pipeline (to share its round trip): `count` commands, then decode their replies. */
-  queueByConversations(p: ChainableCommander, refs: ConvRef[]): PipelineRead<Map<string, StoredEscalation>> {
-    const keys = [...new Set(refs.map((r) => this.convKey(r.tenant, r.conversationId)))];
-    if (keys.length) p.mget(...keys);
-    return {
-      count: keys.length ? 1 : 0,
-      decode: (replies) => {
-        const out = new Map<string, StoredEscalation>();
-        if (keys.length === 0) return out;
-        const [err, values] = replies[0] ?? [new Error('no reply')];
-        if (err) throw err;
-        keys.forEach((key, i) => { const v = (values as (string | null)[])[i]; if (v) out.set(key, JSON.parse(v)); });
-        return out;
-      },
-    };
-  }
-
-  async byConversation(ref: ConvRef): Promise<StoredEscalation | undefined> {
-    const v = await this.redis.get(this.convKey(ref.tenant, ref.conversationId));
-    return v ? (JSON.parse(v) as StoredEscalation) : undefined;
+  async byConversation(ref: ConvRef): Promise<Read> {
+    return (await this.read([ref])).get(this.route(ref.tenant, ref.conversationId).key)!;
   }
 
   /** The conversation of an escalation id within a tenant: another tenant's id is simply unknown. */
   async conversationOf(tenant: string, escalationId: string): Promise<string | undefined> {
-    return (await this.redis.hget(this.keys.ids(tenant), escalationId)) ?? undefined;
+    const shard = this.keys.escalationShard(escalationId);
+    if (shard === undefined) return undefined;
+    return (await this.redis.hget(this.keys.ids(shard, tenant), escalationId)) ?? undefined;
   }
 
+  /** The tenant's unresolved escalations, oldest first (every shard's open set, one round trip each way). */
   async listOpen(tenant: string, limit = 1000): Promise<StoredEscalation[]> {
-    const ids = await this.redis.zrange(this.keys.open(tenant), 0, limit - 1);
-    if (ids.length === 0) return [];
-    const convs = await this.redis.hmget(this.keys.ids(tenant), ...ids);
-    const keys = [...new Set(convs.filter((c): c is string => !!c))].map((c) => this.convKey(tenant, c));
-    if (keys.length === 0) return [];
-    const values = await this.redis.mget(...keys);
-    return values.filter((v): v is string => !!v).map((v) => JSON.parse(v) as StoredEscalation)
-      .filter((e) => e.status !== 'resolved');
+    const perShard = await Promise.all(this.keys.space.allShards().map((s) => this.redis.zrange(this.keys.open(s, tenant), 0, limit - 1)));
+    const convs = perShard.flat();
+    if (convs.length === 0) return [];
+    const reads = await this.read(convs.map((conversationId) => ({ tenant, conversationId })));
+    return [...reads.values()].flatMap((r) => (r.escalation && r.escalation.status !== 'resolved' ? [r.escalation] : []))
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.escalationId.localeCompare(b.escalationId))
+      .slice(0, limit);
   }
 
   /**
-   * Queues the write of `e` (and its index entries) on `multi`. `previous` is the stored version
-   * it replaces, so the assignment sets (agent load) follow re-routes and resolves.
+   * The commands that write `e` over `previous` (the stored version it replaces): the escalation,
+   * the id index, the open set and the assignment sets with their load counts.
    */
-  save(multi: ChainableCommander, e: StoredEscalation, previous: StoredEscalation | undefined, ttlSeconds: number): void {
-    multi.set(this.convKey(e.tenantId, e.conversationId), JSON.stringify(e), 'EX', ttlSeconds);
-    multi.hset(this.keys.ids(e.tenantId), e.escalationId, e.conversationId);
-    multi.expire(this.keys.ids(e.tenantId), ttlSeconds);
-    const open = this.keys.open(e.tenantId);
-    if (e.status === 'resolved') multi.zrem(open, e.escalationId);
-    else multi.zadd(open, Date.parse(e.createdAt), e.escalationId);
-    if (previous && previous.escalationId !== e.escalationId && previous.status !== 'resolved') {
-      // A new escalation replaced one that was never resolved (should not happen): drop the old from the indexes.
-      multi.zrem(open, previous.escalationId);
-      const old = holder(previous.assignee);
-      if (old) this.assign(multi, e.tenantId, previous.escalationId, old, undefined, ttlSeconds);
+  saveCommands(e: StoredEscalation, previous: StoredEscalation | undefined, ttlSeconds: number): Cmd[] {
+    const shard = this.keys.conversationShard(e.tenantId, e.conversationId);
+    const t = e.tenantId;
+    const cmds: Cmd[] = [
+      { name: 'SET', keys: [this.route(t, e.conversationId).key], args: [JSON.stringify(e), 'EX', ttlSeconds] },
+      { name: 'HSET', keys: [this.keys.ids(shard, t)], args: [e.escalationId, e.conversationId] },
+      { name: 'EXPIRE', keys: [this.keys.ids(shard, t)], args: [ttlSeconds] },
+      e.status === 'resolved'
+        ? { name: 'ZREM', keys: [this.keys.open(shard, t)], args: [e.conversationId] }
+        : { name: 'ZADD', keys: [this.keys.open(shard, t)], args: [Date.parse(e.createdAt), e.conversationId] },
+    ];
+    const move = (escalationId: string, from: string | undefined, to: string | undefined): Cmd => ({
+      name: '@move',
+      keys: [this.keys.assigned(shard, t, from ?? to!), this.keys.assigned(shard, t, to ?? from!), this.keys.load(shard, t)],
+      args: [escalationId, from ?? '', to ?? '', ttlSeconds],
+    });
+    if (previous && previous.escalationId !== e.escalationId) {
+      // A new escalation replaced one that was never resolved (should not happen): its holder lets go.
+      const old = heldBy(previous);
+      if (old) cmds.push(move(previous.escalationId, old, undefined));
     }
-    const before = previous?.escalationId === e.escalationId ? holder(previous.assignee) : undefined;
-    const now = e.status === 'resolved' ? undefined : holder(e.assignee);
-    if (before && before !== now) this.assign(multi, e.tenantId, e.escalationId, before, undefined, ttlSeconds);
-    if (now) this.assign(multi, e.tenantId, e.escalationId, undefined, now, ttlSeconds);
+    const before = previous?.escalationId === e.escalationId ? heldBy(previous) : undefined;
+    const now = heldBy(e);
+    if (before && before !== now) cmds.push(move(e.escalationId, before, undefined));
+    if (now) cmds.push(move(e.escalationId, undefined, now));
+    return cmds;
   }
 
   /** Sets (or, with null, removes) the ladder timer of the escalation's conversation. */
-  schedule(multi: ChainableCommander, e: Pick<StoredEscalation, 'tenantId' | 'conversationId'>, atMs: number | null): void {
+  scheduleCommand(e: Pick<StoredEscalation, 'tenantId' | 'conversationId'>, atMs: number | null): Cmd {
+    const key = this.keys.ladder(this.keys.conversationShard(e.tenantId, e.conversationId));
     const member = JSON.stringify([e.tenantId, e.conversationId]);
-    if (atMs === null) multi.zrem(this.keys.ladderTimers, member);
-    else multi.zadd(this.keys.ladderTimers, atMs, member);
+    return atMs === null ? { name: 'ZREM', keys: [key], args: [member] } : { name: 'ZADD', keys: [key], args: [atMs, member] };
   }
 }
 

@@ -1,0 +1,34 @@
+import { InteractionEvent, type InteractionEvent as Ev } from '@cx/contracts';
+import { KeySpace } from '@cx/redis';
+import { InteractionsHandler } from './emotion.handlers';
+import { EmotionKeys } from './emotion-keys';
+import { TenantEmotionConfig } from './tenant-emotion.config';
+
+const msg = (i: number, conv: string, text: string): Ev => InteractionEvent.parse({
+  specversion: '1.0', id: `e${i}`, source: 'urn:t', type: 'cx.message.v1', time: `2026-03-02T10:00:0${i}.000Z`, subject: conv,
+  data: { conversationId: conv, channel: 'chat', messageId: `m${i}`, author: { role: 'customer', id: 'k1' }, text },
+});
+const items = (events: Ev[]) => events.map((event, i) => ({ event, topic: 'cx.interactions.chat', partition: 0, offset: String(i), raw: { key: null, value: null } }));
+
+describe('InteractionsHandler (service test with a fake Redis read port)', () => {
+  const keys = new EmotionKeys(new KeySpace('p:', 'emo', 8));
+  let reads = 0;
+  const redis = { mget: async (...k: string[]) => { reads++; return k.map(() => null); } };
+  const handler = new InteractionsHandler(redis as never, keys, TenantEmotionConfig.load(undefined), 3600);
+
+  it('reads the states of a unit once per shard, applies events in order and writes each touched conversation once', async () => {
+    const events = [msg(1, 'a', 'This is unacceptable!'), msg(2, 'a', 'Still nothing, I am furious!!!'), msg(3, 'b', 'Thanks, all good.')];
+    const loaded = await handler.prepare(events);
+    expect(reads).toBe(new Set(['a', 'b'].map((c) => keys.conversation('default', c).shard)).size);
+    const plan = handler.plan(items(events), loaded);
+    expect(plan.deadLetters).toEqual([]);
+    expect(plan.changes.map((c) => c.entity).sort()).toEqual(['conv:default:a', 'conv:default:b']);
+    const a = plan.changes.find((c) => c.entity === 'conv:default:a')!;
+    expect(a.commands).toHaveLength(1);
+    expect(a.commands![0]).toMatchObject({ name: 'SET', keys: [keys.conversation('default', 'a').key], args: [expect.any(String), 'EX', 3600] });
+    expect(JSON.parse(String(a.commands![0].args[0])).emo.streak).toBe(2);
+    expect(a.events!.filter((o) => o.event.type === 'cx.escalation.requested.v1')).toHaveLength(2);
+    // Metrics travel with the change and are counted once it commits.
+    expect(plan.changes.flatMap((c) => c.counts ?? []).filter((c) => c.metric === 'cx_emotion_messages_analysed_total')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,153 @@
+/*
+ * The escalation inbox as a runtime handler: merges requests into at most one open escalation per
+ * conversation (mergeRequest), adds the customer's history to its context, routes a new
+ * escalation (ladderNext, step 0) and starts its ladder timer. Time is the request's event time
+ * and ids are deterministic, so a replay computes the same escalation and the same event ids.
+ * Each conversation's change is guarded by the escalation it was planned from (the ladder and the
+ * API change escalations too). The request also goes, re-keyed by customer, to the history handler.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { deterministicId, makeEvent, traceOf, Topics, type EscalationEvent, type EscalationRequested } from '@cx/contracts';
+import { applyHistory, ladderNext, mergeRequest, recordRequest, toIso, withHistory, type CustomerHistory } from '@cx/routing';
+import { isolate, type Change, type Cmd, type InboundItem, type OutEvent, type Plan, type Rejection, type UnitHandler } from '@cx/runtime';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
+import { routingEffects } from '../delivery/routing-effects';
+import { WebhookQueue } from '../delivery/webhook-queue';
+import { AgentDirectory, type LoadScope } from '../store/agent-directory';
+import { ChangeFeed } from '../store/change-feed';
+import { CustomerHistoryStore } from '../store/customer-history.store';
+import { ConversationChange } from '../store/escalation-change';
+import { lifecycleEvent, SOURCE } from '../store/escalation-events';
+import { EscalationStore, loadChanges, type Read, type StoredEscalation } from '../store/escalation.store';
+
+export const ROUTER_STATE_TTL = Symbol('ROUTER_STATE_TTL');
+
+interface Loaded {
+  reads: Map<string, Read>;
+  histories: Map<string, CustomerHistory>;
+}
+
+const isRequest = (e: EscalationEvent): e is EscalationRequested => e.type === 'cx.escalation.requested.v1';
+
+@Injectable()
+export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
+  constructor(
+    private readonly store: EscalationStore,
+    private readonly directory: AgentDirectory,
+    private readonly histories: CustomerHistoryStore,
+    private readonly queue: WebhookQueue,
+    private readonly config: TenantRoutingConfig,
+    private readonly feed: ChangeFeed,
+    @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
+  ) {}
+
+  route(e: EscalationEvent) {
+    return this.store.route(e.tenantid, e.data.conversationId);
+  }
+
+  private customerOf(ev: EscalationRequested, existing?: StoredEscalation): string | undefined {
+    return ev.data.customer.id ?? ev.data.context?.customerId ?? existing?.context.customerId;
+  }
+
+  /** The escalations, the named customers' histories and the routing views, in one round trip (a second for customers only the escalation names). */
+  async prepare(events: EscalationEvent[]): Promise<Loaded> {
+    const requests = events.filter(isRequest);
+    const customers = (existing: (ev: EscalationRequested) => StoredEscalation | undefined) => requests.flatMap((ev) => {
+      const customerId = this.customerOf(ev, existing(ev));
+      return customerId ? [{ tenant: ev.tenantid, customerId }] : [];
+    });
+    const [reads, histories] = await Promise.all([
+      this.store.read(requests.map((ev) => ({ tenant: ev.tenantid, conversationId: ev.data.conversationId }))),
+      this.histories.read(customers(() => undefined)),
+      Promise.all([...new Set(requests.map((ev) => ev.tenantid))].map((t) => this.directory.withLoad(t))),
+    ]);
+    const more = customers((ev) => reads.get(this.route(ev).key)?.escalation).filter((c) => !histories.has(this.histories.route(c).key));
+    if (more.length) for (const [k, h] of await this.histories.read(more)) histories.set(k, h);
+    return { reads, histories };
+  }
+
+  plan(items: InboundItem<EscalationEvent>[], loaded: Loaded, now: number): Plan<EscalationEvent> {
+    const dropped: Rejection<EscalationEvent>[] = [];
+    const requests = items.filter((item) => {
+      if (isRequest(item.event)) return true;
+      dropped.push({ item, reason: 'lifecycle event of the router itself' });
+      return false;
+    });
+    const convs = new Map<string, ConversationChange>();
+    const history = new Map(loaded.histories);
+    const scopes = new Map<string, LoadScope>();
+    const scope = (t: string) => {
+      let s = scopes.get(t);
+      if (!s) scopes.set(t, (s = this.directory.scope(t)));
+      return s;
+    };
+    const extra: Change[] = [];
+    try {
+      const { deadLetters } = isolate(requests, ({ event }) => {
+        const ev = event as EscalationRequested;
+        const tenant = ev.tenantid;
+        const cfg = this.config.forTenant(tenant);
+        const route = this.route(ev);
+        let conv = convs.get(route.key);
+        if (!conv) convs.set(route.key, (conv = new ConversationChange(loaded.reads.get(route.key) ?? { raw: null }, this.store, this.feed)));
+        const existing = conv.escalation;
+        let request = ev;
+        const customerId = this.customerOf(ev, existing);
+        const events: OutEvent[] = [];
+        if (customerId) {
+          const hk = this.histories.route({ tenant, customerId }).key;
+          const h = applyHistory(history.get(hk) ?? {}, recordRequest(history.get(hk) ?? {}, ev, cfg, ev.time));
+          history.set(hk, h);
+          request = withHistory(ev, h, cfg);
+          events.push(this.historyEvent(ev, customerId));
+        }
+        const m = mergeRequest(existing, request, cfg, ev.time);
+        if (m.escalation === existing) {
+          extra.push({ shard: route.shard, entity: route.entity, events });
+          return;
+        }
+        let e: StoredEscalation = { ...m.escalation, tenantId: tenant, trace: traceOf(ev), ...(existing?.ladderAt ? { ladderAt: existing.ladderAt } : {}) };
+        const requestedAt = Date.parse(ev.time);
+        const team = this.directory.current(tenant);
+        if (m.change === 'raised') {
+          const l = ladderNext(e, team, cfg, ev.time);
+          e = { ...l.escalation, tenantId: tenant, trace: e.trace, ladderAt: toIso(ev.time) };
+          scope(tenant).add(loadChanges(existing, e));
+          const fx = routingEffects(this.queue, e, l.notifications, now);
+          conv.step({ after: e, change: 'raised', events: [...events, lifecycleEvent('raised', e), ...fx.events], commands: fx.commands, timer: l.nextCheckAt ? Date.parse(l.nextCheckAt) : null, requestedAt });
+          return;
+        }
+        let change: 'merged' | 'rerouted' = 'merged';
+        let timer: number | null | undefined;
+        let fx: { events: OutEvent[]; commands: Cmd[] } = { events: [], commands: [] };
+        if (m.severityRaised && e.status === 'open') {
+          // A higher severity has a shorter timeout, and a critical one belongs with a supervisor now.
+          const l = ladderNext(e, team, cfg, ev.time, { stepStartedAt: e.ladderAt ?? e.createdAt });
+          if (l.stepped) {
+            e = { ...l.escalation, tenantId: tenant, trace: e.trace, ladderAt: toIso(ev.time) };
+            change = 'rerouted';
+            scope(tenant).add(loadChanges(existing, e));
+            fx = routingEffects(this.queue, e, l.notifications, now);
+          }
+          timer = l.nextCheckAt ? Date.parse(l.nextCheckAt) : null;
+        }
+        conv.step({ after: e, change, events: [...events, lifecycleEvent(change, e), ...fx.events], commands: fx.commands, timer, requestedAt });
+      });
+      const changes = [...[...convs.values()].flatMap((c) => c.toChange(this.ttl) ?? []), ...extra];
+      return { changes, deadLetters, dropped };
+    } finally {
+      for (const s of scopes.values()) s.undo();
+    }
+  }
+
+  /** The request, re-keyed by customer, for the history handler (same id on a replay). */
+  private historyEvent(ev: EscalationRequested, customerId: string): OutEvent {
+    return {
+      topic: Topics.customerHistory,
+      event: makeEvent({
+        type: 'cx.router.customer_interaction.v1' as const, source: SOURCE, subject: customerId, tenantid: ev.tenantid, time: ev.time,
+        id: deterministicId(ev.tenantid, ev.source, ev.id, 'customer-history'), cause: ev, data: { customerId, request: ev.data },
+      }),
+    };
+  }
+}

@@ -1,0 +1,185 @@
+/*
+ * The one commit step of every unit of work (consumer batches, timer rounds, API requests): a Lua
+ * script per shard that applies a list of parts atomically in the shard's slot. Each part is the
+ * change of one entity (a conversation, a customer): it applies only if none of its input events
+ * was applied before (de-duplication marks) and every guarded key still holds the value the plan
+ * was made from (optimistic concurrency by SHA-1 digest); then its commands run, its marks are
+ * set, its events join the shard's outbox entry (published to Kafka right after; the entry stays
+ * until Kafka has them) and its fan-out messages are PUBLISHed. One script, one round trip, no
+ * cross-slot transaction, no WATCH connection pool.
+ */
+
+/** A Redis command as data. Every key is in the part's shard slot. A name starting with "@" is a procedure of the script. */
+export interface Cmd {
+  name: string;
+  keys: string[];
+  args: (string | number)[];
+}
+
+/** The key must hold a value with this SHA-1 (hex), or not exist when `digest` is "". */
+export interface Guard {
+  key: string;
+  digest: string;
+}
+
+export interface Fanout {
+  channel: string;
+  message: string;
+}
+
+export interface ScriptPart {
+  marks: string[];
+  guards: Guard[];
+  commands: Cmd[];
+  /** The part's outbox lines ("" when it emits nothing). */
+  payload: string;
+  fanout: Fanout[];
+}
+
+/** What a part came to: applied, refused by a guard (the state moved on), or some input was already applied. */
+export type PartStatus = 'applied' | 'conflict' | 'duplicate';
+
+/** Named procedures: what one Redis command cannot say. `K` = the part's keys, `A` = its other arguments. */
+export const PROCEDURES: Record<string, string> = {
+  // Moves an id between two sets and keeps a counter hash in step with what the sets really changed.
+  '@move': `function(K, A)
+    if A[2] ~= '' and redis.call('SREM', K[1], A[1]) == 1 then redis.call('HINCRBY', K[3], A[2], -1) end
+    if A[3] ~= '' then
+      if redis.call('SADD', K[2], A[1]) == 1 then redis.call('HINCRBY', K[3], A[3], 1) end
+      redis.call('EXPIRE', K[2], A[4])
+    end
+    redis.call('EXPIRE', K[3], A[4])
+  end`,
+  // Writes a hash field only if its "at" (epoch ms, in the JSON value) is not older than the stored one.
+  '@hset-newer': `function(K, A)
+    local cur = redis.call('HGET', K[1], A[1])
+    if cur then
+      local ok, c = pcall(cjson.decode, cur)
+      if ok and c.at and tonumber(c.at) > tonumber(A[2]) then return end
+    end
+    redis.call('HSET', K[1], A[1], A[3])
+  end`,
+};
+
+const CHUNK = 1000;
+
+export const COMMIT_LUA = `
+local CHUNK = ${CHUNK}
+local function chunked(cmd, key, list)
+  local out = {}
+  for i = 1, #list, CHUNK do
+    local r = redis.call(cmd, key, unpack(list, i, math.min(#list, i + CHUNK - 1)))
+    if type(r) == 'table' then for j = 1, #r do out[#out + 1] = r[j] end end
+  end
+  return out
+end
+local P = {}
+${Object.entries(PROCEDURES).map(([name, body]) => `P['${name}'] = ${body}`).join('\n')}
+local now, ttl, obId, lease = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local i = 6
+local res, payloads = {}, {}
+for p = 1, tonumber(ARGV[5]) do
+  local ok = 1
+  local nm = tonumber(ARGV[i]); i = i + 1
+  local marks = {}
+  for j = 1, nm do marks[j] = ARGV[i + j - 1] end
+  i = i + nm
+  if nm > 0 then
+    local scores = {}
+    for c = 1, nm, CHUNK do
+      local r = redis.call('ZMSCORE', KEYS[1], unpack(marks, c, math.min(nm, c + CHUNK - 1)))
+      for j = 1, #r do scores[c + j - 1] = r[j] end
+    end
+    for j = 1, nm do if scores[j] then ok = -1 end end
+  end
+  local ng = tonumber(ARGV[i]); i = i + 1
+  for j = 1, ng do
+    if ok == 1 then
+      local cur = redis.call('GET', KEYS[tonumber(ARGV[i])])
+      local want = ARGV[i + 1]
+      if want == '' then if cur then ok = 0 end
+      elseif (not cur) or redis.sha1hex(cur) ~= want then ok = 0 end
+    end
+    i = i + 2
+  end
+  local nc = tonumber(ARGV[i]); i = i + 1
+  for c = 1, nc do
+    local name, nk, na = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+    i = i + 3
+    if ok == 1 then
+      local K, A = {}, {}
+      for j = 1, nk do K[j] = KEYS[tonumber(ARGV[i + j - 1])] end
+      for j = 1, na do A[j] = ARGV[i + nk + j - 1] end
+      local proc = P[name]
+      if proc then proc(K, A) else
+        for j = 1, na do K[#K + 1] = A[j] end
+        redis.call(name, unpack(K))
+      end
+    end
+    i = i + nk + na
+  end
+  local payload = ARGV[i]
+  local nf = tonumber(ARGV[i + 1]); i = i + 2
+  if ok == 1 then
+    if nm > 0 then
+      local za = {}
+      for j = 1, nm do za[2 * j - 1] = now; za[2 * j] = marks[j] end
+      chunked('ZADD', KEYS[1], za)
+    end
+    if payload ~= '' then payloads[#payloads + 1] = payload end
+    for f = 1, nf do redis.call('PUBLISH', ARGV[i + 2 * f - 2], ARGV[i + 2 * f - 1]) end
+  end
+  i = i + 2 * nf
+  res[p] = ok
+end
+if #payloads > 0 then
+  redis.call('HSET', KEYS[2], obId, table.concat(payloads, '\\n'))
+  redis.call('ZADD', KEYS[3], lease, obId)
+end
+if ttl > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(now) - ttl) end
+return res`;
+
+export interface ShardCommitArgs {
+  marksKey: string;
+  outboxKey: string;
+  outboxDueKey: string;
+  now: number;
+  /** How long marks are kept (ms); 0 keeps them (tests). */
+  markTtlMs: number;
+  outboxId: string;
+  /** Until when the committer owns the outbox entry; after that the drainer may publish it. */
+  leaseUntil: number;
+  parts: ScriptPart[];
+}
+
+/** The KEYS and ARGV of one call: the fixed keys first, then each other key once. */
+export function encodeCommit(c: ShardCommitArgs): { keys: string[]; args: (string | number)[] } {
+  const keys = [c.marksKey, c.outboxKey, c.outboxDueKey];
+  const index = new Map<string, number>();
+  const ref = (k: string) => {
+    let n = index.get(k);
+    if (n === undefined) {
+      keys.push(k);
+      n = keys.length;
+      index.set(k, n);
+    }
+    return n;
+  };
+  const args: (string | number)[] = [c.now, c.markTtlMs, c.outboxId, c.leaseUntil, c.parts.length];
+  for (const p of c.parts) {
+    args.push(p.marks.length, ...p.marks, p.guards.length);
+    for (const g of p.guards) args.push(ref(g.key), g.digest);
+    args.push(p.commands.length);
+    for (const cmd of p.commands) {
+      if (cmd.name.startsWith('@') && !(cmd.name in PROCEDURES)) throw new Error(`unknown procedure ${cmd.name}`);
+      args.push(cmd.name, cmd.keys.length, cmd.args.length, ...cmd.keys.map(ref), ...cmd.args);
+    }
+    args.push(p.payload, p.fanout.length);
+    for (const f of p.fanout) args.push(f.channel, f.message);
+  }
+  return { keys, args };
+}
+
+export function decodeStatuses(reply: unknown): PartStatus[] {
+  return (reply as number[]).map((r) => (r === 1 ? 'applied' : r === 0 ? 'conflict' : 'duplicate'));
+}

@@ -1,0 +1,278 @@
+/*
+ * NestJS transport strategy that consumes whole Kafka fetches (the stock Kafka server only offers
+ * eachMessage and commits on its own). kafkajs hands every partition batch of one fetch to its
+ * workers in the same tick and fetches again only when all are done; they are collected and
+ * processed as ONE unit: decode at the boundary, run the unit (UnitRunner: de-duplicate, plan,
+ * commit, publish), and only then commit the offsets, in one request. Transient failures retry the
+ * unit with backoff; after the last attempt the batches go back to kafkajs, which restarts the
+ * consumer from the committed offsets. Handlers register with @EventPattern(<topic>) on a method
+ * that returns the topic's UnitHandler.
+ */
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { z } from 'zod';
+import { decodeCloudEvent, type RawMessage } from '@cx/contracts';
+import { CONSUMER_SETTINGS, ensureTopics, type FetchOptions } from '@cx/kafka';
+import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
+import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
+import type { TopicUnit, UnitRunner } from './unit-runner';
+
+export interface ConsumerOptions {
+  groupId: string;
+  /** Prepended to every contract topic name (tests, shared clusters). */
+  topicPrefix: string;
+  partitions: number;
+  replicationFactor: number;
+  partitionsConsumedConcurrently: number;
+  fetch: FetchOptions;
+  /** Logical (contract) topic → the zod schema its messages must satisfy. */
+  subscriptions: Record<string, z.ZodType>;
+  /** Topics this service produces to, created at start-up with the subscriptions. */
+  produces: string[];
+  retry?: { attempts: number; baseMs: number; maxMs: number };
+}
+
+/** How far a partition's input has been consumed and committed (event-time watermarks, sla-monitor). */
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  /** Latest event time (epoch ms) among the committed messages. */
+  maxEventTime: number;
+  /** Everything up to the high watermark was committed, as of `fetchedAt`. */
+  caughtUp: boolean;
+  fetchedAt: number;
+}
+
+export interface ConsumerProgress {
+  committed(progress: PartitionProgress[]): void;
+  /** A fetch found nothing new on any assigned partition: all of them were caught up at `fetchedAt`. */
+  idle(assigned: { topic: string; partitions: number[] }[], fetchedAt: number): void;
+}
+
+type Envelope = { time: string };
+
+interface Member {
+  payload: EachBatchPayload;
+  topic: string;
+  items: InboundItem<unknown>[];
+  stamps: number[];
+  invalid: Rejection<unknown>[];
+  fetchedAt: number;
+  started: bigint;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class KafkaBatchServer extends Server implements CustomTransportStrategy, HealthCheck {
+  readonly name = 'kafka';
+  private consumer?: Consumer;
+  private readonly log = new Logger('KafkaBatchServer');
+  private running = false;
+  private readonly collecting: Member[] = [];
+  private readonly handlers = new Map<string, UnitHandler>();
+  private lastActivity = 0;
+  private fetchStartedAt = Date.now();
+  private assigned: { topic: string; partitions: number[] }[] = [];
+  private busy = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: ConsumerOptions,
+    private readonly runner: UnitRunner,
+    private readonly metrics: PipelineMetrics,
+    private readonly progress?: ConsumerProgress,
+  ) {
+    super();
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchServer does not emit status events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  /** Up while consuming: fetches keep arriving (or a unit is being processed). Answered from memory. */
+  async check(): Promise<boolean> {
+    return this.running && (this.busy || Date.now() - this.lastActivity < 15_000);
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      const { topicPrefix: prefix, partitions, produces, subscriptions, replicationFactor } = this.options;
+      for (const topic of Object.keys(subscriptions)) this.handlers.set(topic, await this.resolveHandler(topic));
+      await ensureTopics(this.kafka, [...new Set([...Object.keys(subscriptions), ...produces, 'cx.dlq'])].map((t) => prefix + t), partitions, replicationFactor);
+      this.touchSeries();
+      const consumer = (this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...this.options.fetch }));
+      consumer.on(consumer.events.CRASH, (e) => { this.lastActivity = 0; this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
+      consumer.on(consumer.events.FETCH_START, () => { this.fetchStartedAt = Date.now(); });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        this.assigned = Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] }));
+      });
+      consumer.on(consumer.events.FETCH, (e) => {
+        this.lastActivity = Date.now();
+        if (e.payload.numberOfBatches === 0 && this.assigned.length) this.progress?.idle(this.assigned, this.fetchStartedAt);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: Object.keys(subscriptions).map((t) => prefix + t), fromBeginning: true });
+      await consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+      this.running = true;
+      this.lastActivity = Date.now();
+      callback();
+    } catch (e) {
+      callback(e);
+    }
+  }
+
+  private async resolveHandler(topic: string): Promise<UnitHandler> {
+    const method = this.getHandlerByPattern(topic);
+    if (!method) throw new Error(`no @EventPattern handler for topic ${topic}`);
+    const handler = await lastValueFrom(this.transformToObservable(await method(undefined)), { defaultValue: undefined });
+    const h = handler as UnitHandler | undefined;
+    if (!h || typeof h.plan !== 'function' || typeof h.route !== 'function' || typeof h.prepare !== 'function') {
+      throw new Error(`@EventPattern(${topic}) must return a UnitHandler (route, prepare, plan)`);
+    }
+    return h;
+  }
+
+  /** Zero-valued series from the start, so dashboards and `absent()`-style alerts see them. */
+  private touchSeries(): void {
+    for (const topic of Object.keys(this.options.subscriptions)) {
+      for (const outcome of ['ok', 'dropped', 'dead_lettered', 'retried'] as const) this.metrics.consumed.inc({ topic, outcome }, 0);
+      for (const reason of ['invalid_json', 'schema', 'processing', 'other'] as const) this.metrics.deadLettered.inc({ topic, reason }, 0);
+    }
+  }
+
+  /** Stops fetching, lets the in-flight unit finish and commit, then leaves the group. */
+  async close(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+  }
+
+  private logical(topic: string): string {
+    return topic.slice(this.options.topicPrefix.length);
+  }
+
+  private onBatch(payload: EachBatchPayload): Promise<void> {
+    if (payload.batch.messages.length === 0) return Promise.resolve();
+    const member = this.decode(payload);
+    return new Promise<void>((resolve, reject) => {
+      this.collecting.push({ ...member, resolve, reject });
+      if (this.collecting.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private decode(payload: EachBatchPayload): Omit<Member, 'resolve' | 'reject'> {
+    const { batch } = payload;
+    const topic = this.logical(batch.topic);
+    const items: InboundItem<unknown>[] = [];
+    const stamps: number[] = [];
+    const invalid: Rejection<unknown>[] = [];
+    const schema = this.options.subscriptions[topic];
+    for (const m of batch.messages) {
+      const raw = toRaw(m);
+      const decoded = decodeCloudEvent(raw, schema);
+      const item: InboundItem<unknown> = { event: decoded.ok ? decoded.event : undefined, topic, partition: batch.partition, offset: m.offset, raw };
+      if (decoded.ok) {
+        items.push(item);
+        stamps.push(Number(m.timestamp));
+      } else invalid.push({ item, reason: decoded.reason });
+    }
+    return { payload, topic, items, stamps, invalid, fetchedAt: this.fetchStartedAt, started: process.hrtime.bigint() };
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.collecting.splice(0);
+    this.busy = true;
+    try {
+      const done = await this.processWithRetry(group);
+      await this.commit(done);
+      for (const m of group) m.resolve();
+    } catch (e) {
+      for (const m of group) m.reject(e);
+    } finally {
+      this.busy = false;
+      this.lastActivity = Date.now();
+    }
+  }
+
+  /** Returns the members that were processed (a revoked partition's member is left uncommitted). */
+  private async processWithRetry(group: Member[]): Promise<Member[]> {
+    const policy = this.options.retry ?? { attempts: 6, baseMs: 100, maxMs: 5_000 };
+    for (let attempt = 1; ; attempt++) {
+      // Not committed: the partition's new owner re-reads these messages.
+      const live = group.filter((m) => m.payload.isRunning() && !m.payload.isStale());
+      if (live.length === 0) return [];
+      try {
+        await this.runner.run(this.units(live));
+        return live;
+      } catch (e) {
+        this.metrics.transientErrors.inc({ stage: 'unit' });
+        for (const m of live) this.metrics.consumed.inc({ topic: m.topic, outcome: 'retried' }, m.payload.batch.messages.length);
+        const where = live.map((m) => `${m.topic}/${m.payload.batch.partition}`).join(', ');
+        if (attempt >= policy.attempts) {
+          this.log.error(`unit ${where} failed ${attempt} times: ${(e as Error).message}`);
+          throw e;
+        }
+        this.log.warn(`unit ${where} attempt ${attempt} failed, retrying: ${(e as Error).message}`);
+        await sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1)));
+        await live[0].payload.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  /** One topic unit per topic: its partitions merged in time order, each partition in offset order. */
+  private units(group: Member[]): TopicUnit[] {
+    const byTopic = new Map<string, Member[]>();
+    for (const m of group) {
+      let list = byTopic.get(m.topic);
+      if (!list) byTopic.set(m.topic, (list = []));
+      list.push(m);
+    }
+    return [...byTopic].map(([topic, members]) => ({
+      topic,
+      handler: this.handlers.get(topic)!,
+      items: inTimeOrder(members.map((m) => m.items.map((item, i) => ({ item, at: m.stamps[i] })))),
+      invalid: members.flatMap((m) => m.invalid),
+    }));
+  }
+
+  /** One offset commit for the whole unit, after its effects are durable. */
+  private async commit(done: Member[]): Promise<void> {
+    if (done.length === 0) return;
+    for (const m of done) m.payload.resolveOffset(m.payload.batch.lastOffset());
+    const { payload } = done[0];
+    await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    await payload.heartbeat();
+    const now = Date.now();
+    const progress: PartitionProgress[] = [];
+    for (const { payload: { batch }, topic, items, started, fetchedAt } of done) {
+      this.metrics.batchDuration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.batchSize.observe({ topic }, batch.messages.length);
+      let maxEventTime = 0;
+      for (const i of items) {
+        const t = Date.parse((i.event as Envelope).time);
+        if (!Number.isFinite(t)) continue;
+        if (t > maxEventTime) maxEventTime = t;
+        this.metrics.eventAge.observe({ topic }, Math.max(0, (now - t) / 1000));
+      }
+      const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
+      progress.push({ topic, partition: batch.partition, maxEventTime, caughtUp, fetchedAt });
+    }
+    this.progress?.committed(progress);
+  }
+}
+
+function toRaw(m: KafkaMessage): RawMessage {
+  return { key: m.key, value: m.value, headers: m.headers as RawMessage['headers'] };
+}

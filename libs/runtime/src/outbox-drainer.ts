@@ -1,0 +1,70 @@
+/*
+ * Publishes outbox entries that their committer did not confirm: it crashed between the commit
+ * and Kafka's acknowledgement, or Kafka was down. Entries are claimed from each shard's lease
+ * queue only once their committer's lease ran out (or it gave them up after a failed publish), so
+ * in steady state nothing is published twice; after a crash the same ids are published again and
+ * consumers de-duplicate them.
+ */
+import { Logger } from '@nestjs/common';
+import type { Publisher } from '@cx/kafka';
+import type { PipelineMetrics } from '@cx/metrics';
+import { claimDue, type KeySpace, type RedisClient } from '@cx/redis';
+import type { Committer } from './committer';
+import { LoopRunner } from './loop-runner';
+import { decodeOutbox, lineLabels } from './outbox-codec';
+
+const BATCH = 100;
+
+export class OutboxDrainer {
+  private readonly log = new Logger('OutboxDrainer');
+  private readonly loop: LoopRunner;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
+    private readonly publisher: Publisher,
+    private readonly committer: Committer,
+    private readonly metrics: PipelineMetrics,
+    private readonly leaseMs: number,
+    everyMs = 1_000,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.loop = new LoopRunner('outbox drainer', everyMs, () => this.tick());
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One pass over every shard; true when some shard had a full batch. */
+  async tick(now = this.clock()): Promise<boolean> {
+    const counts = await Promise.all(this.keys.allShards().map((s) => this.drainShard(s, now)));
+    return counts.some((n) => n >= BATCH);
+  }
+
+  private async drainShard(shard: number, now: number): Promise<number> {
+    const claimed = await claimDue(this.redis, this.keys.outboxDue(shard), now, now + this.leaseMs, BATCH);
+    if (claimed.length === 0) return 0;
+    const ids = claimed.map((c) => c.member);
+    const payloads = await this.redis.hmget(this.keys.outbox(shard), ...ids);
+    const entries: { shard: number; id: string }[] = [];
+    const records = [];
+    const lines: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const payload = payloads[i];
+      entries.push({ shard, id: ids[i] });
+      if (!payload) continue; // acknowledged meanwhile
+      records.push(...decodeOutbox(payload));
+      lines.push(...payload.split('\n').filter(Boolean));
+    }
+    await this.publisher.send(records);
+    for (const line of lines) this.metrics.produced.inc(lineLabels(line));
+    this.committer.acknowledge(entries);
+    if (records.length) this.log.warn(`published ${records.length} events left in the outbox of shard ${shard}`);
+    return claimed.length;
+  }
+}
