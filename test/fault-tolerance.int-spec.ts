@@ -61,6 +61,7 @@ describe('fault tolerance with real processes', () => {
     const events = customerLoad(stack.prefix, 2400, 60);
     await sendPaced(stack.kafka, Topics.chat, events, 200, [{ atMs: 500, run: () => stack.scaleOut('emotion-detector') }]);
     await waitFor('a signal for every message', () => distinct(emotionSignals(signals), (m) => m.json?.data.messageId as string).size === events.length, 90_000, 200);
+    expect(emotionSignals(signals).filter((m) => m.json!.data.negative === true).length).toBeGreaterThan(500);
     await expectEffectsOnce(signals, escalations);
     // Both instances did work: the group really was shared.
     const perInstance = await Promise.all([stack.url('emotion-detector'), stack.extra[0].url].map(async (u) =>

@@ -54,8 +54,7 @@ describe('router: concurrent writers and a crashed instance', () => {
     await waitFor('raised', () => escalations.find((m) => m.json?.subject === conv && m.json.type === 'cx.escalation.raised.v1'));
     await fx.routers[1].stop('SIGKILL');
     // A timer the dead instance had claimed comes back after its 30 s lease; the others go on at once.
-    await waitFor('the end of the ladder', () => notifications.some((m) => m.json?.subject === conv && (m.json.data as Data).step === 3), 45_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitFor('every step of the ladder', () => new Set(notifications.filter((m) => m.json?.subject === conv).map((m) => (m.json!.data as Data).step)).size === 4, 45_000);
     const steps = notifications.filter((m) => m.json?.subject === conv).map((m) => `${(m.json!.data as Data).step}:${(m.json!.data as Data).recipient}`);
     // a1 still carries the first test's escalation, so a2 (least loaded) comes first.
     expect(steps.sort()).toEqual(['0:a2', '1:a1', '2:sup-1', '3:sup-1']);

@@ -26,13 +26,15 @@ describe('router: merging requests and customer context over real Kafka and Redi
     await fx.kafka.produce(Topics.escalations, [fromSla]);
     // Replays: the same CloudEvent again, and the same cause under a new event id.
     await fx.kafka.produce(Topics.escalations, [fromEmotion, { ...fromSla, id: randomUUID() }]);
-    const marker = uniq('conv-marker');
-    await fx.kafka.produce(Topics.escalations, [escalationRequest(marker, [{ code: 'negative_emotion', detail: 'x' }])]);
-    await waitFor('marker raised', () => escalations.find((m) => m.json?.subject === marker && m.json.type === 'cx.escalation.raised.v1'));
-    await waitFor('merge published', () => escalations.find((m) => m.json?.subject === conv && m.json.type === 'cx.escalation.updated.v1'));
+    // A marker on the replayed key itself: the same partition, so it is applied after the replays.
+    const marker = escalationRequest(conv, [{ code: 'complaint_intent', detail: 'marker', causeId: `marker-${conv}` }], { customerId });
+    await fx.kafka.produce(Topics.escalations, [marker]);
+    const hasMarker = (m: (typeof escalations)[number]) => (m.json?.data as Data | undefined)?.reasons?.some((r: Data) => r.code === 'complaint_intent');
+    await waitFor('marker merged', () => escalations.find((m) => m.json?.subject === conv && m.json.type === 'cx.escalation.updated.v1' && hasMarker(m)));
 
     const out = escalations.filter((m) => m.json?.subject === conv && m.json.type !== 'cx.escalation.requested.v1');
-    expect(out.map((m) => m.json!.type)).toEqual(['cx.escalation.raised.v1', 'cx.escalation.updated.v1']);
+    // raised, the SLA merge, the marker's merge: the replays in between changed nothing.
+    expect(out.map((m) => m.json!.type)).toEqual(['cx.escalation.raised.v1', 'cx.escalation.updated.v1', 'cx.escalation.updated.v1']);
     const updated = out[1].json!.data as Data;
     expect(updated.change).toBe('merged');
     expect(updated.escalationId).toBe((out[0].json!.data as Data).escalationId);
@@ -44,7 +46,7 @@ describe('router: merging requests and customer context over real Kafka and Redi
     const list = await fx.api('/api/escalations?status=open', KEYS.supervisor);
     expect(list.status).toBe(200);
     expect(list.body.filter((e: Data) => e.conversationId === conv)).toHaveLength(1);
-    expect(list.body.find((e: Data) => e.conversationId === conv).reasons).toHaveLength(2);
+    expect(list.body.find((e: Data) => e.conversationId === conv).reasons).toHaveLength(3);
   }, 60_000);
 
   it('carries the customer\'s other conversations, flags and promises into a new escalation', async () => {
@@ -82,12 +84,18 @@ describe('router: merging requests and customer context over real Kafka and Redi
     const agent = await waitFor('agent in the directory', async () => (await fx.api('/api/agents', KEYS.admin)).body.find((a: Data) => a.agentId === agentId));
     expect(agent).toMatchObject({ status: 'busy', skills: ['billing'], maxConcurrent: 2 });
     // An older update (event time before the stored one) does not win.
+    const markerId = uniq('agent-marker');
+    const marker = {
+      specversion: '1.0', id: randomUUID(), source: 'urn:test:wfm', type: 'cx.agent.updated.v1', time: new Date().toISOString(), subject: markerId, tenantid: 'default',
+      data: { agentId: markerId, name: 'Marker', teams: ['support'], languages: ['de'], skills: [], role: 'agent', status: 'offline' },
+    };
     await fx.kafka.produce(Topics.agents, [{
       specversion: '1.0', id: randomUUID(), source: 'urn:test:wfm', type: 'cx.agent.updated.v1', time: new Date(Date.now() - 60_000).toISOString(),
       subject: agentId, tenantid: 'default',
       data: { agentId, name: 'Stale', teams: ['support'], languages: ['de'], skills: [], role: 'agent', status: 'offline' },
-    }]);
-    await new Promise((r) => setTimeout(r, 1500));
+    }, marker], 0);
+    // The marker was sent after the stale update to the same partition: once it is applied, so is the stale one.
+    await waitFor('marker agent', async () => (await fx.api('/api/agents', KEYS.admin)).body.find((a: Data) => a.agentId === markerId));
     expect((await fx.api('/api/agents', KEYS.admin)).body.find((a: Data) => a.agentId === agentId).status).toBe('busy');
   }, 30_000);
 });

@@ -20,13 +20,14 @@ export class TestKafka {
     return `${this.prefix}.${logical}`;
   }
 
-  async produce(logical: string, events: ({ subject: string } & Record<string, unknown>)[]): Promise<void> {
+  /** Structured CloudEvents keyed by subject; `partition` pins them all to one partition (in order). */
+  async produce(logical: string, events: ({ subject: string } & Record<string, unknown>)[], partition?: number): Promise<void> {
     await this.produceRaw(logical, events.map((e) => ({
-      key: e.subject, value: JSON.stringify(e), headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+      key: e.subject, value: JSON.stringify(e), headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' }, partition,
     })));
   }
 
-  async produceRaw(logical: string, messages: { key: string | null; value: string | Buffer | null; headers?: IHeaders }[]): Promise<void> {
+  async produceRaw(logical: string, messages: { key: string | null; value: string | Buffer | null; headers?: IHeaders; partition?: number }[]): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
       await this.producer.connect();
