@@ -55,8 +55,9 @@ export class SlaMetrics {
     for (const { event } of events) {
       const breached = event.type === 'cx.sla.breached.v1';
       if (!breached && event.type !== 'cx.sla.warning.v1') continue;
-      const data = (event as unknown as { data: { metric: string; policyId: string; at: string } }).data;
-      (breached ? this.breaches : this.warnings).inc({ metric: data.metric, policy: data.policyId });
+      const data = (event as unknown as { data: { metric: string; policyId: string | null; at: string } }).data;
+      // 'none' only as a label value: events carry policyId null for an unmatched promise.
+      (breached ? this.breaches : this.warnings).inc({ metric: data.metric, policy: data.policyId ?? 'none' });
       this.lateness.observe({ path }, Math.max(0, (now - Date.parse(data.at)) / 1000));
     }
   }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { type SlaMetric } from '@cx/contracts';
 import { ALWAYS_OPEN, type SlaCalendar } from './calendar';
+import { instantOf, type CalendarResolver } from './clock-count';
 import { matchPolicy, type CompiledPolicy, type ConversationAttributes, type PolicySet, type TargetMetric } from './policy';
 import { ClockState, ID_LEN, SlaState, TimerKey, TimerSpec } from './sla-state';
 
@@ -101,39 +102,6 @@ export function rulesOf(key: string, c: ClockState, policy: CompiledPolicy | und
   return { metric, target: policy?.targets[metric as TargetMetric], calendar: policy?.calendar ?? ALWAYS_OPEN };
 }
 
-/** Running segments of a clock up to now (the last one open-ended when running). */
-export function segments(c: ClockState): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let from = c.s;
-  for (const [a, b] of c.pp ?? []) {
-    out.push([from, a]);
-    from = b;
-  }
-  out.push([from, c.r !== undefined ? Infinity : (c.ps ?? from)]);
-  return out;
-}
-
-/**
- * The instant at which the clock has counted `ms`, assuming it keeps running from now on.
- * `undefined` when the clock is not running and has not reached it.
- */
-export function crossingInstant(c: ClockState, ms: number, cal: SlaCalendar): number | undefined {
-  if (!c.pt) {
-    let rem = ms;
-    for (const [a, b] of segments(c)) {
-      if (b === Infinity) return cal.addCounted(a, rem);
-      const got = cal.countBetween(a, b);
-      if (got >= rem) return cal.addCounted(a, rem);
-      rem -= got;
-    }
-    return undefined;
-  }
-  // Truncated history: exact from the current segment on, the start of it for the past.
-  if (c.r === undefined) return undefined;
-  const rem = ms - (c.u ?? 0);
-  return rem <= 0 ? c.r : cal.addCounted(c.r, rem);
-}
-
 /**
  * Thresholds of a clock in firing order: the policy's warnAt fractions, then 1 (the breach). A
  * promise made at or after its own due instant has no span to warn in: it only breaches.
@@ -143,20 +111,46 @@ export function thresholdsFor(key: string, c: ClockState, policy: CompiledPolicy
   return [...(policy?.warnAt ?? []), 1];
 }
 
-/** Sets `d` to the due instant of the next threshold after `f`, or clears it. */
-export function plan(key: string, c: ClockState, policy: CompiledPolicy | undefined): void {
+/** A fraction already fired for this clock never fires again, whatever the policy lists now. */
+export function isFired(c: ClockState, th: number): boolean {
+  return (c.fl !== undefined && th <= c.fl) || (c.f?.includes(th) ?? false);
+}
+
+export function markFired(c: ClockState, th: number): void {
+  if (isFired(c, th)) return;
+  c.f = [...(c.f ?? []), th].sort((a, b) => a - b);
+}
+
+/** The smallest threshold of the policy in force that has not fired for this clock. */
+export function nextThreshold(key: string, c: ClockState, policy: CompiledPolicy | undefined): number | undefined {
+  return thresholdsFor(key, c, policy).find((th) => !isFired(c, th));
+}
+
+/**
+ * Sets `d`/`th` to the instant and fraction of the next threshold, or clears them. The instant
+ * may be in the past (a new target below the time already used): the caller fires it at once.
+ */
+export function plan(key: string, c: ClockState, policy: CompiledPolicy | undefined, resolve: CalendarResolver): void {
   delete c.d;
+  delete c.th;
   const rules = rulesOf(key, c, policy);
-  if (rules.target === undefined || c.r === undefined) return;
-  const next = thresholdsFor(key, c, policy).find((th) => th > (c.f ?? 0));
+  if (rules.target === undefined) return;
+  const next = nextThreshold(key, c, policy);
   if (next === undefined) return;
-  c.d = crossingInstant(c, thresholdMs(next, rules.target), rules.calendar);
+  const at = instantOf(c, thresholdMs(next, rules.target), rules.calendar, resolve);
+  if (at === undefined) return;
+  c.d = at;
+  c.th = next;
+}
+
+/** The pending threshold of a clock (states from before `th` existed: the policy's next one). */
+export function pendingThreshold(key: string, c: ClockState, policy: CompiledPolicy | undefined): number {
+  return c.th ?? nextThreshold(key, c, policy) ?? 1;
 }
 
 export function timerOf(conversationId: string, key: string, c: ClockState, policy: CompiledPolicy | undefined): TimerSpec | undefined {
   if (c.d === undefined) return undefined;
-  const next = thresholdsFor(key, c, policy).find((th) => th > (c.f ?? 0)) ?? 1;
-  return { conversationId, clock: key, metric: metricOfClock(key), threshold: next, dueAt: c.d };
+  return { conversationId, clock: key, metric: metricOfClock(key), threshold: pendingThreshold(key, c, policy), dueAt: c.d };
 }
 
 /** All pending timers of a conversation: rebuilds a timer store from the states. */
@@ -174,8 +168,13 @@ export function timersOf(conversationId: string, state: SlaState, policies: Poli
 export function nextDueOf(conversationId: string, state: SlaState | undefined, policies: PolicySet): number | null {
   if (!state) return null;
   let min: number | null = null;
-  for (const t of timersOf(conversationId, state, policies)) if (min === null || t.dueAt < min) min = t.dueAt;
+  for (const c of Object.values(state.k)) if (c.d !== undefined && (min === null || c.d < min)) min = c.d;
   return min;
+}
+
+/** A clock that counts towards attainment now: it has a target and has neither breached nor been reported met. */
+export function isLiveTargeted(key: string, c: ClockState, policy: CompiledPolicy | undefined): boolean {
+  return rulesOf(key, c, policy).target !== undefined && !isFired(c, 1) && !c.m;
 }
 
 /** Open (running or paused, with a target) clocks by metric, for the open-clocks gauge. */
@@ -190,4 +189,3 @@ export function openClocks(state: SlaState, policies: PolicySet): Partial<Record
   }
   return out;
 }
-

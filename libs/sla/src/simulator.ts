@@ -1,12 +1,18 @@
 import { decodeCloudEvent, InteractionEvent, Rfc3339 } from '@cx/contracts';
-import { applyEvent, fire, type SlaFiring, type SlaState, type TimerKey, type TimerSpec } from './engine';
+import { AttainmentTally, type SummaryLine } from './attainment';
+import { applyEvent, fire, type SlaCompletion, type SlaFiring, type SlaState, type TimerKey, type TimerSpec } from './engine';
 import type { PolicySet } from './policy';
+
+/*
+ * `sla:simulate` (DESIGN.md §4): the real engine on a virtual clock over CloudEvents JSONL, and
+ * the attainment summary of the replay.
+ */
 
 /** One line of `sla:simulate` output (DESIGN.md §4), keys in this order. */
 export interface SimulatedLine {
   type: 'sla.warning' | 'sla.breached';
   conversationId: string;
-  policyId: string;
+  policyId: string | null;
   metric: string;
   dueAt: string;
   at: string;
@@ -29,6 +35,7 @@ export interface SimulationStats {
   lateEvents: number;
   timersFired: number;
   staleTimers: number;
+  ignoredChannelChanges: number;
 }
 
 /**
@@ -115,7 +122,8 @@ export class SlaSimulator {
   readonly states = new Map<string, SlaState>();
   readonly timers = new VirtualTimerQueue();
   readonly firings: SlaFiring[] = [];
-  readonly stats: SimulationStats = { events: 0, duplicates: 0, droppedAfterClose: 0, lateEvents: 0, timersFired: 0, staleTimers: 0 };
+  readonly completions: SlaCompletion[] = [];
+  readonly stats: SimulationStats = { events: 0, duplicates: 0, droppedAfterClose: 0, lateEvents: 0, timersFired: 0, staleTimers: 0, ignoredChannelChanges: 0 };
 
   constructor(private readonly policies: PolicySet) {}
 
@@ -130,6 +138,7 @@ export class SlaSimulator {
       this.states.set(timer.conversationId, r.state);
       this.apply(r.schedule, r.cancel);
       this.firings.push(...r.firings);
+      this.completions.push(...r.completions);
     }
   }
 
@@ -141,10 +150,12 @@ export class SlaSimulator {
     const r = applyEvent(this.states.get(id), event, this.policies);
     if (r.outcome === 'duplicate') this.stats.duplicates++;
     if (r.outcome === 'dropped-closed') this.stats.droppedAfterClose++;
+    if (r.outcome === 'ignored-channel-change') this.stats.ignoredChannelChanges++;
     if (r.lateEvent) this.stats.lateEvents++;
     this.states.set(id, r.state);
     this.apply(r.schedule, r.cancel);
     this.firings.push(...r.firings);
+    this.completions.push(...r.completions);
   }
 
   private apply(schedule: TimerSpec[], cancel: TimerKey[]): void {
@@ -160,6 +171,14 @@ export class SlaSimulator {
       .filter(({ f }) => f.atMs <= until)
       .sort((a, b) => a.f.atMs - b.f.atMs || a.i - b.i)
       .map(({ f }) => f);
+  }
+
+  /** Attainment per policy and metric at `until` (call after `finish(until)`). */
+  summary(until: number): SummaryLine[] {
+    const tally = new AttainmentTally(until);
+    for (const c of this.completions) tally.add(c);
+    for (const [id, state] of this.states) tally.addOpen(id, state, this.policies);
+    return tally.lines(this.policies);
   }
 }
 
@@ -187,7 +206,7 @@ export function parseUntil(text: string | undefined): number {
  * CloudEvent of the input contract (SimulationInputError names the 1-based line), runs the
  * engine, and returns the output lines (JSON strings) ordered by `at`.
  */
-export function simulateJsonl(policies: PolicySet, jsonl: string, until: number): { lines: string[]; stats: SimulationStats } {
+export function simulateJsonl(policies: PolicySet, jsonl: string, until: number, options: { summary?: boolean } = {}): { lines: string[]; stats: SimulationStats } {
   const sim = new SlaSimulator(policies);
   const rows = jsonl.split('\n');
   const events: InteractionEvent[] = [];
@@ -200,5 +219,6 @@ export function simulateJsonl(policies: PolicySet, jsonl: string, until: number)
   });
   for (const e of events) sim.process(e);
   const lines = sim.finish(until).map((f) => JSON.stringify(toSimulatedLine(f)));
+  if (options.summary) for (const l of sim.summary(until)) lines.push(JSON.stringify(l));
   return { lines, stats: sim.stats };
 }

@@ -27,6 +27,7 @@ export function shifted(s: SlaState, by: number): SlaState {
     const cc: ClockState = { ...c };
     for (const f of CLOCK_TIMES) if (c[f] !== undefined) cc[f] = c[f]! + by;
     if (c.pp) cc.pp = c.pp.map(([a, b]) => [a + by, b + by]);
+    if (c.kc) cc.kc = c.kc.map(([a, id]) => [a + by, id]);
     out.k[key] = cc;
   }
   if (s.kp) {
@@ -39,6 +40,13 @@ export function shifted(s: SlaState, by: number): SlaState {
 export function decodeState(text: string): SlaState {
   const s = JSON.parse(text) as SlaState;
   if (s.v !== 1) throw new Error(`unsupported SLA state version ${String(s.v)}`);
+  for (const c of Object.values(s.k)) {
+    // Written before fired sets: `f` was the highest fraction fired, every lower one had fired too.
+    if (typeof (c.f as unknown) === 'number') {
+      c.fl = c.f as unknown as number;
+      delete c.f;
+    }
+  }
   return shiftTimes(s, s.t0);
 }
 
@@ -48,6 +56,7 @@ export function shiftTimes(s: SlaState, by: number): SlaState {
   for (const c of Object.values(s.k)) {
     for (const f of CLOCK_TIMES) if (c[f] !== undefined) c[f] = c[f]! + by;
     if (c.pp) c.pp = c.pp.map(([a, b]) => [a + by, b + by]);
+    if (c.kc) c.kc = c.kc.map(([a, id]) => [a + by, id]);
   }
   if (s.kp) for (const id of Object.keys(s.kp)) s.kp[id] += by;
   return s;
