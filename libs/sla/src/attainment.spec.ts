@@ -48,6 +48,12 @@ describe('clock completions', () => {
     expect(list(completions)).toEqual(['met fr vip-chat 10:00:30', 'met res vip-chat 10:00:30', 'reopened res vip-chat 11:00:00', 'breached res vip-chat 12:59:30']);
   });
 
+  it('a resolved conversation that moves to another status than closed takes its resolution `met` back at once', () => {
+    const c = new EventFactory('pending');
+    const { completions } = replay([c.opened(`${D}10:00:00Z`, { tier: 'vip' }), c.status(`${D}10:00:30Z`, 'resolved'), c.status(`${D}10:10:00Z`, 'pending_customer'), c.status(`${D}10:20:00Z`, 'open')]);
+    expect(list(completions)).toEqual(['met res vip-chat 10:00:30', 'reopened res vip-chat 10:10:00']);
+  });
+
   it('closed ends every clock, promises included', () => {
     const c = new EventFactory('closed');
     const { completions } = replay([c.opened(`${D}10:00:00Z`, { tier: 'vip' }), c.promiseMade(`${D}10:00:05Z`, 'cb', `${D}12:00:00Z`), c.status(`${D}10:00:30Z`, 'closed')]);

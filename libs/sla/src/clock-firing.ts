@@ -126,15 +126,11 @@ export class Ctx {
     }
   }
 
-  /** Resumes counting at t with the time already used; a `met` reported at `resolved` is taken back. */
+  /** Resumes counting at t with the time already used. */
   resume(key: string, t: number): void {
     const c = this.state.k[key];
     if (!c || c.r !== undefined || c.ps === undefined) return;
     const at = Math.max(t, c.ps);
-    if (c.m) {
-      this.complete('reopened', key, c, at);
-      delete c.m;
-    }
     if (at > c.ps) {
       const pp = (c.pp ??= []);
       pp.push([c.ps, at]);
@@ -173,8 +169,17 @@ export class Ctx {
     this.changePolicy(matchPolicy(this.policies, attrsOf(this.state)), t);
   }
 
-  /** A change that waited for the conversation to reopen. */
-  applyDeferred(t: number): void {
+  /**
+   * The conversation is no longer resolved (reopened, or another status than closed): the
+   * resolution clock's `met` is taken back (under the policy it was reported with), then a policy
+   * change that waited for the reopen applies.
+   */
+  reopened(t: number): void {
+    const res = this.state.k['res'];
+    if (res?.m) {
+      this.complete('reopened', 'res', res, t);
+      delete res.m;
+    }
     if (this.state.rm && this.state.st !== 'r') this.rematch(t);
   }
 

@@ -192,7 +192,7 @@ function onMessage(ctx: Ctx, role: string, t: number): void {
     state.st = 'o';
     state.sc = t;
     ctx.resume('res', t);
-    ctx.applyDeferred(t); // a policy change made while resolved applies now
+    ctx.reopened(t); // a met resolution is taken back; a policy change made while resolved applies now
   }
   const answeredLater = state.la !== undefined && state.la > t;
   if (state.fr === undefined) {
@@ -251,7 +251,7 @@ function onStatus(ctx: Ctx, code: StatusCode, t: number): void {
   } else if (code === 'o' && prevCode !== 'o') {
     ctx.resume('res', t);
   }
-  if (prevCode === 'r' && code !== 'r') ctx.applyDeferred(t);
+  if (prevCode === 'r' && code !== 'r') ctx.reopened(t);
 }
 
 // ---------------------------------------------------------------------------------------------
