@@ -4,14 +4,14 @@ import { closedPeriodsOf, instantOf, recount, resolverOf, type CalendarResolver 
 import { attrsOf, instanceOf, isFired, isLiveTargeted, markFired, pendingThreshold, plan, policyOf, rulesOf, timerOf } from './clock-timers';
 import { matchPolicy, type CompiledPolicy, type PolicySet } from './policy';
 import { ClockState, MAX_PERIODS, SlaCompletion, SlaFiring, SlaState, TimerKey, TimerSpec, iso } from './sla-state';
-import { loadTrace } from './trace-context';
+import { clockTrace, setClockTrace, type StoredTrace } from './trace-context';
 
 export class Ctx {
   readonly firings: SlaFiring[] = [];
   readonly completions: SlaCompletion[] = [];
   policy: CompiledPolicy | undefined;
   /** Trace context fields of the event being applied: stored on the clocks it starts. */
-  trace: { tp?: string; ts?: string } = {};
+  trace: StoredTrace = {};
   resolve: CalendarResolver;
 
   constructor(
@@ -46,7 +46,7 @@ export class Ctx {
     const promiseId = isPromise ? key.slice(2) : undefined;
     const tenantid = this.state.tn ?? 'default';
     const channel = this.state.a?.c as Channel | undefined;
-    const trace = loadTrace(c);
+    const trace = clockTrace(this.state, c);
     this.firings.push({
       kind: th === 1 ? 'breached' : 'warning',
       id: deterministicId('sla', tenantid, this.conversationId, rules.metric, instanceOf(key), String(th), String(c.s)),
@@ -91,7 +91,8 @@ export class Ctx {
   // --- clock operations, each at the event's own time t -------------------------------------
 
   start(key: string, t: number, extra: Partial<ClockState> = {}): void {
-    const c: ClockState = { s: t, r: t, ...extra, ...this.trace };
+    const c: ClockState = { s: t, r: t, ...extra };
+    setClockTrace(this.state, c, this.trace);
     this.state.k[key] = c;
     plan(key, c, this.policy, this.resolve);
   }
@@ -150,11 +151,22 @@ export class Ctx {
     if (!c || t >= c.s || c.pp?.length || c.r !== c.s || c.u) return;
     c.s = t;
     c.r = t;
-    if (this.trace.tp) c.tp = this.trace.tp;
-    else delete c.tp;
-    if (this.trace.ts) c.ts = this.trace.ts;
-    else delete c.ts;
+    if (key === 'res') {
+      // The conversation's first event is now this one: its trace becomes the default; clocks
+      // that used the old default keep it as their own.
+      for (const [k, other] of Object.entries(this.state.k)) if (k !== 'res' && other.tp === undefined) setClockTrace({}, other, { tp: this.state.tp, ts: this.state.ts });
+      this.setConversationTrace(this.trace);
+      delete c.tp;
+      delete c.ts;
+    } else setClockTrace(this.state, c, this.trace);
     plan(key, c, this.policy, this.resolve);
+  }
+
+  setConversationTrace(trace: StoredTrace): void {
+    delete this.state.tp;
+    delete this.state.ts;
+    if (trace.tp) this.state.tp = trace.tp;
+    if (trace.ts) this.state.ts = trace.ts;
   }
 
   // --- policy changes ------------------------------------------------------------------------
@@ -200,7 +212,13 @@ export class Ctx {
    */
   changePolicy(next: CompiledPolicy | undefined, T: number): void {
     const old = this.policy;
-    if (next === old) return;
+    if (next !== old) this.replan(old, next, T);
+    this.policy = next;
+    if (next) this.state.pi = next.id;
+    else delete this.state.pi;
+  }
+
+  private replan(old: CompiledPolicy | undefined, next: CompiledPolicy | undefined, T: number): void {
     for (const [key, c] of Object.entries(this.state.k)) {
       const o = rulesOf(key, c, old);
       const n = rulesOf(key, c, next);
@@ -225,9 +243,6 @@ export class Ctx {
       }
       plan(key, c, next, this.resolve);
     }
-    this.policy = next;
-    if (next) this.state.pi = next.id;
-    else delete this.state.pi;
   }
 }
 

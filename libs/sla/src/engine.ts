@@ -61,6 +61,7 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
     const ch = channelOf(event);
     if (ch) a.c = ch;
     assignAttributes(a, learnt);
+    ctx.setConversationTrace(ctx.trace);
     ctx.rematch(t);
     ctx.start('res', t);
   } else {

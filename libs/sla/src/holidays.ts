@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 
 /*
  * Holidays of a business calendar: explicit local dates plus the public holidays of regions
@@ -24,11 +24,17 @@ export interface HolidayRegion {
 const REGION_CODE = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
 let directory: Holidays | undefined;
 
+/** Loaded on first use (its data costs ~0.2 s to load): most policy files name no region. */
+function library(): typeof Holidays {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('date-holidays') as typeof Holidays;
+}
+
 /** Parses and checks a region code against date-holidays' directory; a reason when unknown. */
 export function resolveRegion(code: string): { ok: true; region: HolidayRegion } | { ok: false; reason: string } {
   const m = REGION_CODE.exec(code);
   if (!m) return { ok: false, reason: `invalid region ${JSON.stringify(code)}: expected an ISO 3166 code such as "DE" or "DE-BE"` };
-  directory ??= new Holidays();
+  directory ??= new (library())();
   const country = m[1].toUpperCase();
   if (!directory.getCountries()[country]) return { ok: false, reason: `unknown region ${JSON.stringify(code)}: no holiday data for country ${country}` };
   if (m[2] === undefined) return { ok: true, region: { code, country } };
@@ -54,7 +60,8 @@ export class HolidayCalendar implements HolidayLookup {
     private readonly dates: ReadonlySet<string>,
     regions: readonly HolidayRegion[],
   ) {
-    this.sources = regions.map((r) => (r.state === undefined ? new Holidays(r.country, { types: ['public'] }) : new Holidays(r.country, r.state, { types: ['public'] })));
+    const Lib = regions.length ? library() : undefined;
+    this.sources = regions.map((r) => (r.state === undefined ? new Lib!(r.country, { types: ['public'] }) : new Lib!(r.country, r.state, { types: ['public'] })));
   }
 
   has(localDate: string): boolean {

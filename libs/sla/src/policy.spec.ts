@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicyFile, matchPolicy, parsePolicies, PolicyFileError } from './policy';
@@ -57,6 +57,15 @@ describe('policy file', () => {
   it('loads deploy/sla/policies.example.yaml', () => {
     const set = loadPolicyFile(join(__dirname, '..', '..', '..', 'deploy', 'sla', 'policies.example.yaml'));
     expect(set.policies.map((p) => p.id)).toEqual(['vip-chat', 'email-business', 'phone', 'default']);
+    expect(set.policies.map((p) => p.attainmentTarget)).toEqual([0.9, 0.85, 0.8, undefined]);
+  });
+
+  it('accepts the policy file example of docs/sla.md', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'sla.md'), 'utf8');
+    const yaml = /## Policy file[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const set = parsePolicies(yaml, 'docs/sla.md');
+    expect(set.policies.map((p) => p.id)).toEqual(['vip-chat', 'email-business']);
+    expect([...set.calendars.keys()]).toEqual(['berlin-office', 'night-desk']);
   });
 
   it('names the path of a bad duration', () => {

@@ -39,12 +39,12 @@ export interface SimulationStats {
 }
 
 /**
- * An in-memory timer queue on a virtual clock: a binary heap of (dueAt, seq) with lazy deletion,
- * the live version of each timer kept by its key. Ties fire in scheduling order.
+ * An in-memory timer queue on a virtual clock: an indexed binary heap of (dueAt, seq), one entry
+ * per timer key (an upsert moves it, a removal takes it out). Ties fire in scheduling order.
  */
 export class VirtualTimerQueue {
-  private heap: Array<{ t: TimerSpec; seq: number }> = [];
-  private live = new Map<string, { t: TimerSpec; seq: number }>();
+  private heap: Array<{ t: TimerSpec; seq: number; key: string; pos: number }> = [];
+  private live = new Map<string, { t: TimerSpec; seq: number; key: string; pos: number }>();
   private seq = 0;
 
   private static key(k: TimerKey): string {
@@ -56,58 +56,72 @@ export class VirtualTimerQueue {
   }
 
   upsert(t: TimerSpec): void {
-    const entry = { t, seq: this.seq++ };
-    this.live.set(VirtualTimerQueue.key(t), entry);
+    const key = VirtualTimerQueue.key(t);
+    const e = this.live.get(key);
+    if (e) {
+      e.t = t;
+      e.seq = this.seq++;
+      this.down(this.up(e.pos));
+      return;
+    }
+    const entry = { t, seq: this.seq++, key, pos: this.heap.length };
+    this.live.set(key, entry);
     this.heap.push(entry);
-    this.up(this.heap.length - 1);
+    this.up(entry.pos);
   }
 
   remove(k: TimerKey): void {
-    this.live.delete(VirtualTimerQueue.key(k));
+    const e = this.live.get(VirtualTimerQueue.key(k));
+    if (e) this.removeAt(e.pos);
   }
 
-  /** Removes and returns the earliest live timer due at or before `until`. */
+  /** Removes and returns the earliest timer due at or before `until`. */
   popDue(until: number): TimerSpec | undefined {
-    while (this.heap.length) {
-      const top = this.heap[0];
-      if (this.live.get(VirtualTimerQueue.key(top.t)) !== top) {
-        this.pop();
-        continue;
-      }
-      if (top.t.dueAt > until) return undefined;
-      this.pop();
-      this.live.delete(VirtualTimerQueue.key(top.t));
-      return top.t;
-    }
-    return undefined;
+    const top = this.heap[0];
+    if (!top || top.t.dueAt > until) return undefined;
+    this.removeAt(0);
+    return top.t;
+  }
+
+  private removeAt(i: number): void {
+    const h = this.heap;
+    const e = h[i];
+    this.live.delete(e.key);
+    const last = h.pop()!;
+    if (last === e) return;
+    h[i] = last;
+    last.pos = i;
+    this.down(this.up(i));
   }
 
   private less(a: { t: TimerSpec; seq: number }, b: { t: TimerSpec; seq: number }): boolean {
     return a.t.dueAt < b.t.dueAt || (a.t.dueAt === b.t.dueAt && a.seq < b.seq);
   }
-  private up(i: number): void {
+  private swap(i: number, j: number): void {
     const h = this.heap;
+    [h[i], h[j]] = [h[j], h[i]];
+    h[i].pos = i;
+    h[j].pos = j;
+  }
+  private up(i: number): number {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      if (!this.less(this.heap[i], this.heap[p])) break;
+      this.swap(i, p);
       i = p;
     }
+    return i;
   }
-  private pop(): void {
+  private down(i: number): void {
     const h = this.heap;
-    const last = h.pop()!;
-    if (!h.length) return;
-    h[0] = last;
-    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
       if (l < h.length && this.less(h[l], h[m])) m = l;
       if (r < h.length && this.less(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
+      if (m === i) return;
+      this.swap(i, m);
       i = m;
     }
   }
@@ -208,16 +222,19 @@ export function parseUntil(text: string | undefined): number {
  */
 export function simulateJsonl(policies: PolicySet, jsonl: string, until: number, options: { summary?: boolean } = {}): { lines: string[]; stats: SimulationStats } {
   const sim = new SlaSimulator(policies);
-  const rows = jsonl.split('\n');
-  const events: InteractionEvent[] = [];
-  rows.forEach((raw, i) => {
-    const text = raw.trim();
-    if (!text) return;
+  // Decoded and applied line by line: a bad line stops the run (nothing is printed) without
+  // holding every decoded event in memory first.
+  let line = 0;
+  for (let start = 0; start <= jsonl.length; line++) {
+    let end = jsonl.indexOf('\n', start);
+    if (end < 0) end = jsonl.length;
+    const text = jsonl.slice(start, end).trim();
+    start = end + 1;
+    if (!text) continue;
     const decoded = decodeCloudEvent({ key: null, value: text }, InteractionEvent);
-    if (!decoded.ok) throw new SimulationInputError(i + 1, decoded.reason);
-    events.push(decoded.event);
-  });
-  for (const e of events) sim.process(e);
+    if (!decoded.ok) throw new SimulationInputError(line + 1, decoded.reason);
+    sim.process(decoded.event);
+  }
   const lines = sim.finish(until).map((f) => JSON.stringify(toSimulatedLine(f)));
   if (options.summary) for (const l of sim.summary(until)) lines.push(JSON.stringify(l));
   return { lines, stats: sim.stats };

@@ -44,7 +44,10 @@ export interface ClockState {
   kc?: Array<[number, string]>;
   /** 1 while `met` has been reported for a resolution clock stopped by `resolved` (a reopen revokes it). */
   m?: 1;
-  /** Trace context of the event that started the clock: traceparent (compact, see trace-context.ts) and tracestate. */
+  /**
+   * Trace context of the event that started the clock (compact traceparent, see trace-context.ts,
+   * and tracestate) when it differs from the conversation's (`SlaState.tp`); '' = none.
+   */
   tp?: string;
   ts?: string;
   /** promise only: the promised dueAt. */
@@ -77,6 +80,12 @@ export interface SlaState {
   tn?: string;
   /** 1 when the attributes changed while resolved: the policy is matched again when it reopens. */
   rm?: 1;
+  /**
+   * Trace context of the conversation's first event (it starts resolution, often firstResponse
+   * too): the default of every clock that does not hold its own, so it is stored once.
+   */
+  tp?: string;
+  ts?: string;
   /** Clocks by key. */
   k: Record<string, ClockState>;
   /** Recently kept promises: promiseId → kept time (so a late `made` does not start a kept promise). */

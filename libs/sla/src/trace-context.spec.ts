@@ -38,16 +38,35 @@ describe('trace context on SLA outputs', () => {
     expect(SlaBreachedV1.safeParse(event).success).toBe(true);
   });
 
-  it('survives the timer path: the state keeps it compactly (34 characters) through encodeState', () => {
+  it('survives the timer path: the state keeps it compactly (32 characters when sampled) through encodeState', () => {
     const c = new EventFactory('tr2');
-    c.envelope = { traceparent: TP_MSG };
+    c.envelope = { traceparent: TP_OPEN };
     let s: SlaState = applyEvent(undefined, c.opened(`${D}10:00:00Z`), policies).state;
+    c.envelope = { traceparent: TP_MSG };
     s = applyEvent(s, c.customer(`${D}10:00:10Z`), policies).state;
-    expect(s.k.fr.tp).toHaveLength(34);
+    expect(s.tp).toHaveLength(32); // the conversation's (first event, resolution)
+    expect(s.k.res.tp).toBeUndefined();
+    expect(s.k.fr.tp).toHaveLength(32);
     const decoded = decodeState(encodeState(s));
     const timer = timersOf('tr2', decoded, policies).find((t) => t.clock === 'fr')!;
     const r = fire(decoded, timer, policies);
     expect(r.firings[0].trace).toEqual({ traceparent: TP_MSG });
+  });
+
+  it('is stored once when the first event starts several clocks; a late older first event takes over the default', () => {
+    const c = new EventFactory('tr4');
+    c.envelope = { traceparent: TP_MSG };
+    let s: SlaState = applyEvent(undefined, c.customer(`${D}10:00:10Z`), policies).state;
+    expect(Object.keys(s.k).sort()).toEqual(['fr', 'res']);
+    expect([s.k.fr.tp, s.k.res.tp, s.tp?.length]).toEqual([undefined, undefined, 32]);
+    c.envelope = { traceparent: TP_OPEN };
+    s = applyEvent(s, c.opened(`${D}10:00:00Z`), policies).state; // older: resolution now starts at 10:00
+    const sim = new SlaSimulator(policies);
+    sim.states.set('tr4', s);
+    for (const t of timersOf('tr4', s, policies)) sim.timers.upsert(t);
+    const out = sim.finish(Date.parse(`${D}12:00:00Z`));
+    expect(out.filter((f) => f.data.metric === 'resolution').map((f) => f.trace?.traceparent)).toEqual([TP_OPEN, TP_OPEN]);
+    expect(out.filter((f) => f.data.metric === 'firstResponse').map((f) => f.trace?.traceparent)).toEqual([TP_MSG, TP_MSG]);
   });
 
   it('an event without a valid traceparent starts clocks without one', () => {
@@ -55,13 +74,25 @@ describe('trace context on SLA outputs', () => {
     c.envelope = { traceparent: 'not-a-traceparent' };
     const s = applyEvent(undefined, c.customer(`${D}10:00:00Z`), policies).state;
     expect(s.k.fr.tp).toBeUndefined();
+    expect(s.tp).toBeUndefined();
     expect(storeTrace({})).toEqual({});
+    // a conversation opened by a traced event: a clock started by an untraced one holds "none"
+    const d = new EventFactory('tr5');
+    d.envelope = { traceparent: TP_OPEN };
+    let t = applyEvent(undefined, d.opened(`${D}10:00:00Z`), policies).state;
+    d.envelope = {};
+    t = applyEvent(t, d.customer(`${D}10:00:05Z`), policies).state;
+    expect(t.k.fr.tp).toBe('');
+    const timer = timersOf('tr5', t, policies).find((x) => x.clock === 'fr')!;
+    expect(fire(t, timer, policies).firings[0].trace).toBeUndefined();
   });
 
   it('round-trips every valid traceparent; other versions are kept as sent', () => {
-    for (const tp of [TP_OPEN, TP_MSG, TP_PROMISE, 'cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01']) {
+    for (const tp of [TP_OPEN, TP_MSG, TP_PROMISE, '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03', 'cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01']) {
       expect(loadTrace(storeTrace({ traceparent: tp }))).toEqual({ traceparent: tp });
     }
+    expect(storeTrace({ traceparent: TP_MSG }).tp).toHaveLength(32);
+    expect(storeTrace({ traceparent: TP_PROMISE }).tp).toHaveLength(34); // flags 00
     expect(storeTrace({ traceparent: TP_MSG, tracestate: 'x'.repeat(600) })).not.toHaveProperty('ts');
   });
 });
