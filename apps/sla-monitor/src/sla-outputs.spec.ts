@@ -29,7 +29,7 @@ describe('firingOutputs', () => {
     sim.process(c.promiseMade('2026-03-03T10:00:00Z', 'cb', '2026-03-03T10:30:00Z'));
     const [breach] = sim.finish(Date.parse('2026-03-03T11:00:00Z'));
     const [sla, request] = firingOutputs(breach, sim.states.get('c2'), 'breach');
-    expect((sla.event as { data: { policyId: unknown } }).data.policyId).toBeNull();
+    expect((sla.event as unknown as { data: { policyId: unknown } }).data.policyId).toBeNull();
     const reason = (request.event as unknown as { data: { reasons: Array<{ detail: string; sla: { policyId: unknown } }> } }).data.reasons[0];
     expect(reason.sla.policyId).toBeNull();
     expect(reason.detail).toContain('(no policy)');

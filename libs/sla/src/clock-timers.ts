@@ -115,7 +115,10 @@ export function isFired(c: ClockState, th: number): boolean {
 
 export function markFired(c: ClockState, th: number): void {
   if (isFired(c, th)) return;
-  c.f = [...(c.f ?? []), th].sort((a, b) => a - b);
+  const f = (c.f ??= []);
+  let i = f.length;
+  while (i > 0 && f[i - 1] > th) i--;
+  f.splice(i, 0, th);
 }
 
 /** The smallest threshold of the policy in force that has not fired for this clock. */

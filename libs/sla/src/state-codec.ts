@@ -16,36 +16,64 @@ type EncodedClock = Array<number | null | Partial<ClockState>>;
 export function encodeState(state: SlaState): string {
   const by = -state.t0;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(state)) {
+  for (const name in state) {
+    const value = (state as unknown as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    if (name === 'st' && value === 'o') continue;
-    if (name === 'k') {
-      const k: Record<string, EncodedClock> = {};
-      for (const [key, c] of Object.entries(state.k)) k[key] = encodeClock(c, by);
-      out.k = k;
-    } else if (name === 'kp') {
-      const kp: Record<string, number> = {};
-      for (const [id, t] of Object.entries(state.kp!)) kp[id] = t + by;
-      out.kp = kp;
-    } else if ((CONV_TIMES as readonly string[]).includes(name)) out[name] = (value as number) + by;
-    else out[name] = value;
+    switch (name) {
+      case 'st':
+        if (value !== 'o') out.st = value;
+        break;
+      case 'lt':
+      case 'la':
+      case 'sc':
+        out[name] = (value as number) + by;
+        break;
+      case 'k': {
+        const k: Record<string, EncodedClock> = {};
+        for (const key in state.k) k[key] = encodeClock(state.k[key], by);
+        out.k = k;
+        break;
+      }
+      case 'kp': {
+        const kp: Record<string, number> = {};
+        for (const id in state.kp) kp[id] = state.kp[id] + by;
+        out.kp = kp;
+        break;
+      }
+      default:
+        out[name] = value;
+    }
   }
   return JSON.stringify(out);
 }
 
 function encodeClock(c: ClockState, by: number): EncodedClock {
-  const rest: Partial<ClockState> = {};
-  let hasRest = false;
-  for (const [name, value] of Object.entries(c) as Array<[keyof ClockState, unknown]>) {
-    if (value === undefined || name === 's' || name === 'r' || name === 'd' || name === 'th') continue;
-    hasRest = true;
-    if (name === 'ps' || name === 'pd') rest[name] = (value as number) + by;
-    else if (name === 'pp') rest.pp = c.pp!.map(([a, b]) => [a + by, b + by]);
-    else if (name === 'kc') rest.kc = c.kc!.map(([a, id]) => [a + by, id]);
-    else (rest as Record<string, unknown>)[name] = value;
+  let rest: Record<string, unknown> | undefined;
+  for (const name in c) {
+    const value = (c as unknown as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    switch (name) {
+      case 's':
+      case 'r':
+      case 'd':
+      case 'th':
+        continue;
+      case 'ps':
+      case 'pd':
+        (rest ??= {})[name] = (value as number) + by;
+        break;
+      case 'pp':
+        (rest ??= {}).pp = c.pp!.map(([a, b]) => [a + by, b + by]);
+        break;
+      case 'kc':
+        (rest ??= {}).kc = c.kc!.map(([a, id]) => [a + by, id]);
+        break;
+      default:
+        (rest ??= {})[name] = value;
+    }
   }
   const t: EncodedClock = [c.s + by, c.r === undefined ? null : c.r + by, c.d === undefined ? null : c.d + by, c.th ?? null];
-  if (hasRest) t.push(rest);
+  if (rest) t.push(rest as Partial<ClockState>);
   else while (t.length > 1 && t[t.length - 1] === null) t.pop();
   return t;
 }
@@ -54,7 +82,8 @@ export function decodeState(text: string): SlaState {
   const s = JSON.parse(text) as SlaState & { k: Record<string, ClockState | EncodedClock> };
   if (s.v !== 1) throw new Error(`unsupported SLA state version ${String(s.v)}`);
   s.st ??= 'o' as StatusCode;
-  for (const [key, raw] of Object.entries(s.k)) {
+  for (const key in s.k) {
+    const raw = s.k[key];
     const c = Array.isArray(raw) ? fromTuple(raw) : raw;
     // Written before fired sets: `f` was the highest fraction fired, every lower one had fired too.
     if (typeof (c.f as unknown) === 'number') {
