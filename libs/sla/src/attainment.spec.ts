@@ -1,9 +1,9 @@
+// Clock completions (met / breached / dropped / reopened) and the `sla:simulate --summary` tally.
 import { type SlaCompletion } from './engine';
 import { parsePolicies } from './policy';
 import { SlaSimulator } from './simulator';
 import { EventFactory } from './testing/events';
 
-// Clock completions (met / breached / dropped / reopened) and the `sla:simulate --summary` tally.
 const policies = parsePolicies(`
 policies:
   - id: vip-chat

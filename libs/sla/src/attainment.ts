@@ -1,8 +1,3 @@
-import { SlaMetric } from '@cx/contracts';
-import { isLiveTargeted, metricOfClock, policyOf } from './clock-timers';
-import type { PolicySet } from './policy';
-import type { SlaCompletion, SlaState } from './sla-state';
-
 /*
  * SLA attainment over a replay (`sla:simulate --summary`, DESIGN.md §4): per policy and metric,
  * how many clocks there were and how many met their target, breached it, or were still running
@@ -11,6 +6,10 @@ import type { SlaCompletion, SlaState } from './sla-state';
  * the policy in force when it ended (or at `--until`); one that a policy change stopped without
  * an event only in `clocks`.
  */
+import { SlaMetric } from '@cx/contracts';
+import { isLiveTargeted, metricOfClock, policyOf } from './clock-timers';
+import type { PolicySet } from './policy';
+import type { SlaCompletion, SlaState } from './sla-state';
 
 export interface SummaryLine {
   type: 'sla.summary';

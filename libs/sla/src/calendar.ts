@@ -1,3 +1,7 @@
+/*
+ * Business calendars: which instants count towards an SLA target (opening hours in a time zone,
+ * night shifts, holidays), as plain integer arithmetic on epoch milliseconds.
+ */
 import type { HolidayLookup } from './holidays';
 import { ZoneOffsets } from './zone-offsets';
 

@@ -1,7 +1,3 @@
-import { ALWAYS_OPEN, type SlaCalendar, type Span } from './calendar';
-import type { PolicySet } from './policy';
-import type { ClockState } from './sla-state';
-
 /*
  * Counted time of one clock when the calendar may have changed under it (a policy change to a
  * policy with another calendar): the time used is what was counted under the calendar in force
@@ -9,6 +5,9 @@ import type { ClockState } from './sla-state';
  * so a future threshold is one `addCounted` from `r`; a threshold that a new target puts in the
  * past is found by walking the running segments through the calendars recorded in `kc`.
  */
+import { ALWAYS_OPEN, type SlaCalendar, type Span } from './calendar';
+import type { PolicySet } from './policy';
+import type { ClockState } from './sla-state';
 
 /** Calendar of a recorded id ('' = 24/7); ids no longer defined count 24/7. */
 export type CalendarResolver = (id: string) => SlaCalendar;

@@ -1,5 +1,3 @@
-import type Holidays from 'date-holidays';
-
 /*
  * Holidays of a business calendar: explicit local dates plus the public holidays of regions
  * (`{region: "DE-BE"}`, ISO 3166 country or country-subdivision codes) from `date-holidays`, a
@@ -8,6 +6,7 @@ import type Holidays from 'date-holidays';
  * calendar's own time zone, like the explicit dates. (date-holidays' own `timezone` option only
  * moves the start/end instants, and makes a year cost ~100 ms, so the dates are taken as such.)
  */
+import type Holidays from 'date-holidays';
 
 export interface HolidayLookup {
   /** True when the local date (YYYY-MM-DD) is a holiday. */

@@ -1,9 +1,9 @@
+// Policy changes mid-conversation (DESIGN.md §4), each rule with hand-worked instants.
 import { applyEvent, type SlaCompletion, type SlaFiring } from './engine';
 import { parsePolicies, type PolicySet } from './policy';
 import { SlaSimulator } from './simulator';
 import { EventFactory } from './testing/events';
 
-// Policy changes mid-conversation (DESIGN.md §4), each rule with hand-worked instants.
 const policies = parsePolicies(`
 calendars:
   office:

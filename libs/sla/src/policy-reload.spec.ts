@@ -1,8 +1,8 @@
+// Live reload, pure part: a new policy file applied as a policy change at the reload instant.
 import { applyEvent, fire, reloadPolicies, timersOf, type SlaState } from './engine';
 import { parsePolicies } from './policy';
 import { EventFactory } from './testing/events';
 
-// Live reload, pure part: a new policy file applied as a policy change at the reload instant.
 const before = parsePolicies(`
 calendars:
   office: { timezone: Europe/Berlin, hours: { mon: ["08:00-18:00"], tue: ["08:00-18:00"], wed: ["08:00-18:00"], thu: ["08:00-18:00"], fri: ["08:00-18:00"] } }

@@ -1,13 +1,12 @@
-import { IANAZone, DateTime } from 'luxon';
-import { z } from 'zod';
-import { Channel, Priority } from '@cx/contracts';
-import { parseIsoDuration } from './duration';
-
 /*
  * The zod schema of the SLA policy file (DESIGN.md §4). Compilation (cross-references, calendars,
  * regions) is in policy.ts; this file only says what a well-formed document looks like, so every
  * message can name the path of the bad field.
  */
+import { IANAZone, DateTime } from 'luxon';
+import { z } from 'zod';
+import { Channel, Priority } from '@cx/contracts';
+import { parseIsoDuration } from './duration';
 
 /** The metrics a policy sets a target for; `promise` is due at its own `dueAt`. */
 export const TARGET_METRICS = ['firstResponse', 'nextResponse', 'resolution', 'queueWait'] as const;

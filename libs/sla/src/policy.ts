@@ -1,3 +1,7 @@
+/*
+ * SLA policy files (DESIGN.md §4): validation with messages that name the bad field, compilation
+ * into calendars and policies, and matching a conversation's attributes to the first policy.
+ */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -6,11 +10,6 @@ import { type SlaMetric } from '@cx/contracts';
 import { ALWAYS_OPEN, BusinessCalendar, type SlaCalendar } from './calendar';
 import { HolidayCalendar, resolveRegion, type HolidayRegion } from './holidays';
 import { DAYS, formatMinutes, PolicyFileSchema, TARGET_METRICS, type TargetMetric } from './policy-schema';
-
-/*
- * SLA policy files (DESIGN.md §4): validation with messages that name the bad field, compilation
- * into calendars and policies, and matching a conversation's attributes to the first policy.
- */
 
 export { TARGET_METRICS, type TargetMetric };
 

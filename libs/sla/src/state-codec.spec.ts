@@ -1,8 +1,8 @@
+// The Redis form of a state: compact, exact, and readable when written by an older version.
 import { applyEvent, decodeState, encodeState, fire, timersOf, type SlaState } from './engine';
 import { parsePolicies } from './policy';
 import { EventFactory } from './testing/events';
 
-// The Redis form of a state: compact, exact, and readable when written by an older version.
 const policies = parsePolicies(`
 calendars:
   office: { timezone: Europe/Berlin, hours: { mon: ["08:00-18:00"], tue: ["08:00-18:00"], wed: ["08:00-18:00"], thu: ["08:00-18:00"], fri: ["08:00-18:00"] } }

@@ -1,3 +1,4 @@
+// W3C trace context of the event that started a clock, carried onto its warnings and breaches.
 import { SlaBreachedV1 } from '@cx/contracts';
 import { applyEvent, decodeState, encodeState, fire, timersOf, type SlaState } from './engine';
 import { parsePolicies } from './policy';
@@ -6,7 +7,6 @@ import { SlaSimulator } from './simulator';
 import { EventFactory } from './testing/events';
 import { loadTrace, storeTrace } from './trace-context';
 
-// W3C trace context of the event that started a clock, carried onto its warnings and breaches.
 const policies = parsePolicies(`
 policies:
   - { id: chat, match: { channel: chat }, targets: { firstResponse: PT1M, resolution: PT1H }, warnAt: [0.5] }

@@ -1,5 +1,3 @@
-import { traceOf, type TraceContext } from '@cx/contracts';
-
 /*
  * The W3C trace context of the event that started a clock, kept in the clock's state so that its
  * warnings and breaches (fired later, from a timer) carry it as their cause. A million open clocks
@@ -10,6 +8,7 @@ import { traceOf, type TraceContext } from '@cx/contracts';
  * cannot carry). The conversation holds the trace of its first event; a clock holds its own only
  * when it differs (see setClockTrace).
  */
+import { traceOf, type TraceContext } from '@cx/contracts';
 
 const SAMPLED_LEN = 32;
 const FLAGGED_LEN = 34;

@@ -1,5 +1,3 @@
-import { IANAZone } from 'luxon';
-
 /*
  * UTC offsets of an IANA zone, and local wall-clock times resolved to instants the way DESIGN.md
  * §4 says: a time skipped when daylight saving starts means the first instant after the gap, a
@@ -8,6 +6,7 @@ import { IANAZone } from 'luxon';
  * weekly, each change located to the millisecond by bisection: ~110 lookups a year) and every
  * later lookup is a scan of a handful of numbers. (No zone changes its offset twice within a week.)
  */
+import { IANAZone } from 'luxon';
 
 const YEAR_SAMPLE_MS = 7 * 86_400_000;
 const DAY_MS = 86_400_000;
