@@ -8,19 +8,41 @@ import { runSimulateCli } from './sla-simulate';
 const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'sla');
 const scenarios = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
+/** scenario.json: `until`, and `summary: true` when expected.jsonl ends with the `sla.summary` lines. */
 function argsFor(dir: string): string[] {
-  const { until } = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as { until: string };
-  return ['--policies', join(dir, 'policies.yaml'), '--events', join(dir, 'events.jsonl'), '--until', until];
+  const { until, summary } = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as { until: string; summary?: boolean };
+  return ['--policies', join(dir, 'policies.yaml'), '--events', join(dir, 'events.jsonl'), '--until', until, ...(summary ? ['--summary'] : [])];
 }
 
 describe('sla:simulate scenarios', () => {
-  it('has scenarios', () => expect(scenarios.length).toBeGreaterThanOrEqual(4));
+  it('has scenarios', () => expect(scenarios.length).toBeGreaterThanOrEqual(14));
   it.each(scenarios)('%s', (name) => {
     const dir = join(FIXTURES, name);
     const r = runSimulateCli(argsFor(dir));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(dir, 'expected.jsonl'), 'utf8'));
+  });
+});
+
+describe('sla:simulate --summary', () => {
+  it('prints one sla.summary line per policy and metric after the events', () => {
+    const dir = join(FIXTURES, 'pause-reopen-promise-close');
+    const plain = runSimulateCli(argsFor(dir));
+    const r = runSimulateCli([...argsFor(dir), '--summary']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith(plain.stdout)).toBe(true);
+    const summary = r.stdout.slice(plain.stdout.length).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(summary.length).toBeGreaterThan(0);
+    for (const line of summary) {
+      expect(Object.keys(line)).toEqual(['type', 'policyId', 'metric', 'clocks', 'met', 'breached', 'running', 'attainment']);
+      const { clocks, met, breached, running, attainment } = line as { clocks: number; met: number; breached: number; running: number; attainment: number | null };
+      expect(clocks).toBeGreaterThanOrEqual(met + breached + running);
+      expect(attainment).toBe(met + breached ? met / (met + breached) : null);
+    }
+    // every breach line is counted once under the policy it names
+    const breaches = plain.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string }).filter((l) => l.type === 'sla.breached').length;
+    expect(summary.reduce((n, l) => n + (l.breached as number), 0)).toBe(breaches);
   });
 });
 

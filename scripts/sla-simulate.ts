@@ -1,11 +1,12 @@
 // sla:simulate (DESIGN.md §4): runs the real SLA engine on a virtual clock over CloudEvents JSONL.
-//   npm run --silent sla:simulate -- --policies FILE --events FILE.jsonl --until RFC3339
-// stdout: one JSON line per SLA event fired, ordered by `at`. Bad input: exit code 2, message on stderr.
+//   npm run --silent sla:simulate -- --policies FILE --events FILE.jsonl --until RFC3339 [--summary]
+// stdout: one JSON line per SLA event fired, ordered by `at`; with --summary then one `sla.summary`
+// line per policy and metric that had clocks. Bad input: exit code 2, message on stderr.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadPolicyFile, parseUntil, simulateJsonl } from '@cx/sla';
 
-export const USAGE = 'usage: sla:simulate --policies FILE --events FILE.jsonl --until RFC3339';
+export const USAGE = 'usage: sla:simulate --policies FILE --events FILE.jsonl --until RFC3339 [--summary]';
 
 export interface CliResult {
   code: number;
@@ -16,11 +17,11 @@ export interface CliResult {
 /** The command without process side effects, so tests run exactly this code. */
 export function runSimulateCli(argv: string[]): CliResult {
   const fail = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `sla:simulate: ${message}\n` });
-  let values: { policies?: string; events?: string; until?: string };
+  let values: { policies?: string; events?: string; until?: string; summary?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { policies: { type: 'string' }, events: { type: 'string' }, until: { type: 'string' } },
+      options: { policies: { type: 'string' }, events: { type: 'string' }, until: { type: 'string' }, summary: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -37,7 +38,7 @@ export function runSimulateCli(argv: string[]): CliResult {
     } catch (e) {
       return fail(`cannot read ${values.events}: ${(e as Error).message}`);
     }
-    const { lines } = simulateJsonl(policies, text, until);
+    const { lines } = simulateJsonl(policies, text, until, { summary: values.summary === true });
     return { code: 0, stdout: lines.map((l) => `${l}\n`).join(''), stderr: '' };
   } catch (e) {
     // SimulationInputError ("line N: …"), PolicyFileError (names the field), bad --until

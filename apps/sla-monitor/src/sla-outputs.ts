@@ -29,9 +29,10 @@ export function firingOutputs(f: SlaFiring, state: SlaState | undefined, escalat
   if (f.kind === 'warning' && escalateOn !== 'warning') return out;
   const d = f.data;
   const what = `${METRIC_TEXT[d.metric]}${d.promiseId ? ` ${d.promiseId}` : ''}`;
+  const policy = d.policyId === null ? 'no policy' : `policy ${d.policyId}`;
   const detail = f.kind === 'breached'
-    ? `${what} target of ${human(d.targetMs)} (policy ${d.policyId}) breached at ${d.at}`
-    : `${what} at ${Math.round(d.threshold * 100)} % of ${human(d.targetMs)} (policy ${d.policyId}), due ${d.dueAt}`;
+    ? `${what} target of ${human(d.targetMs)} (${policy}) breached at ${d.at}`
+    : `${what} at ${Math.round(d.threshold * 100)} % of ${human(d.targetMs)} (${policy}), due ${d.dueAt}`;
   const counts = [
     d.pausedPeriods.length ? `${d.pausedPeriods.length} paused period(s)` : '',
     d.outOfHoursPeriods.length ? `${d.outOfHoursPeriods.length} out-of-hours period(s)` : '',
@@ -45,6 +46,7 @@ export function firingOutputs(f: SlaFiring, state: SlaState | undefined, escalat
     subject: f.conversationId,
     time: d.at,
     tenantid: f.tenantid,
+    cause: f.trace,
     data: {
       conversationId: f.conversationId,
       ...(d.channel ? { channel: d.channel } : {}),

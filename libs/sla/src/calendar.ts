@@ -1,11 +1,16 @@
-import { DateTime } from 'luxon';
+/*
+ * Business calendars: which instants count towards an SLA target (opening hours in a time zone,
+ * night shifts, holidays), as plain integer arithmetic on epoch milliseconds.
+ */
+import type { HolidayLookup } from './holidays';
+import { ZoneOffsets } from './zone-offsets';
 
 /** A half-open interval of instants [from, to) in epoch milliseconds. */
 export type Span = [from: number, to: number];
 
 /**
  * Counted ("open") time of an SLA clock. Every computation is in epoch milliseconds and exact
- * to the millisecond; local days, opening times and daylight-saving changes come from luxon.
+ * to the millisecond; local days, opening times and daylight-saving changes come from the zone.
  */
 export interface SlaCalendar {
   readonly id: string | undefined;
@@ -25,35 +30,44 @@ export const ALWAYS_OPEN: SlaCalendar = {
   closedPeriods: () => [],
 };
 
-/** Weekly opening hours as minutes after local midnight, index 1 = Monday … 7 = Sunday (luxon). */
+/**
+ * Weekly opening hours, index 1 = Monday … 7 = Sunday: ranges as minutes after local midnight of
+ * the day they start on. An end beyond 1440 runs into the next day (`22:00-06:00` is
+ * [1320, 1800]); 1440 is `24:00`, the next local midnight.
+ */
 export type WeeklyHours = ReadonlyArray<ReadonlyArray<readonly [startMin: number, endMin: number]>>;
 
 /** Days scanned before giving up: a calendar that is closed this long is a configuration error. */
 const MAX_DAYS = 3700;
-const CACHE_LIMIT = 20_000;
-
+const CACHE_LIMIT = 40_000;
 const DAY_MS = 86_400_000;
+const MIN_MS = 60_000;
 
 /**
  * A business calendar. Local days are numbered like UTC days (days since 1970-01-01 of the local
- * date); each day's open spans are computed once with luxon and cached, so the arithmetic itself
- * is plain integer work. An instant's local date is its UTC date ±1 (offsets are within ±14 h),
- * so a scan starts at the UTC day before and skips spans that end before the instant.
+ * date); a day's spans are the ranges that *start* on it (a night shift belongs to the day it
+ * starts on, and a holiday closes the ranges that start on that date). Spans are computed a UTC
+ * year at a time and cached, so the arithmetic itself is plain integer work. The ranges that
+ * contain an instant start on its local date or the one before, and a local date is its UTC date
+ * ±1, so a scan starts two days before the instant's UTC day.
  */
 export class BusinessCalendar implements SlaCalendar {
   private readonly dayCache = new Map<number, Span[]>();
+  private readonly offsets: ZoneOffsets;
 
   constructor(
     readonly id: string,
     readonly zone: string,
     private readonly weekly: WeeklyHours,
-    private readonly holidays: ReadonlySet<string>,
-  ) {}
+    private readonly holidays: HolidayLookup,
+  ) {
+    this.offsets = ZoneOffsets.of(zone);
+  }
 
   addCounted(from: number, ms: number): number {
     if (ms <= 0) return from;
     let remaining = ms;
-    const first = Math.floor(from / DAY_MS) - 1;
+    const first = Math.floor(from / DAY_MS) - 2;
     for (let day = first; day < first + MAX_DAYS; day++) {
       for (const [a, b] of this.openSpans(day)) {
         if (b <= from) continue;
@@ -69,7 +83,7 @@ export class BusinessCalendar implements SlaCalendar {
     if (to <= from) return 0;
     let total = 0;
     const last = Math.floor(to / DAY_MS) + 1;
-    for (let day = Math.floor(from / DAY_MS) - 1; day <= last; day++) {
+    for (let day = Math.floor(from / DAY_MS) - 2; day <= last; day++) {
       for (const [a, b] of this.openSpans(day)) {
         const lo = a > from ? a : from;
         const hi = b < to ? b : to;
@@ -84,7 +98,7 @@ export class BusinessCalendar implements SlaCalendar {
     if (to <= from) return out;
     let cursor = from; // counted up to here, or the start of the current closed stretch
     const last = Math.floor(to / DAY_MS) + 1;
-    for (let day = Math.floor(from / DAY_MS) - 1; day <= last && out.length < max; day++) {
+    for (let day = Math.floor(from / DAY_MS) - 2; day <= last && out.length < max; day++) {
       for (const [a, b] of this.openSpans(day)) {
         if (b <= cursor) continue;
         if (a >= to) break;
@@ -97,36 +111,39 @@ export class BusinessCalendar implements SlaCalendar {
     return out;
   }
 
-  /** Open spans of one local calendar day (days since 1970-01-01), as sorted instants; empty on holidays. */
+  /** Open spans of the ranges starting on one local date (days since 1970-01-01), sorted; empty on holidays. */
   openSpans(day: number): Span[] {
-    let spans = this.dayCache.get(day);
+    const spans = this.dayCache.get(day);
     if (spans) return spans;
-    spans = [];
-    const date = new Date(day * DAY_MS);
+    if (this.dayCache.size >= CACHE_LIMIT) this.dayCache.clear();
+    // Fill the whole UTC year of this day at once: the zone's offsets and the regional holidays
+    // are per year too.
+    const year = new Date(day * DAY_MS).getUTCFullYear();
+    const lastDay = Date.UTC(year + 1, 0, 1) / DAY_MS;
+    for (let d = Date.UTC(year, 0, 1) / DAY_MS; d < lastDay; d++) this.dayCache.set(d, this.computeSpans(d));
+    return this.dayCache.get(day)!;
+  }
+
+  private computeSpans(day: number): Span[] {
     const weekday = ((day + 3) % 7 + 7) % 7 + 1; // 1970-01-01 was a Thursday; 1 = Monday
     const ranges = this.weekly[weekday] ?? [];
-    if (ranges.length && !this.holidays.has(date.toISOString().slice(0, 10))) {
-      const ymd = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
-      for (const [s, e] of ranges) {
-        const a = this.localInstant(ymd, s);
-        const b = this.localInstant(ymd, e);
-        if (b > a) spans.push([a, b]);
-      }
+    if (!ranges.length || this.holidays.has(new Date(day * DAY_MS).toISOString().slice(0, 10))) return [];
+    const out: Span[] = [];
+    for (const [s, e] of ranges) {
+      const a = this.localInstant(day, s);
+      const b = this.localInstant(day, e);
+      if (b > a) out.push([a, b]);
     }
-    if (this.dayCache.size >= CACHE_LIMIT) this.dayCache.clear();
-    this.dayCache.set(day, spans);
-    return spans;
+    return out;
   }
 
   /**
-   * Local wall time `minutes` after midnight of a local date. 24:00 is the next local midnight. A
-   * time inside a spring-forward gap is moved forward by luxon (02:30 → 03:30 in Europe/Berlin);
-   * an ambiguous fall-back time resolves to one of its two instants, so "08:00-18:00" is always
-   * 10 local hours and a range over the change counts the hours actually lived.
+   * The instant of local wall time `minutes` after midnight of a local date (beyond 1440: on the
+   * next date). A time skipped by a daylight-saving change means the first instant after the gap
+   * (an opening at 02:30 on the spring-forward day opens at 03:00); a repeated time means its first
+   * occurrence. So "08:00-18:00" is the hours actually lived between those wall times.
    */
-  private localInstant(ymd: { year: number; month: number; day: number }, minutes: number): number {
-    const dt = DateTime.fromObject(ymd, { zone: this.zone });
-    if (minutes >= 1440) return dt.plus({ days: 1 }).startOf('day').toMillis();
-    return DateTime.fromObject({ ...ymd, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: this.zone }).toMillis();
+  localInstant(day: number, minutes: number): number {
+    return this.offsets.instantOfWall(day * DAY_MS + minutes * MIN_MS);
   }
 }

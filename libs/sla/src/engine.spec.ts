@@ -244,13 +244,13 @@ describe('promise', () => {
     expect(out.find((f) => f.data.metric === 'promise')!.data).toMatchObject({ promiseId: 'cb-1', targetMs: 600_000 });
   });
 
-  it('a kept promise fires nothing more; without a matching policy it still breaches, policy "none"', () => {
+  it('a kept promise fires nothing more; without a matching policy it still breaches, policyId null', () => {
     const c = new EventFactory('pr2');
     expect(view(run([c.opened(`${D}10:00:00Z`, { tier: 'vip' }), c.promiseMade(`${D}10:00:00Z`, 'cb', `${D}10:10:00Z`), c.promiseKept(`${D}10:09:00Z`, 'cb')], `${D}10:20:00Z`), 'promise')).toEqual([
       `warning promise vip-chat at=${D}10:08:00.000Z due=${D}10:10:00.000Z`,
     ]);
     const n = new EventFactory('pr3');
-    expect(view(run([n.promiseMade(`${D}10:00:00Z`, 'x', `${D}12:00:00Z`)], `${D}13:00:00Z`))).toEqual([`breached promise none at=${D}12:00:00.000Z due=${D}12:00:00.000Z`]);
+    expect(view(run([n.promiseMade(`${D}10:00:00Z`, 'x', `${D}12:00:00Z`)], `${D}13:00:00Z`))).toEqual([`breached promise null at=${D}12:00:00.000Z due=${D}12:00:00.000Z`]);
   });
 
   it('a promise ignores business hours and a kept that arrived before its made still counts', () => {
@@ -381,5 +381,45 @@ describe('encodeState', () => {
     expect(decodeState(text)).toEqual(s);
     expect(s!.tn).toBe('t1');
     expect(text.length).toBeLessThan(JSON.stringify(s).length);
+  });
+});
+
+describe('contract points (DESIGN.md §4)', () => {
+  it('an event stamped exactly at a threshold’s instant comes after it, one a millisecond earlier before it', () => {
+    const p = new EventFactory('kept-at-due');
+    // due 10:10:00.000: kept at that ms → breached; kept at 10:09:59.999 → no breach
+    expect(view(run([p.opened(`${D}10:00:00Z`, { tier: 'vip' }), p.promiseMade(`${D}10:00:00Z`, 'cb', `${D}10:10:00Z`), p.promiseKept(`${D}10:10:00Z`, 'cb')], `${D}10:20:00Z`), 'promise')).toEqual([
+      `warning promise vip-chat at=${D}10:08:00.000Z due=${D}10:10:00.000Z`,
+      `breached promise vip-chat at=${D}10:10:00.000Z due=${D}10:10:00.000Z`,
+    ]);
+    const q = new EventFactory('kept-before');
+    expect(view(run([q.opened(`${D}10:00:00Z`, { tier: 'vip' }), q.promiseMade(`${D}10:00:00Z`, 'cb', `${D}10:10:00Z`), q.promiseKept(`${D}10:09:59.999Z`, 'cb')], `${D}10:20:00Z`), 'promise')).toHaveLength(1);
+    const call = new EventFactory('answered-at-due', 'call');
+    // queueWait PT60S from 10:00:00: answered at 10:01:00.000 is a breach, at 10:00:59.999 it is not
+    expect(view(run([call.queued(`${D}10:00:00Z`), call.answered(`${D}10:01:00Z`)], `${D}10:10:00Z`))).toEqual([`breached queueWait phone at=${D}10:01:00.000Z due=${D}10:01:00.000Z`]);
+  });
+
+  it('`resolved` ends the response and queue clocks without a breach; `closed` ends every clock, promises included', () => {
+    const call = new EventFactory('resolved-call', 'call');
+    expect(run([call.queued(`${D}10:00:00Z`), call.status(`${D}10:00:30Z`, 'resolved')], `${D}10:10:00Z`)).toEqual([]);
+    const c = new EventFactory('resolved-chat');
+    const sim = new SlaSimulator(policies);
+    for (const e of [c.opened(`${D}10:00:00Z`, { tier: 'vip' }), c.customer(`${D}10:00:10Z`), c.promiseMade(`${D}10:00:20Z`, 'p1', `${D}10:30:00Z`), c.status(`${D}10:00:40Z`, 'resolved')]) sim.process(e);
+    // resolved stops firstResponse (its 0.8 warning would be at 10:00:58) but not the promise
+    expect(view(sim.finish(Date.parse(`${D}11:00:00Z`)))).toEqual([
+      `warning promise vip-chat at=${D}10:24:04.000Z due=${D}10:30:00.000Z`,
+      `breached promise vip-chat at=${D}10:30:00.000Z due=${D}10:30:00.000Z`,
+    ]);
+  });
+
+  it('an unmatched promise has policyId null, no warnings, and a valid event', () => {
+    const set = parsePolicies('policies:\n  - { id: calls, match: { channel: call }, targets: { queueWait: PT1M }, warnAt: [0.5] }\n');
+    const c = new EventFactory('np', 'email');
+    const sim = new SlaSimulator(set);
+    sim.process(c.promiseMade(`${D}10:00:00Z`, 'x', `${D}10:10:00Z`));
+    const [breach, ...rest] = sim.finish(Date.parse(`${D}11:00:00Z`));
+    expect(rest).toEqual([]);
+    expect(breach.data.policyId).toBeNull();
+    expect(SlaBreachedV1.safeParse(toSlaEvent(breach)).success).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import { type InteractionEvent } from '@cx/contracts';
 import { type PolicySet } from './policy';
 import { Ctx, diffTimers } from './clock-firing';
 import { clone, idHash, policyOf, timerOf } from './clock-timers';
-import { ApplyResult, FireResult, ID_LEN, MAX_IDS, MAX_KEPT, PROMISE_KIND_CODE, SlaState, StatusCode, TimerKey } from './sla-state';
+import { ApplyOutcome, ApplyResult, FireResult, ID_LEN, MAX_IDS, MAX_KEPT, PROMISE_KIND_CODE, SlaState, StatusCode, TimerKey } from './sla-state';
+import { storeTrace } from './trace-context';
 
 /*
  * The pure SLA engine. A conversation's state is a small JSON value; `applyEvent` and `fire`
@@ -30,56 +31,59 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
   const t = Date.parse(event.time);
   const conversationId = event.data.conversationId;
   const h = idHash(event.source, event.id);
+  const nothing = (state: SlaState, outcome: ApplyOutcome, lateEvent: boolean): ApplyResult => ({ state, schedule: [], cancel: [], firings: [], completions: [], lateEvent, outcome });
   if (prev) {
     for (let i = 0; i < prev.ids.length; i += ID_LEN) {
-      if (prev.ids.slice(i, i + ID_LEN) === h) return { state: prev, schedule: [], cancel: [], firings: [], lateEvent: false, outcome: 'duplicate' };
+      if (prev.ids.slice(i, i + ID_LEN) === h) return nothing(prev, 'duplicate', false);
     }
   }
   const lateEvent = prev !== undefined && t < prev.lt;
-  if (prev?.st === 'c') return { state: prev, schedule: [], cancel: [], firings: [], lateEvent, outcome: 'dropped-closed' };
+  if (prev?.st === 'c') return nothing(prev, 'dropped-closed', lateEvent);
+  if (event.type === 'cx.conversation.updated.v1' && prev?.a?.c !== undefined && prev.a.c !== event.data.channel) {
+    // The channel cannot change: counted by the service, otherwise ignored (remembered as seen).
+    const state = clone(prev);
+    state.ids = (state.ids + h).slice(-ID_LEN * MAX_IDS);
+    return nothing(state, 'ignored-channel-change', lateEvent);
+  }
 
   const beforePolicy = prev ? policyOf(prev, policies) : undefined;
   const state = prev ? clone(prev) : newState(t, event.tenantid);
   state.ids = (state.ids + h).slice(-ID_LEN * MAX_IDS);
   if (t > state.lt) state.lt = t;
   const ctx = new Ctx(conversationId, state, policies);
+  ctx.trace = storeTrace(event);
+  const learnt = attributesOf(event);
 
-  // The first event opens the conversation and starts the resolution clock; an event older than
-  // the first one seen moves that start earlier.
   if (!prev) {
+    // The first event opens the conversation and starts the resolution clock, under the policy
+    // its own attributes select.
     const a = (state.a = {} as NonNullable<SlaState['a']>);
     const ch = channelOf(event);
     if (ch) a.c = ch;
-    ctx.rematch();
+    assignAttributes(a, learnt);
+    ctx.setConversationTrace(ctx.trace);
+    ctx.rematch(t);
     ctx.start('res', t);
   } else {
     if (t < state.t0) {
-      state.t0 = t;
+      state.t0 = t; // an event older than the first one seen moves the start earlier
       ctx.startEarlier('res', t);
     }
-    if (!state.a?.c) {
+    ctx.fireAllDue(t); // an event at a threshold's instant comes after it
+    const a = (state.a ??= {});
+    let changed = false;
+    if (a.c === undefined) {
       const ch = channelOf(event);
       if (ch) {
-        (state.a ??= {}).c = ch;
-        ctx.rematch();
+        a.c = ch;
+        changed = true;
       }
     }
+    if (assignAttributes(a, learnt)) changed = true;
+    if (changed) ctx.rematch(t);
   }
 
-  ctx.fireAllDue(t);
-
   switch (event.type) {
-    case 'cx.conversation.opened.v1': {
-      const d = event.data;
-      const a = (state.a ??= {});
-      a.c = d.channel;
-      if (d.customer.tier !== undefined) a.t = d.customer.tier;
-      if (d.priority !== undefined) a.p = d.priority;
-      if (d.queue !== undefined) a.q = d.queue;
-      if (d.tags !== undefined) a.g = d.tags;
-      ctx.rematch();
-      break;
-    }
     case 'cx.message.v1':
       onMessage(ctx, event.data.author.role, t);
       break;
@@ -87,10 +91,6 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
       onStatus(ctx, STATUS_CODE[event.data.status], t);
       break;
     case 'cx.call.queued.v1': {
-      if (event.data.queue !== undefined && state.a?.q === undefined) {
-        (state.a ??= {}).q = event.data.queue;
-        ctx.rematch();
-      }
       const running = Object.keys(state.k).find((k) => k.startsWith('qw.'));
       if (running) ctx.startEarlier(running, t);
       else {
@@ -120,14 +120,52 @@ export function applyEvent(prev: SlaState | undefined, event: InteractionEvent, 
       ctx.stop(key, t);
       break;
     }
-    case 'cx.conversation.assigned.v1':
+    default: // opened / updated (attributes, above), assigned
       break;
   }
   // A policy that became known only now may put thresholds in the past: they fire at their instant.
   ctx.fireAllDue(t);
 
   const { schedule, cancel } = diffTimers(conversationId, prev, beforePolicy, state, ctx.policy);
-  return { state, schedule, cancel, firings: ctx.firings, lateEvent, outcome: 'applied' };
+  return { state, schedule, cancel, firings: ctx.firings, completions: ctx.completions, lateEvent, outcome: 'applied' };
+}
+
+type Attributes = NonNullable<SlaState['a']>;
+
+/** Matching attributes an event states: `opened` all of them, `updated` the changed ones, `queued` its queue. */
+function attributesOf(event: InteractionEvent): Attributes | undefined {
+  switch (event.type) {
+    case 'cx.conversation.opened.v1': {
+      const d = event.data;
+      return { c: d.channel, t: d.customer.tier, p: d.priority, q: d.queue, g: d.tags };
+    }
+    case 'cx.conversation.updated.v1': {
+      const d = event.data;
+      return { t: d.customer?.tier, p: d.priority, q: d.queue, g: d.tags };
+    }
+    case 'cx.call.queued.v1':
+      return { q: event.data.queue };
+    default:
+      return undefined;
+  }
+}
+
+/** Copies the attributes that are stated (a field left out is unchanged); true when any changed. */
+function assignAttributes(a: Attributes, learnt: Attributes | undefined): boolean {
+  if (!learnt) return false;
+  let changed = false;
+  for (const key of ['c', 't', 'p', 'q'] as const) {
+    const v = learnt[key];
+    if (v !== undefined && a[key] !== v) {
+      a[key] = v;
+      changed = true;
+    }
+  }
+  if (learnt.g !== undefined && JSON.stringify(a.g ?? null) !== JSON.stringify(learnt.g)) {
+    a.g = [...learnt.g];
+    changed = true;
+  }
+  return changed;
 }
 
 function channelOf(event: InteractionEvent): string | undefined {
@@ -155,6 +193,7 @@ function onMessage(ctx: Ctx, role: string, t: number): void {
     state.st = 'o';
     state.sc = t;
     ctx.resume('res', t);
+    ctx.reopened(t); // a met resolution is taken back; a policy change made while resolved applies now
   }
   const answeredLater = state.la !== undefined && state.la > t;
   if (state.fr === undefined) {
@@ -204,14 +243,16 @@ function onStatus(ctx: Ctx, code: StatusCode, t: number): void {
   state.st = code;
   state.sc = t;
   if (code === 'r') {
+    // Ends the response and queue clocks (met); resolution stops keeping the time used (met until a reopen).
     for (const k of Object.keys(state.k)) if (k === 'fr' || k.startsWith('nr.') || k.startsWith('qw.')) ctx.stop(k, t);
     if (state.fr === 1) state.fr = 2;
-    ctx.halt('res', t);
+    ctx.halt('res', t, true);
   } else if (code === 'p' || code === 'h') {
     ctx.halt('res', t);
   } else if (code === 'o' && prevCode !== 'o') {
     ctx.resume('res', t);
   }
+  if (prevCode === 'r' && code !== 'r') ctx.reopened(t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +265,7 @@ function onStatus(ctx: Ctx, code: StatusCode, t: number): void {
  */
 export function fire(prev: SlaState | undefined, timer: TimerKey & { dueAt: number; threshold?: number }, policies: PolicySet): FireResult {
   const c = prev?.k[timer.clock];
-  const stale = (): FireResult => ({ state: prev as SlaState, firings: [], schedule: [], cancel: [], stale: true });
+  const stale = (): FireResult => ({ state: prev as SlaState, firings: [], schedule: [], cancel: [], completions: [], stale: true });
   if (!prev || !c || c.d === undefined || c.d !== timer.dueAt || prev.st === 'c') return stale();
   const beforePolicy = policyOf(prev, policies);
   if (timer.threshold !== undefined && timerOf(timer.conversationId, timer.clock, c, beforePolicy)?.threshold !== timer.threshold) return stale();
@@ -232,10 +273,10 @@ export function fire(prev: SlaState | undefined, timer: TimerKey & { dueAt: numb
   const ctx = new Ctx(timer.conversationId, state, policies);
   ctx.fireDue(timer.clock, timer.dueAt);
   const { schedule, cancel } = diffTimers(timer.conversationId, prev, beforePolicy, state, ctx.policy);
-  return { state, firings: ctx.firings, schedule, cancel, stale: false };
+  return { state, firings: ctx.firings, schedule, cancel, completions: ctx.completions, stale: false };
 }
 
-
 export { metricOfClock, nextDueOf, openClocks, parseTimerMember, timerMember, timersOf } from './clock-timers';
-export { ApplyOutcome, ApplyResult, ClockState, FireResult, NO_POLICY, OpenPromise, PROMISE_KIND_CODE, SlaFiring, SlaPeriod, SlaState, StatusCode, TimerKey, TimerSpec, openPromises } from './sla-state';
+export { ApplyOutcome, ApplyResult, ClockState, FireResult, OpenPromise, PROMISE_KIND_CODE, SlaCompletion, SlaFiring, SlaPeriod, SlaState, StatusCode, TimerKey, TimerSpec, openPromises } from './sla-state';
 export { decodeState, encodeState } from './state-codec';
+export { reloadPolicies, type PolicyChangeResult } from './policy-reload';

@@ -4,3 +4,5 @@ export * from './policy';
 export * from './engine';
 export * from './sla-event';
 export * from './simulator';
+export * from './attainment';
+export { storeTrace, loadTrace } from './trace-context';

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicyFile, matchPolicy, parsePolicies, PolicyFileError } from './policy';
@@ -57,6 +57,15 @@ describe('policy file', () => {
   it('loads deploy/sla/policies.example.yaml', () => {
     const set = loadPolicyFile(join(__dirname, '..', '..', '..', 'deploy', 'sla', 'policies.example.yaml'));
     expect(set.policies.map((p) => p.id)).toEqual(['vip-chat', 'email-business', 'phone', 'default']);
+    expect(set.policies.map((p) => p.attainmentTarget)).toEqual([0.9, 0.85, 0.8, undefined]);
+  });
+
+  it('accepts the policy file example of docs/sla.md', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'sla.md'), 'utf8');
+    const yaml = /## Policy file[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const set = parsePolicies(yaml, 'docs/sla.md');
+    expect(set.policies.map((p) => p.id)).toEqual(['vip-chat', 'email-business']);
+    expect([...set.calendars.keys()]).toEqual(['berlin-office', 'night-desk']);
   });
 
   it('names the path of a bad duration', () => {
@@ -78,13 +87,42 @@ describe('policy file', () => {
       'policies[1].calendar: unknown calendar "paris-office" (defined: berlin-office)',
     );
     expect(errorOf(EXAMPLE.replace('Europe/Berlin', 'Europe/Berlim'))).toContain('calendars.berlin-office.timezone: unknown time zone "Europe/Berlim"');
-    expect(errorOf(EXAMPLE.replace('fri: ["08:00-16:00"]', 'fri: ["16:00-08:00"]'))).toContain('calendars.berlin-office.hours.fri[0]: invalid time range "16:00-08:00"');
+    expect(errorOf(EXAMPLE.replace('fri: ["08:00-16:00"]', 'fri: ["16:00-16:00"]'))).toContain('calendars.berlin-office.hours.fri[0]: invalid time range "16:00-16:00": the end must differ from the start');
+    expect(errorOf(EXAMPLE.replace('fri: ["08:00-16:00"]', 'fri: ["24:00-08:00"]'))).toContain('calendars.berlin-office.hours.fri[0]: invalid time range "24:00-08:00"');
     expect(errorOf(EXAMPLE.replace('fri: ["08:00-16:00"]', 'fri: ["8-16"]'))).toContain('calendars.berlin-office.hours.fri[0]: invalid time range "8-16"');
     expect(errorOf(EXAMPLE.replace('fri: ["08:00-16:00"]', 'fri: ["08:00-12:00", "11:00-16:00"]'))).toContain('calendars.berlin-office.hours.fri: time ranges overlap');
     expect(errorOf(EXAMPLE.replace('"2026-12-25"', '"2026-13-25"'))).toContain('calendars.berlin-office.holidays[1]: invalid date "2026-13-25"');
     expect(errorOf(EXAMPLE.replace('mon: ["08:00-18:00"]', 'monday: ["08:00-18:00"]'))).toContain('calendars.berlin-office.hours.monday: unknown field');
     expect(errorOf('calendars:\n  c: { timezone: UTC, hours: {} }\npolicies: []\n')).toContain('calendars.c.hours: no open hours on any day');
     expect(errorOf(EXAMPLE + '  - id: phone\n')).toContain('policies[3].id: duplicate policy id "phone"');
+  });
+
+  it('accepts night shifts and 24:00, and rejects ranges that overlap across midnight', () => {
+    const ok = parsePolicies('calendars:\n  n: { timezone: Europe/Berlin, hours: { fri: ["22:00-06:00"], sat: ["06:00-10:00", "18:00-24:00"], sun: ["22:00-00:00"], mon: ["08:00-12:00"] } }\npolicies: []\n');
+    expect(ok.calendars.get('n')).toBeDefined();
+    expect(errorOf('calendars:\n  n: { timezone: UTC, hours: { fri: ["22:00-06:00"], sat: ["05:00-10:00"] } }\npolicies: []\n')).toContain(
+      'calendars.n.hours.sat: sat "05:00-10:00" overlaps fri "22:00-06:00"',
+    );
+    // Sunday's night shift runs into Monday
+    expect(errorOf('calendars:\n  n: { timezone: UTC, hours: { sun: ["23:00-02:00"], mon: ["01:00-09:00"] } }\npolicies: []\n')).toContain(
+      'calendars.n.hours.mon: mon "01:00-09:00" overlaps sun "23:00-02:00"',
+    );
+  });
+
+  it('holidays may name regions (ISO 3166); an unknown region names the field', () => {
+    const set = parsePolicies(EXAMPLE.replace('holidays: ["2026-12-24", "2026-12-25"]', 'holidays: ["2026-12-24", {region: "DE-BE"}, {region: "AT"}]'));
+    expect(set.calendars.get('berlin-office')).toBeDefined();
+    expect(errorOf(EXAMPLE.replace('"2026-12-25"', '{region: "XX"}'))).toContain('calendars.berlin-office.holidays[1].region: unknown region "XX": no holiday data for country XX');
+    expect(errorOf(EXAMPLE.replace('"2026-12-25"', '{region: "DE-ZZ"}'))).toContain('calendars.berlin-office.holidays[1].region: unknown region "DE-ZZ": DE has the subdivisions');
+    expect(errorOf(EXAMPLE.replace('"2026-12-25"', '{region: "Berlin"}'))).toContain('calendars.berlin-office.holidays[1].region: invalid region "Berlin"');
+    expect(errorOf(EXAMPLE.replace('"2026-12-25"', '{country: "DE"}'))).toContain('calendars.berlin-office.holidays[1]');
+  });
+
+  it('reads attainmentTarget (0..1) per policy', () => {
+    const set = parsePolicies(EXAMPLE.replace('warnAt: [0.8]', 'warnAt: [0.8]\n    attainmentTarget: 0.9'));
+    expect(set.policies[0].attainmentTarget).toBe(0.9);
+    expect(set.policies[1].attainmentTarget).toBeUndefined();
+    expect(errorOf(EXAMPLE.replace('warnAt: [0.8]', 'warnAt: [0.8]\n    attainmentTarget: 90'))).toContain('policies[0].attainmentTarget: attainmentTarget is a share of clocks met');
   });
 
   it('reports YAML and JSON syntax errors', () => {

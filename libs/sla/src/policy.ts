@@ -1,86 +1,17 @@
+/*
+ * SLA policy files (DESIGN.md §4): validation with messages that name the bad field, compilation
+ * into calendars and policies, and matching a conversation's attributes to the first policy.
+ */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { IANAZone, DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { Channel, Priority, type SlaMetric } from '@cx/contracts';
+import { type z } from 'zod';
+import { type SlaMetric } from '@cx/contracts';
 import { ALWAYS_OPEN, BusinessCalendar, type SlaCalendar } from './calendar';
-import { parseIsoDuration } from './duration';
+import { HolidayCalendar, resolveRegion, type HolidayRegion } from './holidays';
+import { DAYS, formatMinutes, PolicyFileSchema, TARGET_METRICS, type TargetMetric } from './policy-schema';
 
-/** The metrics a policy sets a target for; `promise` is due at its own `dueAt`. */
-export const TARGET_METRICS = ['firstResponse', 'nextResponse', 'resolution', 'queueWait'] as const;
-export type TargetMetric = (typeof TARGET_METRICS)[number];
-
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-/** A value or a list of values; a single value is read as a one-element list. */
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (Array.isArray(v) || v === undefined ? v : [v]), z.array(item).min(1));
-
-const Duration = z.string().transform((text, ctx) => {
-  const r = parseIsoDuration(text);
-  if (r.ok) return r.ms;
-  ctx.addIssue({ code: 'custom', message: r.reason });
-  return z.NEVER;
-});
-
-const TimeRange = z.string().transform((text, ctx) => {
-  const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(text);
-  const minutes = (h: string, mi: string) => Number(h) * 60 + Number(mi);
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: `invalid time range "${text}": expected "HH:MM-HH:MM"` });
-    return z.NEVER;
-  }
-  const [, h1, m1, h2, m2] = m;
-  const bad = (h: string, mi: string, end: boolean) =>
-    Number(mi) > 59 || Number(h) > 24 || (Number(h) === 24 && (!end || Number(mi) !== 0));
-  if (bad(h1, m1, false) || bad(h2, m2, true)) {
-    ctx.addIssue({ code: 'custom', message: `invalid time range "${text}": hours 00-23, minutes 00-59, 24:00 only as an end` });
-    return z.NEVER;
-  }
-  const start = minutes(h1, m1);
-  const end = minutes(h2, m2);
-  if (end <= start) {
-    ctx.addIssue({ code: 'custom', message: `invalid time range "${text}": the end must be after the start (split ranges over midnight into two days)` });
-    return z.NEVER;
-  }
-  return [start, end] as [number, number];
-});
-
-const LocalDate = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s).isValid, {
-  error: (i) => `invalid date ${JSON.stringify(i.input)}: expected a local date YYYY-MM-DD`,
-});
-
-const CalendarSchema = z.strictObject({
-  timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), {
-    error: (i) => `unknown time zone ${JSON.stringify(i.input)}: expected an IANA zone such as Europe/Berlin`,
-  }),
-  hours: z.strictObject(Object.fromEntries(DAYS.map((d) => [d, z.array(TimeRange).optional()])) as Record<(typeof DAYS)[number], z.ZodOptional<z.ZodArray<typeof TimeRange>>>),
-  holidays: z.array(LocalDate).default([]),
-});
-
-const Fraction = z.number().refine((n) => n > 0 && n < 1, { error: (i) => `warnAt entries are fractions of the target, 0 < x < 1, got ${JSON.stringify(i.input)}` });
-
-const PolicySchema = z.strictObject({
-  id: z.string().min(1),
-  match: z
-    .strictObject({
-      channel: oneOrMany(Channel).optional(),
-      tier: oneOrMany(z.string().min(1)).optional(),
-      priority: oneOrMany(Priority).optional(),
-      queue: oneOrMany(z.string().min(1)).optional(),
-      tags: oneOrMany(z.string().min(1)).optional(),
-    })
-    .default({}),
-  calendar: z.string().min(1).optional(),
-  targets: z.strictObject(Object.fromEntries(TARGET_METRICS.map((m) => [m, Duration.optional()])) as Record<TargetMetric, z.ZodOptional<typeof Duration>>).default({}),
-  warnAt: z.array(Fraction).default([]),
-});
-
-const PolicyFileSchema = z.strictObject({
-  calendars: z.record(z.string().min(1), CalendarSchema).default({}),
-  policies: z.array(PolicySchema),
-});
+export { TARGET_METRICS, type TargetMetric };
 
 export interface PolicyMatch {
   channel?: string[];
@@ -100,6 +31,8 @@ export interface CompiledPolicy {
   targets: Partial<Record<TargetMetric, number>>;
   /** Sorted, distinct warning fractions (breach = 1 is not in this list). */
   warnAt: number[];
+  /** Share of clocks that should meet their target (0..1), for the attainment alert; absent = no alert. */
+  attainmentTarget?: number;
 }
 
 export interface PolicySet {
@@ -147,6 +80,39 @@ function describeIssues(error: z.ZodError): string[] {
   });
 }
 
+type Range = readonly [number, number];
+
+/**
+ * Ranges must not overlap, also across midnight: a night shift `fri 22:00-06:00` and `sat
+ * 05:00-10:00` would count the same hour twice. Checked on the week as a circle of minutes.
+ */
+function overlapProblems(id: string, weekly: Range[][]): string[] {
+  const problems: string[] = [];
+  const spans: Array<{ a: number; b: number; day: number; r: Range }> = [];
+  weekly.forEach((ranges, i) => {
+    for (const r of ranges) {
+      const a = i * 1440 + r[0];
+      const b = i * 1440 + r[1];
+      spans.push({ a, b, day: i, r });
+      if (b > 7 * 1440) spans.push({ a: a - 7 * 1440, b: b - 7 * 1440, day: i, r }); // Sunday night into Monday
+    }
+  });
+  spans.sort((x, y) => x.a - y.a || x.b - y.b);
+  const text = (s: (typeof spans)[number]) => `${DAYS[s.day]} "${formatMinutes(s.r[0])}-${formatMinutes(s.r[1])}"`;
+  let reach: (typeof spans)[number] | undefined; // the span reaching furthest so far
+  for (const q of spans) {
+    if (reach && q.a < reach.b) {
+      const msg =
+        reach.day === q.day
+          ? `calendars.${id}.hours.${DAYS[q.day]}: time ranges overlap`
+          : `calendars.${id}.hours.${DAYS[q.day]}: ${text(q)} overlaps ${text(reach)} (a range that crosses midnight belongs to the day it starts on)`;
+      if (!problems.includes(msg)) problems.push(msg);
+    }
+    if (!reach || q.b > reach.b) reach = q;
+  }
+  return problems;
+}
+
 /** Validates a parsed policy document (plain object) and compiles it; throws PolicyFileError. */
 export function compilePolicies(doc: unknown, source = '(inline)'): PolicySet {
   const parsed = PolicyFileSchema.safeParse(doc ?? {});
@@ -154,16 +120,18 @@ export function compilePolicies(doc: unknown, source = '(inline)'): PolicySet {
   const problems: string[] = [];
   const calendars = new Map<string, BusinessCalendar>();
   for (const [id, cal] of Object.entries(parsed.data.calendars)) {
-    const weekly: Array<Array<[number, number]>> = [[]];
-    DAYS.forEach((day, i) => {
-      const ranges = [...(cal.hours[day] ?? [])].sort((a, b) => a[0] - b[0]);
-      for (let j = 1; j < ranges.length; j++) {
-        if (ranges[j][0] < ranges[j - 1][1]) problems.push(`calendars.${id}.hours.${day}: time ranges overlap`);
-      }
-      weekly[i + 1] = ranges;
-    });
+    const weekly: Range[][] = DAYS.map((day) => [...(cal.hours[day] ?? [])].sort((a, b) => a[0] - b[0]));
+    problems.push(...overlapProblems(id, weekly));
     if (weekly.every((r) => r.length === 0)) problems.push(`calendars.${id}.hours: no open hours on any day`);
-    calendars.set(id, new BusinessCalendar(id, cal.timezone, weekly, new Set(cal.holidays)));
+    const dates = new Set<string>();
+    const regions: HolidayRegion[] = [];
+    cal.holidays.forEach((h, j) => {
+      if (typeof h === 'string') return void dates.add(h);
+      const r = resolveRegion(h.region);
+      if (r.ok) regions.push(r.region);
+      else problems.push(`calendars.${id}.holidays[${j}].region: ${r.reason}`);
+    });
+    calendars.set(id, new BusinessCalendar(id, cal.timezone, [[], ...weekly], new HolidayCalendar(dates, regions)));
   }
   const byId = new Map<string, CompiledPolicy>();
   const policies: CompiledPolicy[] = parsed.data.policies.map((p, index) => {
@@ -184,6 +152,7 @@ export function compilePolicies(doc: unknown, source = '(inline)'): PolicySet {
       calendar,
       targets: p.targets,
       warnAt: [...new Set(p.warnAt)].sort((a, b) => a - b),
+      ...(p.attainmentTarget !== undefined ? { attainmentTarget: p.attainmentTarget } : {}),
     };
     byId.set(p.id, compiled);
     return compiled;

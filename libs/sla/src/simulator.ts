@@ -1,12 +1,17 @@
+/*
+ * `sla:simulate` (DESIGN.md §4): the real engine on a virtual clock over CloudEvents JSONL, and
+ * the attainment summary of the replay.
+ */
 import { decodeCloudEvent, InteractionEvent, Rfc3339 } from '@cx/contracts';
-import { applyEvent, fire, type SlaFiring, type SlaState, type TimerKey, type TimerSpec } from './engine';
+import { AttainmentTally, type SummaryLine } from './attainment';
+import { applyEvent, fire, type SlaCompletion, type SlaFiring, type SlaState, type TimerKey, type TimerSpec } from './engine';
 import type { PolicySet } from './policy';
 
 /** One line of `sla:simulate` output (DESIGN.md §4), keys in this order. */
 export interface SimulatedLine {
   type: 'sla.warning' | 'sla.breached';
   conversationId: string;
-  policyId: string;
+  policyId: string | null;
   metric: string;
   dueAt: string;
   at: string;
@@ -29,15 +34,16 @@ export interface SimulationStats {
   lateEvents: number;
   timersFired: number;
   staleTimers: number;
+  ignoredChannelChanges: number;
 }
 
 /**
- * An in-memory timer queue on a virtual clock: a binary heap of (dueAt, seq) with lazy deletion,
- * the live version of each timer kept by its key. Ties fire in scheduling order.
+ * An in-memory timer queue on a virtual clock: an indexed binary heap of (dueAt, seq), one entry
+ * per timer key (an upsert moves it, a removal takes it out). Ties fire in scheduling order.
  */
 export class VirtualTimerQueue {
-  private heap: Array<{ t: TimerSpec; seq: number }> = [];
-  private live = new Map<string, { t: TimerSpec; seq: number }>();
+  private heap: Array<{ t: TimerSpec; seq: number; key: string; pos: number }> = [];
+  private live = new Map<string, { t: TimerSpec; seq: number; key: string; pos: number }>();
   private seq = 0;
 
   private static key(k: TimerKey): string {
@@ -49,58 +55,72 @@ export class VirtualTimerQueue {
   }
 
   upsert(t: TimerSpec): void {
-    const entry = { t, seq: this.seq++ };
-    this.live.set(VirtualTimerQueue.key(t), entry);
+    const key = VirtualTimerQueue.key(t);
+    const e = this.live.get(key);
+    if (e) {
+      e.t = t;
+      e.seq = this.seq++;
+      this.down(this.up(e.pos));
+      return;
+    }
+    const entry = { t, seq: this.seq++, key, pos: this.heap.length };
+    this.live.set(key, entry);
     this.heap.push(entry);
-    this.up(this.heap.length - 1);
+    this.up(entry.pos);
   }
 
   remove(k: TimerKey): void {
-    this.live.delete(VirtualTimerQueue.key(k));
+    const e = this.live.get(VirtualTimerQueue.key(k));
+    if (e) this.removeAt(e.pos);
   }
 
-  /** Removes and returns the earliest live timer due at or before `until`. */
+  /** Removes and returns the earliest timer due at or before `until`. */
   popDue(until: number): TimerSpec | undefined {
-    while (this.heap.length) {
-      const top = this.heap[0];
-      if (this.live.get(VirtualTimerQueue.key(top.t)) !== top) {
-        this.pop();
-        continue;
-      }
-      if (top.t.dueAt > until) return undefined;
-      this.pop();
-      this.live.delete(VirtualTimerQueue.key(top.t));
-      return top.t;
-    }
-    return undefined;
+    const top = this.heap[0];
+    if (!top || top.t.dueAt > until) return undefined;
+    this.removeAt(0);
+    return top.t;
+  }
+
+  private removeAt(i: number): void {
+    const h = this.heap;
+    const e = h[i];
+    this.live.delete(e.key);
+    const last = h.pop()!;
+    if (last === e) return;
+    h[i] = last;
+    last.pos = i;
+    this.down(this.up(i));
   }
 
   private less(a: { t: TimerSpec; seq: number }, b: { t: TimerSpec; seq: number }): boolean {
     return a.t.dueAt < b.t.dueAt || (a.t.dueAt === b.t.dueAt && a.seq < b.seq);
   }
-  private up(i: number): void {
+  private swap(i: number, j: number): void {
     const h = this.heap;
+    [h[i], h[j]] = [h[j], h[i]];
+    h[i].pos = i;
+    h[j].pos = j;
+  }
+  private up(i: number): number {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      if (!this.less(this.heap[i], this.heap[p])) break;
+      this.swap(i, p);
       i = p;
     }
+    return i;
   }
-  private pop(): void {
+  private down(i: number): void {
     const h = this.heap;
-    const last = h.pop()!;
-    if (!h.length) return;
-    h[0] = last;
-    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
       if (l < h.length && this.less(h[l], h[m])) m = l;
       if (r < h.length && this.less(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
+      if (m === i) return;
+      this.swap(i, m);
       i = m;
     }
   }
@@ -115,7 +135,8 @@ export class SlaSimulator {
   readonly states = new Map<string, SlaState>();
   readonly timers = new VirtualTimerQueue();
   readonly firings: SlaFiring[] = [];
-  readonly stats: SimulationStats = { events: 0, duplicates: 0, droppedAfterClose: 0, lateEvents: 0, timersFired: 0, staleTimers: 0 };
+  readonly completions: SlaCompletion[] = [];
+  readonly stats: SimulationStats = { events: 0, duplicates: 0, droppedAfterClose: 0, lateEvents: 0, timersFired: 0, staleTimers: 0, ignoredChannelChanges: 0 };
 
   constructor(private readonly policies: PolicySet) {}
 
@@ -130,6 +151,7 @@ export class SlaSimulator {
       this.states.set(timer.conversationId, r.state);
       this.apply(r.schedule, r.cancel);
       this.firings.push(...r.firings);
+      this.completions.push(...r.completions);
     }
   }
 
@@ -141,10 +163,12 @@ export class SlaSimulator {
     const r = applyEvent(this.states.get(id), event, this.policies);
     if (r.outcome === 'duplicate') this.stats.duplicates++;
     if (r.outcome === 'dropped-closed') this.stats.droppedAfterClose++;
+    if (r.outcome === 'ignored-channel-change') this.stats.ignoredChannelChanges++;
     if (r.lateEvent) this.stats.lateEvents++;
     this.states.set(id, r.state);
     this.apply(r.schedule, r.cancel);
     this.firings.push(...r.firings);
+    this.completions.push(...r.completions);
   }
 
   private apply(schedule: TimerSpec[], cancel: TimerKey[]): void {
@@ -160,6 +184,14 @@ export class SlaSimulator {
       .filter(({ f }) => f.atMs <= until)
       .sort((a, b) => a.f.atMs - b.f.atMs || a.i - b.i)
       .map(({ f }) => f);
+  }
+
+  /** Attainment per policy and metric at `until` (call after `finish(until)`). */
+  summary(until: number): SummaryLine[] {
+    const tally = new AttainmentTally(until);
+    for (const c of this.completions) tally.add(c);
+    for (const [id, state] of this.states) tally.addOpen(id, state, this.policies);
+    return tally.lines(this.policies);
   }
 }
 
@@ -187,18 +219,22 @@ export function parseUntil(text: string | undefined): number {
  * CloudEvent of the input contract (SimulationInputError names the 1-based line), runs the
  * engine, and returns the output lines (JSON strings) ordered by `at`.
  */
-export function simulateJsonl(policies: PolicySet, jsonl: string, until: number): { lines: string[]; stats: SimulationStats } {
+export function simulateJsonl(policies: PolicySet, jsonl: string, until: number, options: { summary?: boolean } = {}): { lines: string[]; stats: SimulationStats } {
   const sim = new SlaSimulator(policies);
-  const rows = jsonl.split('\n');
-  const events: InteractionEvent[] = [];
-  rows.forEach((raw, i) => {
-    const text = raw.trim();
-    if (!text) return;
+  // Decoded and applied line by line: a bad line stops the run (nothing is printed) without
+  // holding every decoded event in memory first.
+  let line = 0;
+  for (let start = 0; start <= jsonl.length; line++) {
+    let end = jsonl.indexOf('\n', start);
+    if (end < 0) end = jsonl.length;
+    const text = jsonl.slice(start, end).trim();
+    start = end + 1;
+    if (!text) continue;
     const decoded = decodeCloudEvent({ key: null, value: text }, InteractionEvent);
-    if (!decoded.ok) throw new SimulationInputError(i + 1, decoded.reason);
-    events.push(decoded.event);
-  });
-  for (const e of events) sim.process(e);
+    if (!decoded.ok) throw new SimulationInputError(line + 1, decoded.reason);
+    sim.process(decoded.event);
+  }
   const lines = sim.finish(until).map((f) => JSON.stringify(toSimulatedLine(f)));
+  if (options.summary) for (const l of sim.summary(until)) lines.push(JSON.stringify(l));
   return { lines, stats: sim.stats };
 }

@@ -1,5 +1,5 @@
 /** The SLA engine's state and result types: a conversation's clocks as a small JSON value. */
-import { type Channel, type SlaMetric } from '@cx/contracts';
+import { type Channel, type SlaMetric, type TraceContext } from '@cx/contracts';
 import { type Span } from './calendar';
 
 // ---------------------------------------------------------------------------------------------
@@ -16,9 +16,12 @@ export type StatusCode = 'o' | 'p' | 'h' | 'r' | 'c';
 export interface ClockState {
   /** startedAt (epoch ms): the event time that started the clock. */
   s: number;
-  /** Counted ms used before the current running segment (absent = 0). */
+  /** Counted ms up to `r` (while running) or `ps` (while not running); absent = 0. */
   u?: number;
-  /** Start of the current running segment; absent while the clock does not run. */
+  /**
+   * Running: counted from here on with the calendar in force (the start of the current running
+   * segment, or the latest policy change inside it); absent while the clock does not run.
+   */
   r?: number;
   /** Not running since (pause or resolved); set exactly when `r` is absent. */
   ps?: number;
@@ -26,10 +29,27 @@ export interface ClockState {
   pp?: Span[];
   /** 1 when older periods were dropped from `pp`. */
   pt?: 1;
-  /** Highest threshold already fired (a warnAt fraction, or 1 = breached); absent = none. */
-  f?: number;
+  /** Threshold fractions already fired, ascending (1 = breached). A fraction never fires twice. */
+  f?: number[];
+  /** States written before fired sets existed: every fraction up to this one counts as fired. */
+  fl?: number;
   /** Due instant of the next threshold to fire; absent = nothing scheduled. */
   d?: number;
+  /** The threshold (fraction) due at `d`. */
+  th?: number;
+  /**
+   * Calendars counted before a policy change: [until, calendar id ('' = 24/7)], ascending. From
+   * the last `until` on, the calendar of the policy in force counts. Absent: one calendar throughout.
+   */
+  kc?: Array<[number, string]>;
+  /** 1 while `met` has been reported for a resolution clock stopped by `resolved` (a reopen revokes it). */
+  m?: 1;
+  /**
+   * Trace context of the event that started the clock (compact traceparent, see trace-context.ts,
+   * and tracestate) when it differs from the conversation's (`SlaState.tp`); '' = none.
+   */
+  tp?: string;
+  ts?: string;
   /** promise only: the promised dueAt. */
   pd?: number;
   /** promise only: its kind, one letter (see PROMISE_KIND_CODE), so escalations can list open promises. */
@@ -58,6 +78,14 @@ export interface SlaState {
   pi?: string;
   /** Tenant, when not "default". */
   tn?: string;
+  /** 1 when the attributes changed while resolved: the policy is matched again when it reopens. */
+  rm?: 1;
+  /**
+   * Trace context of the conversation's first event (it starts resolution, often firstResponse
+   * too): the default of every clock that does not hold its own, so it is stored once.
+   */
+  tp?: string;
+  ts?: string;
   /** Clocks by key. */
   k: Record<string, ClockState>;
   /** Recently kept promises: promiseId → kept time (so a late `made` does not start a kept promise). */
@@ -105,7 +133,8 @@ export interface SlaFiring {
   data: {
     conversationId: string;
     channel?: Channel;
-    policyId: string;
+    /** null for a promise of a conversation that no policy matches. */
+    policyId: string | null;
     metric: SlaMetric;
     dueAt: string;
     at: string;
@@ -116,9 +145,31 @@ export interface SlaFiring {
     pausedPeriods: SlaPeriod[];
     outOfHoursPeriods: SlaPeriod[];
   };
+  /** Trace context of the event that started the clock: the `cause` of the output events. */
+  trace?: TraceContext;
 }
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'dropped-closed';
+/**
+ * How a clock ended, for attainment (met / breached per policy and metric). Each clock reports at
+ * most one of `met`, `breached`, `dropped` at a time: `met` when it stopped before its breach,
+ * `breached` at the breach (under the policy the breach names), `dropped` when a policy change
+ * left its metric without a target (it counts only as a clock). `reopened` takes back a `met` of a
+ * resolution clock whose conversation reopened (same policy as that `met`); the clock reports again.
+ */
+export interface SlaCompletion {
+  outcome: 'met' | 'breached' | 'dropped' | 'reopened';
+  tenantid: string;
+  conversationId: string;
+  clock: string;
+  metric: SlaMetric;
+  policyId: string | null;
+  /** Instant of the outcome: the stop, the breach, the change (epoch ms). */
+  atMs: number;
+  startedAtMs: number;
+}
+
+/** `ignored-channel-change`: an update naming another channel (the channel cannot change); count it. */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'dropped-closed' | 'ignored-channel-change';
 
 export interface ApplyResult {
   state: SlaState;
@@ -131,6 +182,8 @@ export interface ApplyResult {
   /** The event is older than the latest event time seen for the conversation. */
   lateEvent: boolean;
   outcome: ApplyOutcome;
+  /** Clocks that ended (or were counted) by this event, for attainment counters. */
+  completions: SlaCompletion[];
 }
 
 export interface FireResult {
@@ -140,10 +193,9 @@ export interface FireResult {
   cancel: TimerKey[];
   /** The timer no longer matches the state (rescheduled, stopped): nothing fired. */
   stale: boolean;
+  completions: SlaCompletion[];
 }
 
-/** Policy id reported for promises of a conversation that no policy matches. */
-export const NO_POLICY = 'none';
 export const MAX_PERIODS = 8;
 export const MAX_IDS = 8;
 export const ID_LEN = 6;

@@ -9,6 +9,9 @@ export class EventFactory {
     readonly source = 'test',
   ) {}
 
+  /** Envelope attributes added to every event made from now on (e.g. a traceparent). */
+  envelope: Record<string, string> = {};
+
   make(type: string, time: string, data: Record<string, unknown>, id?: string): InteractionEvent {
     return InteractionEvent.parse({
       specversion: '1.0',
@@ -17,8 +20,14 @@ export class EventFactory {
       type,
       time,
       subject: this.conversationId,
+      ...this.envelope,
       data: { conversationId: this.conversationId, ...data },
     });
+  }
+  /** `cx.conversation.updated.v1`: only the attributes that changed (`tags` replaces the list). */
+  updated(time: string, changes: { priority?: string; queue?: string; tags?: string[]; tier?: string; channel?: string } = {}, id?: string) {
+    const { tier, channel, ...rest } = changes;
+    return this.make('cx.conversation.updated.v1', time, { channel: channel ?? this.channel, ...rest, ...(tier ? { customer: { tier } } : {}) }, id);
   }
   opened(time: string, extra: { tier?: string; priority?: string; queue?: string; tags?: string[] } = {}, id?: string) {
     const { tier, ...rest } = extra;
@@ -39,8 +48,8 @@ export class EventFactory {
   assigned(time: string, id?: string) {
     return this.make('cx.conversation.assigned.v1', time, { channel: this.channel, agentId: 'a1' }, id);
   }
-  queued(time: string, id?: string) {
-    return this.make('cx.call.queued.v1', time, { queue: 'hotline' }, id);
+  queued(time: string, id?: string, queue = 'hotline') {
+    return this.make('cx.call.queued.v1', time, { queue }, id);
   }
   answered(time: string, id?: string) {
     return this.make('cx.call.answered.v1', time, { agentId: 'a1' }, id);
