@@ -25,6 +25,7 @@ import { convKey, SlaKeys } from '../apps/sla-monitor/src/sla-keys';
 import { SlaMetrics } from '../apps/sla-monitor/src/sla-metrics';
 import { SlaScheduler } from '../apps/sla-monitor/src/sla.scheduler';
 import type { WatermarkReader } from '../apps/sla-monitor/src/sla-watermarks';
+import { PolicyVersions } from '../apps/sla-monitor/src/sla-policy-versions';
 
 const { values } = parseArgs({ options: {
   clocks: { type: 'string', default: '1000000' }, rate: { type: 'string', default: '10000' },
@@ -158,9 +159,11 @@ async function fireFor(expected: number, rateLabel: string) {
     },
   };
   const pipeline = new PipelineMetrics(`bench-${rateLabel}`);
-  const metrics = new SlaMetrics(pipeline, ['bench'], openClockCounts);
+  const metrics = new SlaMetrics(pipeline, policies.policies, openClockCounts);
+  const versions = new PolicyVersions(redis, keys);
+  await versions.use({ set: policies, text: 'bench' });
   const committer = new Committer(redis, space, publisher, pipeline, { instanceId: runId, markTtlMs: 0, outboxLeaseMs: 30_000 });
-  const scheduler = new SlaScheduler(redis, keys, committer, { current: () => policies }, watermark, metrics, {
+  const scheduler = new SlaScheduler(redis, keys, committer, versions, watermark, metrics, {
     tickMs: Number(values.tick), claimBatch: Number(values.claim), leaseMs: 5_000, graceMs: 0, escalateOn: 'breach',
   });
   const started = Date.now();

@@ -7,6 +7,7 @@
  *   cx:sla:{sla.<n>}:due      ZSET    <ck> → its earliest pending threshold (epoch ms), or a lease deadline while claimed
  *   cx:sla:{sla.<n>}:open     HASH    open clocks by metric in this shard (the gauge)
  *   cx:sla:{sla.wm}           HASH    "<topic>:<partition>" → event-time watermark (epoch ms)
+ *   cx:sla:{sla.policies}     HASH    "text:<version>" → a policy file's text, "at:<version>" → its reload instant
  */
 import type { KeySpace } from '@cx/redis';
 import type { KeyedRoute } from '@cx/runtime';
@@ -51,5 +52,9 @@ export class SlaKeys {
 
   watermarks(): string {
     return this.space.single('wm');
+  }
+
+  policyVersions(): string {
+    return this.space.single('policies');
   }
 }

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { SlaMetric } from '@cx/contracts';
 import type { PipelineMetrics } from '@cx/metrics';
 import type { Count, OutEvent } from '@cx/runtime';
+import type { CompiledPolicy, SlaCompletion } from '@cx/sla';
 
 /** Where a firing was emitted from: the timer scheduler, or the consumer (an event crossed the instant). */
 export type FirePath = 'timer' | 'event';
@@ -18,8 +19,17 @@ export class SlaMetrics {
   private openClocks: Record<string, number> | undefined;
 
   /** `readOpenClocks` is asked at each scrape, but a scrape waits for it at most 100 ms (then shows the last value). */
-  constructor(metrics: PipelineMetrics, policyIds: string[], readOpenClocks: () => Promise<Record<string, number>>) {
+  private readonly targets: Gauge<'policy'>;
+
+  constructor(metrics: PipelineMetrics, policies: CompiledPolicy[], readOpenClocks: () => Promise<Record<string, number>>) {
     const registers = [metrics.registry];
+    const policyIds = policies.map((p) => p.id);
+    const clocks = new Counter({
+      name: 'cx_sla_clocks_total', help: 'Completed SLA clocks by policy, metric and outcome: met, breached, dropped (a policy change removed the target), reopened (a met resolution taken back)',
+      labelNames: ['policy', 'metric', 'outcome'], registers,
+    });
+    this.targets = new Gauge({ name: 'cx_sla_attainment_target', help: 'attainmentTarget of each policy in the policy file (share of clocks to meet), for the attainment alert', labelNames: ['policy'], registers });
+    this.setTargets(policies);
     const warnings = new Counter({ name: 'cx_sla_warnings_total', help: 'SLA warnings emitted to cx.sla', labelNames: ['metric', 'policy'], registers });
     const breaches = new Counter({ name: 'cx_sla_breaches_total', help: 'SLA breaches emitted to cx.sla', labelNames: ['metric', 'policy'], registers });
     new Histogram({
@@ -52,11 +62,23 @@ export class SlaMetrics {
       for (const policy of [...policyIds, 'none']) {
         warnings.inc({ metric, policy }, 0);
         breaches.inc({ metric, policy }, 0);
+        for (const outcome of ['met', 'breached']) clocks.inc({ policy, metric, outcome }, 0);
       }
     }
     for (const reason of ['closed', 'duplicate']) dropped.inc({ reason }, 0);
     for (const outcome of ['fired', 'stale', 'rescheduled', 'conflict'] as const) this.timers.inc({ outcome }, 0);
   }
+
+  /** The policies' attainment targets (again after a reload: a removed policy's series goes). */
+  setTargets(policies: CompiledPolicy[]): void {
+    this.targets.reset();
+    for (const p of policies) if (p.attainmentTarget !== undefined) this.targets.set({ policy: p.id }, p.attainmentTarget);
+  }
+}
+
+/** What completed clocks add to the attainment counters. */
+export function completionCounts(completions: SlaCompletion[]): Count[] {
+  return completions.map((c) => ({ metric: 'cx_sla_clocks_total', labels: { policy: c.policyId ?? 'none', metric: c.metric, outcome: c.outcome } }));
 }
 
 /**

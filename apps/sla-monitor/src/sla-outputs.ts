@@ -1,6 +1,6 @@
 import { deterministicId, makeEvent, Topics, type Evidence } from '@cx/contracts';
 import type { OutEvent } from '@cx/runtime';
-import { fire, openPromises, timersOf, toSlaEvent, SLA_SOURCE, type PolicySet, type SlaFiring, type SlaPeriod, type SlaState } from '@cx/sla';
+import { fire, openPromises, timersOf, toSlaEvent, SLA_SOURCE, type PolicySet, type SlaCompletion, type SlaFiring, type SlaPeriod, type SlaState } from '@cx/sla';
 
 export type EscalateOn = 'breach' | 'warning';
 
@@ -72,8 +72,9 @@ export function firingOutputs(f: SlaFiring, state: SlaState | undefined, escalat
 }
 
 /** Every threshold due by `cutoff`, in due order across the conversation's clocks, and its events. */
-export function fireDue(conversationId: string, state: SlaState, cutoff: number, policies: PolicySet, escalateOn: EscalateOn): { state: SlaState; events: OutEvent[] } {
+export function fireDue(conversationId: string, state: SlaState, cutoff: number, policies: PolicySet, escalateOn: EscalateOn): { state: SlaState; events: OutEvent[]; completions: SlaCompletion[] } {
   const events: OutEvent[] = [];
+  const completions: SlaCompletion[] = [];
   for (let guard = 0; guard < 256; guard++) {
     // The earliest due timer (the first of equal instants, in the state's clock order).
     let due: ReturnType<typeof timersOf>[number] | undefined;
@@ -83,6 +84,7 @@ export function fireDue(conversationId: string, state: SlaState, cutoff: number,
     if (r.stale) break;
     state = r.state;
     for (const f of r.firings) events.push(...firingOutputs(f, state, escalateOn));
+    completions.push(...r.completions);
   }
-  return { state, events };
+  return { state, events, completions };
 }

@@ -9,11 +9,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { InteractionEvent } from '@cx/contracts';
 import { REDIS, type RedisClient } from '@cx/redis';
 import { digestOf, isolate, readStates, type Change, type Cmd, type Count, type InboundItem, type OutEvent, type Plan, type Rejection, type UnitHandler } from '@cx/runtime';
-import { applyEvent, decodeState, encodeState, nextDueOf, openClocks, type PolicySet, type SlaState } from '@cx/sla';
+import { applyEvent, decodeState, encodeState, nextDueOf, openClocks, type PolicySet, type SlaCompletion, type SlaState } from '@cx/sla';
 import { convKey, SlaKeys } from './sla-keys';
-import { firingCounts } from './sla-metrics';
+import { completionCounts, firingCounts } from './sla-metrics';
 import { firingOutputs, type EscalateOn } from './sla-outputs';
-import { SLA_POLICIES } from './sla-policies';
+import { joinStored, loadState, PolicyVersions, splitStored } from './sla-policy-versions';
 
 export interface SlaHandlerOptions {
   stateTtlSeconds: number;
@@ -24,11 +24,15 @@ export const SLA_HANDLER_OPTIONS = Symbol('SLA_HANDLER_OPTIONS');
 
 type Loaded = Map<string, string | null>;
 
+const DROP_REASON = { 'dropped-closed': 'closed', duplicate: 'duplicate', 'ignored-channel-change': 'channel_change' } as const;
+
 interface Conv {
   ck: string;
   conversationId: string;
   raw: string | null;
+  /** The state as stored and the policies that planned it (what its timer and open counts in Redis reflect). */
   before?: SlaState;
+  beforeSet?: PolicySet;
   state?: SlaState;
   changed: boolean;
   events: OutEvent[];
@@ -40,7 +44,7 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
     private readonly keys: SlaKeys,
-    @Inject(SLA_POLICIES) private readonly policies: { current(): PolicySet },
+    private readonly versions: PolicyVersions,
     @Inject(SLA_HANDLER_OPTIONS) private readonly options: SlaHandlerOptions,
   ) {}
 
@@ -52,12 +56,15 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
     return this.keys.conversation(this.ck(e));
   }
 
-  prepare(events: InteractionEvent[]): Promise<Loaded> {
-    return readStates(this.redis, events, (e) => this.route(e));
+  /** The states, and any policy version that planned one of them and this instance has not seen. */
+  async prepare(events: InteractionEvent[]): Promise<Loaded> {
+    const loaded = await readStates(this.redis, events, (e) => this.route(e));
+    await this.versions.ensure([...loaded.values()].map((raw) => (raw ? splitStored(raw).version : undefined)));
+    return loaded;
   }
 
   plan(items: InboundItem<InteractionEvent>[], loaded: Loaded): Plan<InteractionEvent> {
-    const policies = this.policies.current();
+    const policies = this.versions.current().set;
     const convs = new Map<string, Conv>();
     const dropped: Rejection<InteractionEvent>[] = [];
     const { deadLetters } = isolate(items, (item) => {
@@ -66,23 +73,31 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
       let conv = convs.get(ck);
       if (!conv) {
         const raw = loaded.get(this.keys.conversation(ck).key) ?? null;
-        const before = raw ? decodeState(raw) : undefined;
-        convs.set(ck, (conv = { ck, conversationId: e.data.conversationId, raw, before, state: before, changed: false, events: [], counts: [] }));
+        const stored = raw ? loadState(raw, e.data.conversationId, this.versions, decodeState) : undefined;
+        conv = { ck, conversationId: e.data.conversationId, raw, before: stored?.stored, beforeSet: stored?.storedSet, state: stored?.state, changed: !!stored?.migrated, events: [], counts: [] };
+        if (stored?.migrated) this.fired(conv, stored.migrated.firings, stored.migrated.completions, stored.state);
+        convs.set(ck, conv);
       }
       const r = applyEvent(conv.state, e, policies);
       if (r.lateEvent) conv.counts.push({ metric: 'cx_sla_late_events_total', labels: { topic: item.topic } });
       if (r.outcome !== 'applied') {
-        const reason = r.outcome === 'dropped-closed' ? 'closed' : 'duplicate';
+        const reason = DROP_REASON[r.outcome];
         conv.counts.push({ metric: 'cx_sla_dropped_events_total', labels: { reason } });
-        return void dropped.push({ item, reason: reason === 'closed' ? 'conversation closed' : 'duplicate event' });
+        // An update naming another channel is remembered as seen (the engine's duplicate check).
+        if (r.outcome === 'ignored-channel-change') { conv.state = r.state; conv.changed = true; }
+        return void dropped.push({ item, reason: `not applied: ${reason.replace('_', ' ')}` });
       }
       conv.state = r.state;
       conv.changed = true;
-      const fired = r.firings.flatMap((f) => firingOutputs(f, r.state, this.options.escalateOn));
-      conv.events.push(...fired);
-      conv.counts.push(...firingCounts(fired, 'event'));
+      this.fired(conv, r.firings, r.completions, r.state);
     });
     return { changes: [...convs.values()].map((c) => this.changeOf(c, policies)), deadLetters, dropped };
+  }
+
+  private fired(conv: Conv, firings: Parameters<typeof firingOutputs>[0][], completions: SlaCompletion[], state: SlaState): void {
+    const outputs = firings.flatMap((f) => firingOutputs(f, state, this.options.escalateOn));
+    conv.events.push(...outputs);
+    conv.counts.push(...firingCounts(outputs, 'event'), ...completionCounts(completions));
   }
 
   private changeOf(c: Conv, policies: PolicySet): Change {
@@ -91,15 +106,16 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
     if (!c.changed || !c.state) return change;
     const commands: Cmd[] = [];
     const ttl = c.state.st === 'c' ? this.options.closedTtlSeconds : this.options.stateTtlSeconds;
-    commands.push({ name: 'SET', keys: [route.key], args: [encodeState(c.state), 'EX', ttl] });
+    commands.push({ name: 'SET', keys: [route.key], args: [joinStored(this.versions.current().version, encodeState(c.state)), 'EX', ttl] });
     const due = nextDueOf(c.conversationId, c.state, policies);
-    if (!c.before || due !== nextDueOf(c.conversationId, c.before, policies)) {
+    const beforeSet = c.beforeSet ?? policies;
+    if (!c.before || due !== nextDueOf(c.conversationId, c.before, beforeSet)) {
       commands.push(due === null
         ? { name: 'ZREM', keys: [this.keys.due(route.shard)], args: [c.ck] }
         : { name: 'ZADD', keys: [this.keys.due(route.shard)], args: [due, c.ck] });
     }
     const after = openClocks(c.state, policies);
-    const prior = c.before ? openClocks(c.before, policies) : {};
+    const prior = c.before ? openClocks(c.before, beforeSet) : {};
     for (const m of new Set([...Object.keys(after), ...Object.keys(prior)])) {
       const d = (after[m as keyof typeof after] ?? 0) - (prior[m as keyof typeof prior] ?? 0);
       if (d !== 0) commands.push({ name: 'HINCRBY', keys: [this.keys.open(route.shard)], args: [m, d] });

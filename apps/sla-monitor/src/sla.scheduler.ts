@@ -11,10 +11,11 @@
 import { Logger } from '@nestjs/common';
 import { claimDue, readMany, type RedisClient } from '@cx/redis';
 import { digestOf, LoopRunner, type Committer, type Part } from '@cx/runtime';
-import { decodeState, encodeState, nextDueOf, type PolicySet } from '@cx/sla';
+import { decodeState, encodeState, nextDueOf } from '@cx/sla';
 import { parseConvKey, type SlaKeys } from './sla-keys';
-import { firingCounts, type SlaMetrics, type TimerOutcome } from './sla-metrics';
-import { fireDue, type EscalateOn } from './sla-outputs';
+import { completionCounts, firingCounts, type SlaMetrics, type TimerOutcome } from './sla-metrics';
+import { fireDue, firingOutputs, type EscalateOn } from './sla-outputs';
+import { joinStored, loadState, splitStored, type PolicyVersions } from './sla-policy-versions';
 import type { WatermarkReader } from './sla-watermarks';
 
 export interface SchedulerOptions {
@@ -35,7 +36,7 @@ export class SlaScheduler {
     private readonly redis: RedisClient,
     private readonly keys: SlaKeys,
     private readonly committer: Committer,
-    private readonly policies: { current(): PolicySet },
+    private readonly versions: PolicyVersions,
     private readonly watermark: WatermarkReader,
     private readonly metrics: SlaMetrics,
     private readonly options: SchedulerOptions,
@@ -70,32 +71,7 @@ export class SlaScheduler {
     const due = this.keys.due(shard);
     const claimed = await claimDue(this.redis, due, cutoff, now + leaseMs, claimBatch);
     if (claimed.length === 0) return 0;
-    const routes = claimed.map((c) => this.keys.conversation(c.member));
-    const states = await readMany(this.redis, routes.map((r) => r.key));
-    const policies = this.policies.current();
-    const outcomeOf: TimerOutcome[] = [];
-    const parts: Part[] = claimed.map(({ member: ck }, i) => {
-      const route = routes[i];
-      const raw = states.get(route.key) ?? null;
-      if (!raw) {
-        outcomeOf[i] = 'stale'; // the state expired: nothing left to fire
-        return { ...route, guards: [{ key: route.key, digest: '' }], commands: [{ name: 'ZREM', keys: [due], args: [ck] }] };
-      }
-      const { conversationId } = parseConvKey(ck);
-      const r = fireDue(conversationId, decodeState(raw), cutoff, policies, escalateOn);
-      const next = nextDueOf(conversationId, r.state, policies);
-      outcomeOf[i] = r.events.length ? 'fired' : 'rescheduled';
-      return {
-        ...route,
-        guards: [{ key: route.key, digest: digestOf(raw) }],
-        commands: [
-          ...(r.events.length ? [{ name: 'SET', keys: [route.key], args: [encodeState(r.state), 'KEEPTTL'] }] : []),
-          next === null ? { name: 'ZREM', keys: [due], args: [ck] } : { name: 'ZADD', keys: [due], args: [next, ck] },
-        ],
-        events: r.events,
-        counts: firingCounts(r.events, 'timer', (at) => this.watermark.possibleAt(at)),
-      };
-    });
+    const { parts, outcomeOf } = await this.plan(shard, claimed.map((c) => c.member), cutoff, escalateOn);
     const statuses = await this.committer.apply(parts);
     const outcomes = new Map<TimerOutcome, number>();
     statuses.forEach((s, i) => {
@@ -106,5 +82,69 @@ export class SlaScheduler {
     });
     for (const [outcome, n] of outcomes) this.metrics.timers.inc({ outcome }, n);
     return claimed.length;
+  }
+
+  /**
+   * The changes of a round over conversations of one shard: each state moved to the current policy
+   * version if a reload happened since it was written, then fired up to the cutoff; committed
+   * guarded by the value read, with its next due instant.
+   */
+  private async plan(shard: number, cks: string[], cutoff: number, escalateOn: EscalateOn): Promise<{ parts: Part[]; outcomeOf: TimerOutcome[] }> {
+    const due = this.keys.due(shard);
+    const routes = cks.map((ck) => this.keys.conversation(ck));
+    const states = await readMany(this.redis, routes.map((r) => r.key));
+    await this.versions.ensure([...states.values()].map((raw) => (raw ? splitStored(raw).version : undefined)));
+    const { version, set: policies } = this.versions.current();
+    const outcomeOf: TimerOutcome[] = [];
+    const parts: Part[] = cks.map((ck, i) => {
+      const route = routes[i];
+      const raw = states.get(route.key) ?? null;
+      if (!raw) {
+        outcomeOf[i] = 'stale'; // the state expired: nothing left to fire
+        return { ...route, guards: [{ key: route.key, digest: '' }], commands: [{ name: 'ZREM', keys: [due], args: [ck] }] };
+      }
+      const { conversationId } = parseConvKey(ck);
+      const loaded = loadState(raw, conversationId, this.versions, decodeState);
+      const migration = loaded.migrated ? loaded.migrated.firings.flatMap((f) => firingOutputs(f, loaded.state, escalateOn)) : [];
+      const r = fireDue(conversationId, loaded.state, cutoff, policies, escalateOn);
+      const events = [...migration, ...r.events];
+      const next = nextDueOf(conversationId, r.state, policies);
+      outcomeOf[i] = events.length ? 'fired' : 'rescheduled';
+      return {
+        ...route,
+        guards: [{ key: route.key, digest: digestOf(raw) }],
+        commands: [
+          ...(events.length || loaded.migrated ? [{ name: 'SET', keys: [route.key], args: [joinStored(version, encodeState(r.state)), 'KEEPTTL'] }] : []),
+          next === null ? { name: 'ZREM', keys: [due], args: [ck] } : { name: 'ZADD', keys: [due], args: [next, ck] },
+        ],
+        events,
+        counts: [
+          ...firingCounts(events, 'timer', (at) => this.watermark.possibleAt(at)),
+          ...completionCounts([...(loaded.migrated?.completions ?? []), ...r.completions]),
+        ],
+      };
+    });
+    return { parts, outcomeOf };
+  }
+
+  /**
+   * After a reload: every conversation with a pending timer is moved to the new policies now, so a
+   * tighter target fires on time (a paused conversation has no timer: it moves on its next event).
+   * Every instance may sweep; the guards make each move happen once.
+   */
+  async migrateAll(pageSize = 500): Promise<number> {
+    let moved = 0;
+    for (const shard of this.keys.space.allShards()) {
+      for (let start = 0; ; start += pageSize) {
+        const cks = await this.redis.zrange(this.keys.due(shard), start, start + pageSize - 1);
+        if (cks.length === 0) break;
+        const cutoff = Math.min(this.clock(), await this.watermark.current()) - this.options.graceMs;
+        const { parts } = await this.plan(shard, cks, cutoff, this.options.escalateOn);
+        const statuses = await this.committer.apply(parts);
+        moved += statuses.filter((s) => s === 'applied').length;
+        if (cks.length < pageSize) break;
+      }
+    }
+    return moved;
   }
 }

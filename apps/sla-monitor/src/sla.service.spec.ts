@@ -3,7 +3,8 @@ import { PipelineMetrics } from '@cx/metrics';
 import { KeySpace } from '@cx/redis';
 import { UnitRunner, type Committer } from '@cx/runtime';
 import { MemoryStore } from '../../../libs/runtime/src/testing/memory-store';
-import { compilePolicies } from '@cx/sla';
+import { compilePolicies, parsePolicies } from '@cx/sla';
+import { PolicyVersions } from './sla-policy-versions';
 import { EventFactory } from '../../../libs/sla/src/testing/events';
 import { convKey, SlaKeys } from './sla-keys';
 import { SlaMetrics } from './sla-metrics';
@@ -18,15 +19,16 @@ const T0 = Date.parse('2026-03-02T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The consumer and the scheduler over one in-memory store, with the watermark and the clock set by the test. */
-function setup() {
+async function setup() {
   const space = new KeySpace('', 'sla', 4);
   const store = new MemoryStore(space);
   const keys = new SlaKeys(space);
-  const metrics = new SlaMetrics(new PipelineMetrics('sla-test'), ['chat'], async () => ({}));
-  const holder = { current: () => policies };
+  const metrics = new SlaMetrics(new PipelineMetrics('sla-test'), policies.policies, async () => ({}));
+  let now = T0;
+  const holder = new PolicyVersions(store.redis as never, keys, () => now);
+  await holder.use({ set: policies, text: 'policies v1' });
   const handler = new SlaHandler(store.redis as never, keys, holder, { stateTtlSeconds: 3600, closedTtlSeconds: 3600, escalateOn: 'breach' });
   const runner = new UnitRunner(store.redis as never, { keys: space, apply: (p: never) => store.committer.apply(p) } as unknown as Committer, new PipelineMetrics('sla-runner'));
-  let now = T0;
   let watermark = Number.MAX_SAFE_INTEGER;
   const reader = { current: async () => watermark, possibleAt: (at: number) => at } as unknown as WatermarkReader;
   const scheduler = () => new SlaScheduler(store.redis as never, keys, store.committer as unknown as Committer, holder, reader, metrics,
@@ -36,12 +38,12 @@ function setup() {
     items: events.map((event, i) => ({ event, topic: InteractionTopics[0], partition: 0, offset: String(i), raw: { key: null, value: null } })),
   }]);
   const dueOf = (conv: string) => store.zsets.get(keys.due(keys.conversation(convKey({ tenantid: 'default', conversationId: conv })).shard))?.get(conv);
-  return { store, keys, scheduler, consume, dueOf, setNow: (ms: number) => { now = ms; }, setWatermark: (ms: number) => { watermark = ms; } };
+  return { store, keys, scheduler, consume, dueOf, versions: holder, setNow: (ms: number) => { now = ms; }, setWatermark: (ms: number) => { watermark = ms; } };
 }
 
 describe('SlaHandler (consumer) with an in-memory store', () => {
   it('writes the state and the earliest due instant, publishes nothing before a threshold', async () => {
-    const { store, consume, dueOf } = setup();
+    const { store, consume, dueOf } = await setup();
     const f = new EventFactory('c1');
     await consume(f.opened(iso(T0)), f.customer(iso(T0 + 1_000)));
     expect(store.published).toEqual([]);
@@ -51,7 +53,7 @@ describe('SlaHandler (consumer) with an in-memory store', () => {
   });
 
   it('fires at once when an event is stamped past a threshold, and counts late and closed events once committed', async () => {
-    const { store, consume } = setup();
+    const { store, consume } = await setup();
     const f = new EventFactory('c2');
     await consume(f.customer(iso(T0)), f.agent(iso(T0 + 90_000)), f.customer(iso(T0 + 10_000)), f.status(iso(T0 + 95_000), 'closed'), f.customer(iso(T0 + 99_000)));
     expect(store.published.map((o) => `${o.topic} ${o.event.type}`)).toEqual([
@@ -64,7 +66,7 @@ describe('SlaHandler (consumer) with an in-memory store', () => {
   });
 
   it('applies a redelivered event once', async () => {
-    const { store, consume } = setup();
+    const { store, consume } = await setup();
     const f = new EventFactory('c2b');
     const first = f.customer(iso(T0));
     const reply = f.agent(iso(T0 + 90_000));
@@ -76,7 +78,7 @@ describe('SlaHandler (consumer) with an in-memory store', () => {
 
 describe('SlaScheduler with an in-memory store', () => {
   it('fires each threshold once at its instant, with the escalation request, and schedules the next', async () => {
-    const { store, scheduler, consume, setNow, dueOf } = setup();
+    const { store, scheduler, consume, setNow, dueOf } = await setup();
     const f = new EventFactory('c3');
     await consume(f.customer(iso(T0)));
     const s = scheduler();
@@ -94,7 +96,7 @@ describe('SlaScheduler with an in-memory store', () => {
   });
 
   it('does not fire ahead of its input: a watermark behind the due instant holds the timer back', async () => {
-    const { store, scheduler, consume, setNow, setWatermark } = setup();
+    const { store, scheduler, consume, setNow, setWatermark } = await setup();
     const f = new EventFactory('c4');
     await consume(f.customer(iso(T0)));
     setNow(T0 + 61_000);
@@ -109,7 +111,7 @@ describe('SlaScheduler with an in-memory store', () => {
   });
 
   it('does not overwrite a conversation the consumer changed meanwhile: it looks again shortly', async () => {
-    const { store, scheduler, consume, setNow, dueOf } = setup();
+    const { store, scheduler, consume, setNow, dueOf } = await setup();
     const f = new EventFactory('c5');
     await consume(f.customer(iso(T0)));
     setNow(T0 + 31_000);
@@ -128,7 +130,7 @@ describe('SlaScheduler with an in-memory store', () => {
   });
 
   it('two schedulers on one store fire each threshold once', async () => {
-    const { store, scheduler, consume, setNow } = setup();
+    const { store, scheduler, consume, setNow } = await setup();
     for (let i = 0; i < 20; i++) await consume(new EventFactory(`c6-${i}`).customer(iso(T0 + i)));
     setNow(T0 + 70_000);
     const [a, b] = [scheduler(), scheduler()];
@@ -136,5 +138,31 @@ describe('SlaScheduler with an in-memory store', () => {
     const ids = store.published.map((e) => e.event.id);
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
+  });
+});
+
+describe('policy reloads', () => {
+  it('moves running clocks to a new file at the reload instant: a threshold put in the past fires at once, none twice', async () => {
+    const { store, scheduler, consume, setNow, versions, dueOf } = await setup();
+    const f = new EventFactory('c7');
+    await consume(f.customer(iso(T0)));
+    setNow(T0 + 31_000);
+    await scheduler().tick(); // the warning at 30 s (50 % of 60 s) under the first file
+    expect(store.ofType('cx.sla.warning.v1')).toHaveLength(1);
+    // A tighter file at 40 s: first response within 20 s, warnings at 50 % and 90 %.
+    setNow(T0 + 40_000);
+    const tighter = parsePolicies('policies: [{ id: chat, match: { channel: chat }, targets: { firstResponse: PT20S }, warnAt: [0.5, 0.9] }]', 'v2.yaml');
+    await versions.use({ set: tighter, text: 'policies v2' });
+    expect(await scheduler().migrateAll()).toBe(1);
+    const breach = store.ofType('cx.sla.breached.v1');
+    expect(breach.map((e) => [e.event.time, (e.event as unknown as { data: { dueAt: string } }).data.dueAt])).toEqual([[iso(T0 + 20_000), iso(T0 + 20_000)]]);
+    // The 50 % warning already fired under the first file, at 30 s: it does not fire again; 90 % (18 s) does, at its past instant.
+    expect(store.ofType('cx.sla.warning.v1').map((e) => (e.event as unknown as { data: { threshold: number; at: string } }).data)).toEqual([
+      expect.objectContaining({ threshold: 0.5, at: iso(T0 + 30_000) }), expect.objectContaining({ threshold: 0.9, at: iso(T0 + 18_000) }),
+    ]);
+    expect(dueOf('c7')).toBeUndefined(); // no resolution target in the new file, nothing pending
+    await scheduler().migrateAll();
+    await scheduler().tick();
+    expect(store.ofType('cx.sla.breached.v1')).toHaveLength(1);
   });
 });

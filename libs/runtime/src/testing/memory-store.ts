@@ -94,6 +94,7 @@ export class MemoryStore {
     zmscore: async (k: string, ...members: string[]) => members.map((m) => this.zsets.get(k)?.get(m) ?? null),
     hgetall: async (k: string) => Object.fromEntries(this.hashes.get(k) ?? []),
     hget: async (k: string, f: string) => this.hashes.get(k)?.get(f) ?? null,
+    hsetnx: async (k: string, f: string, v: string) => { if (this.hash(k).has(f)) return 0; this.hash(k).set(f, v); return 1; },
     zrange: async (k: string) => [...(this.zsets.get(k) ?? [])].sort((x, y) => x[1] - y[1]).map(([m]) => m),
     zadd: async (k: string, score: number, member: string) => { this.zset(k).set(member, score); return 1; },
     zrem: async (k: string, ...members: string[]) => { for (const m of members) this.zset(k).delete(m); return members.length; },
