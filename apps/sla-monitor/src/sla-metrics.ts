@@ -62,7 +62,7 @@ export class SlaMetrics {
       for (const policy of [...policyIds, 'none']) {
         warnings.inc({ metric, policy }, 0);
         breaches.inc({ metric, policy }, 0);
-        for (const outcome of ['met', 'breached']) clocks.inc({ policy, metric, outcome }, 0);
+        for (const outcome of ['met', 'breached', 'reopened']) clocks.inc({ policy, metric, outcome }, 0);
       }
     }
     for (const reason of ['closed', 'duplicate']) dropped.inc({ reason }, 0);
