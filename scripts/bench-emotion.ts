@@ -10,12 +10,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { devDataFiles } from '../libs/emotion/src/dev-data';
 
 const ROOT = path.resolve(__dirname, '..');
-const DEFAULT_DATA = [
-  path.resolve(ROOT, '..', 'shared', 'data', 'emotion', 'en-airline-dev.jsonl'),
-  path.resolve(ROOT, '..', 'shared', 'data', 'emotion', 'de-germeval2017-dev.jsonl'),
-];
+const DEFAULT_DATA = devDataFiles(ROOT);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

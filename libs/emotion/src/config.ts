@@ -13,6 +13,11 @@ export const EmotionConfigSchema = z.object({
    * sure. Measured on the held-out split and the out-of-domain set (libs/emotion/README.md).
    */
   modelOnlyThreshold: z.number().min(0).max(1).optional(),
+  /**
+   * A flag whose only cues state a fact ("lost", "Fehler", "delayed") or are intent tags needs the
+   * model at least this sure: between `threshold` (emotional evidence) and `modelOnlyThreshold` (none).
+   */
+  factThreshold: z.number().min(0).max(1).optional(),
   /** How much one tenant cue word adds to the log-odds, on top of what the model learnt for cue words. */
   extraCueWeight: z.number().min(0).max(10).optional(),
   /** Text beyond this many characters is cut off (`truncated: true`). */
@@ -30,4 +35,5 @@ export const EMOTION_DEFAULTS = {
   maxEvidence: 8,
   extraCueWeight: 1.0,
   modelOnlyThreshold: 0.7,
+  factThreshold: 0.55,
 } as const;

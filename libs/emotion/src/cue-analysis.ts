@@ -3,9 +3,20 @@ import { CueInfo, LEXICONS, Lang } from './lexicon';
 import { CueMatcher, Match, isLetter } from './matcher';
 import { CUE, CUE_NAMES } from './feature-space';
 import { Analysis, CueHit, DROP, NEG_EMOJI, NEG_EMOTICON_END, POS_EMOJI, Tok, Tokens, tokenise } from './text-tokens';
+import { RuleMarks, applyCueRules } from './cue-rules';
+import { ACRONYMS, SHOUT_SHORT } from './lexicon-rules';
 
 // ------------------------------------------------------------------ cue analysis
 const matchBuf: Array<Match<CueInfo>> = [];
+const marks = new RuleMarks();
+/** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
+const PROBLEM_NOUNS = ['problem', 'issue', 'trouble', 'error', 'fehler', 'störung', 'stoerung', 'panne', 'mangel'];
+
+function isProblemNoun(lower: string, s: number, e: number): boolean {
+  const w = lower.slice(s, e);
+  for (const p of PROBLEM_NOUNS) if (w.includes(p)) return true;
+  return false;
+}
 
 /** German intensifying compound prefixes: "Riesensauerei", "stinksauer", "Megachaos", "todtraurig". */
 const DE_INTENSE_PREFIX = ['riesen', 'mega', 'super', 'stink', 'tod', 'sau', 'hunds', 'grotten', 'ober', 'erz', 'ultra',
@@ -26,7 +37,7 @@ function overlapsAny(s: number, e: number, spans: number[]): boolean {
  * Extract cues. `orig` and `lower` have the same length (`lower` = orig.toLowerCase()); `orig`
  * is only used for emphasis (capitals). `extra` is the tenant's compiled extra cue words.
  */
-export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatcher<CueInfo> | null, tokens: Tokens): Analysis {
+export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatcher<CueInfo> | null, tokens: Tokens, pii?: number[]): Analysis {
   const lex = LEXICONS[lang];
   tokenise(lower, tokens);
   const T = tokens;
@@ -46,7 +57,23 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   // Same span: the pattern found later in the word wins, as the last part (the head) of a German
   // compound carries its meaning ("Superchaos" is chaos, "Kundenservice-Katastrophe" a disaster).
   matchBuf.sort((a, b) => a.start - b.start || b.end - a.end || b.stemStart - a.stemStart);
+  // A placeholder's letters ("[email]") are never a cue.
+  if (pii && pii.length) {
+    let w = 0;
+    for (const m of matchBuf) if (!overlapsAny(m.start, m.end, pii)) matchBuf[w++] = m;
+    matchBuf.length = w;
+  }
+  marks.reset();
+  const negatedBefore = (t0: number) => {
+    for (const j of negTok) if (j < t0 && j >= t0 - 3 && T.clause[j] === T.clause[t0]) return true;
+    return false;
+  };
 
+  const pushMark = (cat: string, a: number, b: number) => {
+    const arr = cat === 'gratitude' ? marks.gratitude : cat === 'praise' ? marks.praise : cat === 'resolution' ? marks.resolution
+      : cat === 'opener' ? marks.opener : cat === 'fact' ? marks.fact : cat === 'info' ? marks.info : marks.threat;
+    arr.push(a, b);
+  };
   // Pass 1: structure words (negators, intensifiers, contrast) and strong cues.
   let contrastTok = -1;
   let contrastAt = -1;
@@ -71,14 +98,35 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
         contrastTok = T.at(m.start);
         hits.push({ cue: 'contrast', kind: 'contrast', start: m.start, end: m.end });
         break;
+      case 'gratitude':
+      case 'praise':
+      case 'resolution':
+      case 'opener':
+      case 'fact':
+      case 'threat_marker':
+      case 'info':
+        pushMark(d.cat, T.at(m.start), T.at(Math.max(m.start, m.end - 1)));
+        break;
+      case 'cancel_req':
+        marks.cancelReq.push(T.at(m.start), T.at(Math.max(m.start, m.end - 1)));
+        hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
+        addIntent(d.intent);
+        break;
+      case 'cc':
       case 'profanity':
       case 'unacceptable':
-      case 'cc':
       case 'tenant':
+      case 'sarcasm':
+      case 'final':
         if (overlapsAny(m.start, m.end, strong)) break;
+        // "no complaints", "I can't complain", "kein Grund zur Beschwerde": a negated complaint is none.
+        if (d.cue === 'complaint' && negatedBefore(T.at(m.start))) {
+          add('neg_negated');
+          break;
+        }
         strong.push(m.start, m.end);
         hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
-        add((d.cat === 'cc' ? d.cue : d.cat) as keyof typeof CUE);
+        add((d.cat === 'cc' || d.cat === 'final' ? d.cue : d.cat) as keyof typeof CUE);
         if (d.cat === 'cc') ccCount++;
         if (d.cat === 'tenant') add('neg');
         addIntent(d.intent);
@@ -158,6 +206,17 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       if (j < t0 && j >= t0 - 3 && T.clause[j] === cl && !(contrastTok > j && contrastTok < t0)) negated = true;
       else if (lang === 'de' && j > t1 && j <= t1 + 2 && T.clause[j] === T.clause[t1]) negated = true;
     }
+    if (pol < 0 && !negated) {
+      // "Das Problem ist gelöst", "issue fixed": a problem noun next to a resolution word is over.
+      if (marks.resolution.length && isProblemNoun(lower, m.start, m.end)) {
+        for (let r = 0; r < marks.resolution.length; r += 2) {
+          const rt = marks.resolution[r];
+          if (rt > t1 && rt <= t1 + 4 && T.clause[rt] === T.clause[t1]) negated = true;
+        }
+      }
+      // "ich warte gern(e)": waiting gladly is no complaint.
+      if (lang === 'de' && t1 + 1 < T.n && lower.startsWith('gern', T.start[t1 + 1])) negated = true;
+    }
     const intense = !negated && (intTok.includes(t0 - 1) || (lang === 'de' && intensifiedCompound(lower, m.start, m.stemStart)));
     let w = intense ? 1.5 : 1;
     if (contrastAt >= 0) w *= m.start > contrastAt ? 1.5 : 0.5;
@@ -179,8 +238,8 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     }
     if (effective < 0) {
       hits.push({
-        cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : 'negative_word',
-        kind: negated ? 'negation' : intense ? 'intensifier' : 'lexicon',
+        cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : d.cue,
+        kind: negated ? 'negation' : intense ? 'intensifier' : d.kind,
         start: m.start,
         end: m.end,
       });
@@ -205,7 +264,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
             break;
           }
         }
-        if (upper && orig.charCodeAt(s) !== lower.charCodeAt(s) && !DROP.has(lower.slice(s, e))) {
+        if (upper && orig.charCodeAt(s) !== lower.charCodeAt(s) && isShouting(lower, T, k, orig)) {
           capsWords++;
           if (capsWords <= 2) hits.push({ cue: 'capitals', kind: 'emphasis', start: s, end: e });
         }
@@ -248,6 +307,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       case Tok.Url:
         add('has_url');
         break;
+      case Tok.Pii:
+        add('has_pii');
+        break;
       default:
         break;
     }
@@ -259,8 +321,21 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (ccCount > 0 && negScore === 0) add('only_cc');
   if (lower.length > 600) add('long_text');
 
+  applyCueRules(lower, lang, T, marks, hits, cues);
   hits.sort((a, b) => a.start - b.start);
   intents.sort();
   return { lang, hits, intents, cues, tokens };
 }
 
+
+/** All-caps word of token k: shouting, or an acronym, code or currency (SWIFT, SEPA, GBP, PIN)? */
+function isShouting(lower: string, T: Tokens, k: number, orig: string): boolean {
+  const w = lower.slice(T.start[k], T.end[k]);
+  if (DROP.has(w) || ACRONYMS.has(w)) return false;
+  if (w.length >= 5 || SHOUT_SHORT.has(w)) return true;
+  // Short words shout only inside a run of capitals ("I AM SO DONE"), not alone ("send it via DHL").
+  const caps = (j: number) => j >= 0 && j < T.n && T.type[j] === Tok.Word && T.end[j] - T.start[j] >= 2
+    && orig.slice(T.start[j], T.end[j]) !== lower.slice(T.start[j], T.end[j]) && orig.slice(T.start[j], T.end[j]) === orig.slice(T.start[j], T.end[j]).toUpperCase()
+    && !ACRONYMS.has(lower.slice(T.start[j], T.end[j]));
+  return caps(k - 1) || caps(k + 1);
+}

@@ -71,6 +71,7 @@ export const CUE_NAMES = [
   'repeat_contact', 'hold_wait', 'cancellation_threat', 'legal_threat', 'refund', 'complaint', 'unclear_bill',
   'provisioning', 'outage', 'neg_emoji', 'pos_emoji', 'exclaim', 'exclaim_run', 'question', 'interrobang', 'caps_word',
   'negator', 'tenant', 'no_pos', 'neg_dominant', 'long_text', 'has_user', 'has_url', 'only_cc',
+  'sarcasm', 'final_warning', 'calm', 'gratitude', 'resolved', 'has_pii',
 ] as const;
 
 /** Index of each cue feature in `Analysis.cues`. */
@@ -83,7 +84,7 @@ export interface FeatureSpace {
   /** Per language: [shared, language-specific] hash of each cue feature, by CUE index. */
   cueHash: Record<Lang, Array<[number, number]>>;
   biasHash: Record<Lang, number>;
-  placeholder: Record<Lang, Record<'url' | 'user' | 'num', number>>;
+  placeholder: Record<Lang, Record<'url' | 'user' | 'num' | 'pii', number>>;
 }
 
 export function createFeatureSpace(dimBits: number): FeatureSpace {
@@ -94,7 +95,7 @@ export function createFeatureSpace(dimBits: number): FeatureSpace {
   const placeholder = { en: {}, de: {} } as FeatureSpace['placeholder'];
   for (const lang of ['en', 'de'] as Lang[]) {
     for (const c of CUE_NAMES) cueHash[lang].push([hashStr(`cue:${c}`, 7), hashStr(`cue:${lang}:${c}`, 7)]);
-    for (const p of ['url', 'user', 'num'] as const) placeholder[lang][p] = hashStr(`<${p}>`, seeds[lang]);
+    for (const p of ['url', 'user', 'num', 'pii'] as const) placeholder[lang][p] = hashStr(`<${p}>`, seeds[lang]);
   }
   return { dim, mask: dim - 1, seeds, cueHash, biasHash, placeholder };
 }

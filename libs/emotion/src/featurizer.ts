@@ -22,7 +22,7 @@ const MAX_NGRAM_TOKENS = 400;
  * @handles and links, long forum posts): kept in the analysis, never model features, so the model
  * cannot learn "a link means a negative news item" and carry that to e-mails and chats.
  */
-const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text]);
+const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text, CUE.has_pii]);
 const NEG_SEED = 0x5bd1e995;
 
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
@@ -50,6 +50,9 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
         break;
       case Tok.Num:
         h = ph.num;
+        break;
+      case Tok.Pii:
+        h = ph.pii;
         break;
       case Tok.Word: {
         const len = e - s;
@@ -123,8 +126,11 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
  */
 const CUE_PRIOR: Partial<Record<(typeof CUE_NAMES)[number], number>> = {
   neg: 0.5, pos: -0.5, neg_negated: -0.2, pos_negated: 0.5, neg_intense: 0.3, profanity: 1, unacceptable: 1.2,
-  waiting_time: 1, still_waiting: 1, repeat_contact: 0.8, hold_wait: 0.8, cancellation_threat: 1, legal_threat: 1,
+  waiting_time: 1, still_waiting: 1, repeat_contact: 0.8, hold_wait: 0.8, cancellation_threat: 1, legal_threat: 1.5,
   complaint: 0.8, neg_emoji: 0.8, pos_emoji: -0.8, neg_dominant: 0.3, interrobang: 0.3,
+  // Precision rules (cue-rules.ts): sarcasm and final warnings are complaints; a calm request, thanks
+  // or a solved problem without emotional evidence is not.
+  sarcasm: 1.5, final_warning: 1.5, calm: -1.2, gratitude: -0.3, resolved: -0.3,
 };
 const PRIOR_VEC = new Float64Array(CUE_NAMES.length);
 for (const [k, v] of Object.entries(CUE_PRIOR)) PRIOR_VEC[CUE[k as keyof typeof CUE]] = v as number;

@@ -46,6 +46,7 @@ export function modelFromFile(file: EmotionModelFile): EmotionModel {
   if (buf.length !== dim * 4) throw new Error(`emotion model weights: expected ${dim * 4} bytes, got ${buf.length}`);
   const weights = new Float32Array(dim);
   for (let i = 0; i < dim; i++) weights[i] = buf.readFloatLE(i * 4);
+  if (!Number.isFinite(file.threshold) || file.threshold <= 0 || file.threshold >= 1) throw new Error(`emotion model threshold ${file.threshold} is not in (0, 1)`);
   const { weights: _w, ...meta } = file;
   void _w;
   const cuePrior = typeof file.cuePrior === 'number' && Number.isFinite(file.cuePrior) ? file.cuePrior : 0;
@@ -65,18 +66,22 @@ export function defaultModelPath(): string {
 
 const cache = new Map<string, EmotionModel>();
 
+/** Read and validate a model file, uncached (a reload sees the new file). Throws naming the path. */
+export function readEmotionModel(file: string): EmotionModel {
+  const p = path.resolve(file);
+  try {
+    return modelFromFile(JSON.parse(fs.readFileSync(p, 'utf8')) as EmotionModelFile);
+  } catch (e) {
+    throw new Error(`cannot load emotion model ${p}: ${(e as Error).message}`);
+  }
+}
+
 /** Load (once per path and process) the model file. Throws with the path if it is missing or invalid. */
 export function loadEmotionModel(file?: string): EmotionModel {
   const p = path.resolve(file ?? defaultModelPath());
   const hit = cache.get(p);
   if (hit) return hit;
-  let parsed: EmotionModelFile;
-  try {
-    parsed = JSON.parse(fs.readFileSync(p, 'utf8')) as EmotionModelFile;
-  } catch (e) {
-    throw new Error(`cannot load emotion model ${p}: ${(e as Error).message}`);
-  }
-  const model = modelFromFile(parsed);
+  const model = readEmotionModel(p);
   cache.set(p, model);
   return model;
 }

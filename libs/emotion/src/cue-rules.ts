@@ -1,0 +1,152 @@
+/**
+ * Precision rules over the cue analysis: when is a named problem *not* an emotion (a plain request,
+ * thanks, a solved problem, a cancellation asked for politely), and when is praise sarcasm
+ * ("thanks for charging me twice", "great, another delay", "Vielen Dank auch, dass ...").
+ * They work on the token indices of the rule words the one matcher pass found (lexicon-rules.ts),
+ * so they add no text scan of their own.
+ */
+import { CUE } from './feature-space';
+import type { Lang } from './lexicon';
+import { CueHit, Tok, Tokens } from './text-tokens';
+
+/** Rule words found in a message: [first token, last token] pairs per category. */
+export class RuleMarks {
+  gratitude: number[] = [];
+  praise: number[] = [];
+  resolution: number[] = [];
+  opener: number[] = [];
+  fact: number[] = [];
+  threat: number[] = [];
+  cancelReq: number[] = [];
+  info: number[] = [];
+  reset(): void {
+    for (const a of [this.gratitude, this.praise, this.resolution, this.opener, this.fact, this.threat, this.cancelReq, this.info]) a.length = 0;
+  }
+}
+
+/**
+ * Does this hit back a flag? Intent tags (bill, outage, provisioning, refund, hotline), problem
+ * words that state a fact ("lost", "Fehler"), contrast words and the platform's own judgement never
+ * do on their own: a flag needs emotional evidence (or a sure model).
+ */
+export function isBacking(h: CueHit): boolean {
+  return h.kind !== 'intent' && h.kind !== 'fact' && h.kind !== 'contrast' && h.kind !== 'platform' && h.cue !== 'hold_wait'
+    && h.cue !== 'refund';
+}
+
+/** Negative evidence that can make praise before it sarcastic. */
+function isBadFact(h: CueHit): boolean {
+  return h.kind !== 'contrast' && h.kind !== 'emphasis' && h.kind !== 'emoji' && h.kind !== 'platform' && h.cue !== 'cancellation';
+}
+
+function anyIn(marks: number[], from: number, to: number): boolean {
+  for (let k = 0; k < marks.length; k += 2) if (marks[k] >= from && marks[k] <= to) return true;
+  return false;
+}
+
+/** Index of the last token of the sentence containing token k ('.', '!', '?', ';' and line breaks end one). */
+function sentenceEnd(lower: string, T: Tokens, k: number): number {
+  for (let j = k + 1; j < T.n; j++) {
+    if (T.type[j] === Tok.Punct) return j - 1;
+    if (T.type[j] === Tok.Break) {
+      const c = lower.charCodeAt(T.start[j]);
+      if (c === 0x2e || c === 0x0a || c === 0x3b) return j - 1;
+    }
+  }
+  return T.n - 1;
+}
+
+/** Next word token after k, skipping at most one comma or '!' (as in "great, another delay"). */
+function nextWord(lower: string, T: Tokens, k: number): number {
+  let j = k + 1;
+  if (j < T.n && (T.type[j] === Tok.Punct || (T.type[j] === Tok.Break && lower.charCodeAt(T.start[j]) === 0x2c))) j++;
+  return j < T.n && T.type[j] === Tok.Word ? j : -1;
+}
+
+function wordIs(lower: string, T: Tokens, j: number, words: readonly string[]): boolean {
+  if (j < 0 || j >= T.n || T.type[j] !== Tok.Word) return false;
+  const s = T.start[j];
+  const len = T.end[j] - s;
+  for (const w of words) if (w.length === len && lower.startsWith(w, s)) return true;
+  return false;
+}
+
+const FOR = ['for', 'für', 'fuer'];
+const ALSO = ['auch'];
+const THAT = ['dass', 'daß', 'dafür', 'dafuer'];
+const ARTICLE = ['a', 'an', 'the', 'my', 'ein', 'eine', 'einen', 'der', 'die', 'das', 'den'];
+
+/**
+ * Apply the rules; mutates `hits` and `cues`. `tokHits` holds the first token of every hit so far
+ * (parallel to `hits`).
+ */
+export function applyCueRules(lower: string, lang: Lang, T: Tokens, marks: RuleMarks, hits: CueHit[], cues: Float64Array): void {
+  const startTok = hits.map((h) => T.at(h.start));
+  const badAt = (from: number, to: number) => hits.some((h, i) => startTok[i] >= from && startTok[i] <= to && isBadFact(h));
+  let sarcasm = cues[CUE.sarcasm] > 0;
+  const addSarcasm = (a: number, b: number) => {
+    for (const h of hits) if (h.kind === 'sarcasm' && h.start < T.end[b] && T.start[a] < h.end) return;
+    hits.push({ cue: 'sarcasm', kind: 'sarcasm', start: T.start[a], end: T.end[b] });
+    cues[CUE.sarcasm]++;
+    cues[CUE.pos] = Math.max(0, cues[CUE.pos] - 1);
+    sarcasm = true;
+  };
+  // Thanks + "for" + a bad fact within a few words, unless it is thanks for help or information.
+  const g = marks.gratitude;
+  for (let k = 0; k < g.length; k += 2) {
+    const n = nextWord(lower, T, g[k + 1]);
+    if (n < 0) continue;
+    if (wordIs(lower, T, n, FOR)) {
+      const end = Math.min(n + 5, sentenceEnd(lower, T, n));
+      if ((badAt(n + 1, end) || anyIn(marks.fact, n + 1, end)) && !anyIn(marks.resolution, n + 1, end) && !anyIn(marks.info, n, end)
+        && !anyIn(marks.praise, n + 1, end)) addSarcasm(g[k], end);
+    } else if (lang === 'de' && wordIs(lower, T, n, ALSO)) {
+      const m = nextWord(lower, T, n);
+      if (wordIs(lower, T, m, THAT)) addSarcasm(g[k], m);
+    }
+  }
+  // Praise followed at once by a bad fact: "great, another delay", "super, schon wieder", "love how ...".
+  const p = marks.praise;
+  for (let k = 0; k < p.length; k += 2) {
+    const a = p[k];
+    const b = p[k + 1];
+    const phrase = b > a || lower.startsWith('so glad', T.start[a]);
+    let n = nextWord(lower, T, b);
+    if (n < 0) continue;
+    if (phrase) {
+      const end = Math.min(n + 6, sentenceEnd(lower, T, n));
+      if (badAt(n, end) && !anyIn(marks.resolution, n, end)) addSarcasm(a, end);
+      continue;
+    }
+    if (wordIs(lower, T, n, ARTICLE)) n++;
+    if (anyIn(marks.fact, n, n) || (badAt(n, n) && !anyIn(marks.resolution, n, n + 3))) addSarcasm(a, n);
+  }
+  // A cancellation asked for politely is a tag; with a threat marker or other evidence it is a threat.
+  const c = marks.cancelReq;
+  if (c.length) {
+    const evidence = hits.some((h) => isBacking(h) && h.kind !== 'emphasis');
+    if (evidence || marks.threat.length) {
+      for (let k = 0; k < c.length; k += 2) {
+        hits.push({ cue: 'cancellation_threat', kind: 'contact_center', start: T.start[c[k]], end: T.end[c[k + 1]], intent: 'cancellation_threat' });
+        cues[CUE.cancellation_threat]++;
+      }
+    }
+  }
+  // Calm: a plain request, thanks or a solved problem, with no emotional evidence at all.
+  const backed = hits.some(isBacking);
+  if (marks.resolution.length && !sarcasm) cues[CUE.resolved] = 1;
+  if (g.length && !sarcasm) cues[CUE.gratitude] = 1;
+  if (!backed) {
+    const first = firstWord(T);
+    const opens = first >= 0 && marks.opener.some((t, i) => i % 2 === 0 && t === first);
+    if (opens || cues[CUE.question] > 0 || cues[CUE.gratitude] > 0 || cues[CUE.resolved] > 0) cues[CUE.calm] = 1;
+  }
+}
+
+function firstWord(T: Tokens): number {
+  for (let k = 0; k < T.n; k++) {
+    if (T.type[k] === Tok.Word) return k;
+    if (T.type[k] !== Tok.User && T.type[k] !== Tok.Url && T.type[k] !== Tok.Pii && T.type[k] !== Tok.Break) return -1;
+  }
+  return -1;
+}
