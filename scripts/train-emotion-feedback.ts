@@ -61,10 +61,13 @@ export async function readFeedbackLabels(redisUrl: string, keyPrefix: string, te
 export async function runFeedbackTraining(args: {
   tenant: string; base: LabelledMessage[]; baseFiles: string[]; env: NodeJS.ProcessEnv; repoRoot: string;
   options?: Partial<FeedbackTrainingOptions>; dryRun?: boolean;
+  /** Where the labels come from (default: Redis at REDIS_URL, key feedbackLabelsKey(REDIS_KEY_PREFIX, tenant)). */
+  readLabels?: (tenant: string) => Promise<{ labels: FeedbackLabel[]; invalid: number }>;
 }): Promise<Record<string, unknown>> {
   const out = tenantModelPath(args.tenant, args.env, args.repoRoot);
   const redisUrl = args.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const { labels, invalid } = await readFeedbackLabels(redisUrl, args.env.REDIS_KEY_PREFIX ?? '', args.tenant);
+  const read = args.readLabels ?? ((t: string) => readFeedbackLabels(redisUrl, args.env.REDIS_KEY_PREFIX ?? '', t));
+  const { labels, invalid } = await read(args.tenant);
   const summary: Record<string, unknown> = { tenant: args.tenant, labels: labels.length, invalidLabels: invalid };
   if (labels.length === 0) return { ...summary, written: false, reason: 'no feedback labels for this tenant' };
   const currentPath = fs.existsSync(out) ? out : defaultModelPath();

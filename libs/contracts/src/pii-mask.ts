@@ -73,6 +73,26 @@ export function mayContainPersonalData(text: string): boolean {
   return false;
 }
 
+/**
+ * Could an '@' be inside an address? Only when a local-part character precedes it and a '.' follows
+ * before the next space: "@united" and "@ 5pm" cannot, so tweets full of @handles skip the e-mail regex.
+ */
+function mayContainEmail(text: string): boolean {
+  let at = text.indexOf('@');
+  while (at >= 0) {
+    const b = text.charCodeAt(at - 1);
+    if (at > 0 && b > 0x20 && b !== 0x40 && b !== 0x3a && b !== 0x28 && b !== 0x5b) {
+      for (let j = at + 1; j < text.length && j < at + 256; j++) {
+        const c = text.charCodeAt(j);
+        if (c === 0x2e) return true;
+        if (c <= 0x20) break;
+      }
+    }
+    at = text.indexOf('@', at + 1);
+  }
+  return false;
+}
+
 /** Dates, times, ranges and amounts that the phone pattern can also match. */
 function keepNumber(t: string, rest: string): boolean {
   if (DATE_LIKE.test(t) || TIME_RANGE.test(t) || DATE_RANGE.test(t) || AMOUNT.test(t)) return true;
@@ -95,12 +115,14 @@ export function maskPersonalData(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return '';
   if (!mayContainPersonalData(text)) return text;
   let out = text;
-  if (out.indexOf('@') >= 0) out = out.replace(EMAIL, PII_PLACEHOLDERS.email);
+  if (mayContainEmail(out)) out = out.replace(EMAIL, PII_PLACEHOLDERS.email);
   if (countDigits(out) < 7) return out;
   out = out.replace(IBAN, (m) => (countDigits(m) >= 8 ? PII_PLACEHOLDERS.iban : m));
   out = out.replace(CARD, (m, offset: number, whole: string) => {
     if (keepNumber(m, whole.slice(offset + m.length))) return m;
-    if (countDigits(m) >= 16 || luhnValid(m)) return PII_PLACEHOLDERS.card;
+    // Card numbers never start with 0; "+49 ..." and "0049 ..." are phones even when Luhn-valid.
+    const phoneLike = m.charCodeAt(0) === 0x30 || whole.charCodeAt(offset - 1) === 0x2b || whole.charCodeAt(offset - 1) === 0x28;
+    if (!phoneLike && (countDigits(m) >= 16 || luhnValid(m))) return PII_PLACEHOLDERS.card;
     return maskPhone(m, offset, whole);
   });
   return out.replace(PHONE, maskPhone);

@@ -1,14 +1,19 @@
 /** Cue analysis: lexicon hits, negation scope, intensifiers, contrast, waiting time, repeat contact, intents. */
 import { CueInfo, LEXICONS, Lang } from './lexicon';
-import { CueMatcher, Match, isLetter } from './matcher';
-import { CUE, CUE_NAMES } from './feature-space';
-import { Analysis, CueHit, DROP, NEG_EMOJI, NEG_EMOTICON_END, POS_EMOJI, Tok, Tokens, tokenise } from './text-tokens';
+import { CueMatcher, Match } from './matcher';
+import { CUE, CUE_NAMES, hashRange } from './feature-space';
+import { Analysis, CueHit, Tok, Tokens, tokenise } from './text-tokens';
 import { RuleMarks, applyCueRules } from './cue-rules';
-import { ACRONYMS, SHOUT_SHORT } from './lexicon-rules';
+import { emphasisCues } from './emphasis';
 
 // ------------------------------------------------------------------ cue analysis
 const matchBuf: Array<Match<CueInfo>> = [];
 const marks = new RuleMarks();
+/** Hashes of the time and repeat units, so the token rules slice only the words that may be one. */
+const UNIT_HASHES: Record<Lang, Set<number>> = { en: new Set(), de: new Set() };
+for (const l of ['en', 'de'] as Lang[]) {
+  for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
+}
 /** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
 const PROBLEM_NOUNS = ['problem', 'issue', 'trouble', 'error', 'fehler', 'störung', 'stoerung', 'panne', 'mangel'];
 
@@ -71,7 +76,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
 
   const pushMark = (cat: string, a: number, b: number) => {
     const arr = cat === 'gratitude' ? marks.gratitude : cat === 'praise' ? marks.praise : cat === 'resolution' ? marks.resolution
-      : cat === 'opener' ? marks.opener : cat === 'fact' ? marks.fact : cat === 'info' ? marks.info : marks.threat;
+      : cat === 'fact' ? marks.fact : cat === 'info' ? marks.info : marks.threat;
     arr.push(a, b);
   };
   // Pass 1: structure words (negators, intensifiers, contrast) and strong cues.
@@ -101,7 +106,6 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       case 'gratitude':
       case 'praise':
       case 'resolution':
-      case 'opener':
       case 'fact':
       case 'threat_marker':
       case 'info':
@@ -147,7 +151,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   for (let k = 1; k < T.n; k++) {
     if (T.type[k] !== Tok.Word) continue;
     const len = T.end[k] - T.start[k];
-    if (len > 9) continue;
+    if (len > 9 || !UNIT_HASHES[lang].has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
     const w = lower.slice(T.start[k], T.end[k]);
     const isUnit = lex.timeUnits.has(w);
     const isRep = lex.repeatUnits.has(w);
@@ -246,76 +250,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     }
   }
 
-  // Emphasis: capitals, !!!, ?!, emoji and emoticons.
-  let exclaimRuns = 0;
-  let capsWords = 0;
-  const sameCase = orig.length === lower.length;
-  for (let k = 0; k < T.n; k++) {
-    const s = T.start[k];
-    const e = T.end[k];
-    switch (T.type[k]) {
-      case Tok.Word: {
-        if (!sameCase || e - s < 3) break;
-        let upper = true;
-        for (let i = s; i < e; i++) {
-          const c = orig.charCodeAt(i);
-          if (c === lower.charCodeAt(i) && isLetter(c)) {
-            upper = false;
-            break;
-          }
-        }
-        if (upper && orig.charCodeAt(s) !== lower.charCodeAt(s) && isShouting(lower, T, k, orig)) {
-          capsWords++;
-          if (capsWords <= 2) hits.push({ cue: 'capitals', kind: 'emphasis', start: s, end: e });
-        }
-        break;
-      }
-      case Tok.Punct: {
-        let ex = false;
-        let q = false;
-        for (let i = s; i < e; i++) {
-          if (lower.charCodeAt(i) === 0x21) ex = true;
-          else q = true;
-        }
-        if (ex) add('exclaim');
-        if (q) add('question');
-        if (ex && e - s >= 2) {
-          exclaimRuns++;
-          if (q) add('interrobang');
-          if (exclaimRuns === 1) hits.push({ cue: 'exclamation', kind: 'emphasis', start: s, end: e });
-        }
-        break;
-      }
-      case Tok.Emoticon: {
-        if (NEG_EMOTICON_END.has(lower.charCodeAt(e - 1))) {
-          add('neg_emoji');
-          hits.push({ cue: 'negative_emoticon', kind: 'emoji', start: s, end: e });
-        } else add('pos_emoji');
-        break;
-      }
-      case Tok.Emoji: {
-        const cp = lower.codePointAt(s) ?? 0;
-        if (NEG_EMOJI.has(cp)) {
-          add('neg_emoji');
-          hits.push({ cue: 'negative_emoji', kind: 'emoji', start: s, end: e });
-        } else if (POS_EMOJI.has(cp)) add('pos_emoji');
-        break;
-      }
-      case Tok.User:
-        add('has_user');
-        break;
-      case Tok.Url:
-        add('has_url');
-        break;
-      case Tok.Pii:
-        add('has_pii');
-        break;
-      default:
-        break;
-    }
-  }
-  if (exclaimRuns) add('exclaim_run', exclaimRuns);
-  if (capsWords) add('caps_word', capsWords);
+  emphasisCues(orig, lower, T, hits, cues);
   if (negScore > 0 && posScore === 0) add('no_pos');
   if (negScore > posScore) add('neg_dominant');
   if (ccCount > 0 && negScore === 0) add('only_cc');
@@ -325,17 +260,4 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   hits.sort((a, b) => a.start - b.start);
   intents.sort();
   return { lang, hits, intents, cues, tokens };
-}
-
-
-/** All-caps word of token k: shouting, or an acronym, code or currency (SWIFT, SEPA, GBP, PIN)? */
-function isShouting(lower: string, T: Tokens, k: number, orig: string): boolean {
-  const w = lower.slice(T.start[k], T.end[k]);
-  if (DROP.has(w) || ACRONYMS.has(w)) return false;
-  if (w.length >= 5 || SHOUT_SHORT.has(w)) return true;
-  // Short words shout only inside a run of capitals ("I AM SO DONE"), not alone ("send it via DHL").
-  const caps = (j: number) => j >= 0 && j < T.n && T.type[j] === Tok.Word && T.end[j] - T.start[j] >= 2
-    && orig.slice(T.start[j], T.end[j]) !== lower.slice(T.start[j], T.end[j]) && orig.slice(T.start[j], T.end[j]) === orig.slice(T.start[j], T.end[j]).toUpperCase()
-    && !ACRONYMS.has(lower.slice(T.start[j], T.end[j]));
-  return caps(k - 1) || caps(k + 1);
 }

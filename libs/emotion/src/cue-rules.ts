@@ -7,6 +7,7 @@
  */
 import { CUE } from './feature-space';
 import type { Lang } from './lexicon';
+import { OPENERS } from './lexicon-rules';
 import { CueHit, Tok, Tokens } from './text-tokens';
 
 /** Rule words found in a message: [first token, last token] pairs per category. */
@@ -14,13 +15,12 @@ export class RuleMarks {
   gratitude: number[] = [];
   praise: number[] = [];
   resolution: number[] = [];
-  opener: number[] = [];
   fact: number[] = [];
   threat: number[] = [];
   cancelReq: number[] = [];
   info: number[] = [];
   reset(): void {
-    for (const a of [this.gratitude, this.praise, this.resolution, this.opener, this.fact, this.threat, this.cancelReq, this.info]) a.length = 0;
+    for (const a of [this.gratitude, this.praise, this.resolution, this.fact, this.threat, this.cancelReq, this.info]) a.length = 0;
   }
 }
 
@@ -72,6 +72,7 @@ function wordIs(lower: string, T: Tokens, j: number, words: readonly string[]): 
 }
 
 const FOR = ['for', 'für', 'fuer'];
+const FILLER = ['so', 'much', 'very', 'a', 'lot', 'sehr', 'vielmals'];
 const ALSO = ['auch'];
 const THAT = ['dass', 'daß', 'dafür', 'dafuer'];
 const ARTICLE = ['a', 'an', 'the', 'my', 'ein', 'eine', 'einen', 'der', 'die', 'das', 'den'];
@@ -94,15 +95,23 @@ export function applyCueRules(lower: string, lang: Lang, T: Tokens, marks: RuleM
   // Thanks + "for" + a bad fact within a few words, unless it is thanks for help or information.
   const g = marks.gratitude;
   for (let k = 0; k < g.length; k += 2) {
-    const n = nextWord(lower, T, g[k + 1]);
+    let n = nextWord(lower, T, g[k + 1]);
+    // "thank you so much for ...", "danke vielmals für ..."
+    for (let skip = 0; skip < 2 && wordIs(lower, T, n, FILLER); skip++) n++;
     if (n < 0) continue;
+    if (lang === 'de' && wordIs(lower, T, n, ALSO)) {
+      // "Vielen Dank auch, dass ..." is sarcasm; "Danke auch für ..." goes on like "Danke für ...".
+      const m = nextWord(lower, T, n);
+      if (wordIs(lower, T, m, THAT)) {
+        addSarcasm(g[k], m);
+        continue;
+      }
+      if (wordIs(lower, T, m, FOR)) n = m;
+    }
     if (wordIs(lower, T, n, FOR)) {
       const end = Math.min(n + 5, sentenceEnd(lower, T, n));
       if ((badAt(n + 1, end) || anyIn(marks.fact, n + 1, end)) && !anyIn(marks.resolution, n + 1, end) && !anyIn(marks.info, n, end)
         && !anyIn(marks.praise, n + 1, end)) addSarcasm(g[k], end);
-    } else if (lang === 'de' && wordIs(lower, T, n, ALSO)) {
-      const m = nextWord(lower, T, n);
-      if (wordIs(lower, T, m, THAT)) addSarcasm(g[k], m);
     }
   }
   // Praise followed at once by a bad fact: "great, another delay", "super, schon wieder", "love how ...".
@@ -126,8 +135,10 @@ export function applyCueRules(lower: string, lang: Lang, T: Tokens, marks: RuleM
   if (c.length) {
     const evidence = hits.some((h) => isBacking(h) && h.kind !== 'emphasis');
     if (evidence || marks.threat.length) {
-      for (let k = 0; k < c.length; k += 2) {
-        hits.push({ cue: 'cancellation_threat', kind: 'contact_center', start: T.start[c[k]], end: T.end[c[k + 1]], intent: 'cancellation_threat' });
+      for (const h of hits) {
+        if (h.cue !== 'cancellation') continue;
+        h.cue = 'cancellation_threat';
+        h.kind = 'contact_center';
         cues[CUE.cancellation_threat]++;
       }
     }
@@ -138,7 +149,12 @@ export function applyCueRules(lower: string, lang: Lang, T: Tokens, marks: RuleM
   if (g.length && !sarcasm) cues[CUE.gratitude] = 1;
   if (!backed) {
     const first = firstWord(T);
-    const opens = first >= 0 && marks.opener.some((t, i) => i % 2 === 0 && t === first);
+    let opens = false;
+    if (first >= 0) {
+      const w1 = lower.slice(T.start[first], T.end[first]);
+      opens = OPENERS[lang].has(w1)
+        || (first + 1 < T.n && T.type[first + 1] === Tok.Word && OPENERS[lang].has(`${w1} ${lower.slice(T.start[first + 1], T.end[first + 1])}`));
+    }
     if (opens || cues[CUE.question] > 0 || cues[CUE.gratitude] > 0 || cues[CUE.resolved] > 0) cues[CUE.calm] = 1;
   }
 }

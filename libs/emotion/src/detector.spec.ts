@@ -139,9 +139,15 @@ describe('model-only gate (a flag comes with evidence)', () => {
     expect(r.negative).toBe(false);
   });
   it('says so in the evidence when the model alone decides', () => {
-    const lax = createEmotionDetector({ modelOnlyThreshold: 0 });
-    const r = lax.detect(text, { language: 'en' });
+    const r = createEmotionDetector().detect('my bag never showed up at the carousel', { language: 'en' });
+    expect(r.score).toBeGreaterThanOrEqual(0.7);
     expect(r.negative).toBe(true);
     expect(r.evidence).toEqual([expect.objectContaining({ kind: 'model', cue: 'model' })]);
+    // The same message with a stricter tenant setting is not flagged.
+    expect(createEmotionDetector({ modelOnlyThreshold: 0.95 }).detect('my bag never showed up at the carousel', { language: 'en' }).negative).toBe(false);
+  });
+  it('never flags a plain, polite request on the model alone, whatever the setting', () => {
+    const lax = createEmotionDetector({ modelOnlyThreshold: 0.5 });
+    expect(lax.detect(text, { language: 'en' }).negative).toBe(false);
   });
 });

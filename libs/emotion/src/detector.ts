@@ -5,11 +5,11 @@
  */
 import type { ComplaintIntent, Evidence, PlatformSentiment } from '@cx/contracts';
 import { EMOTION_DEFAULTS, EmotionConfig, EmotionConfigSchema } from './config';
-import { Analysis, CUE, CueHit, FeatureBuffer, Tokens, analyse, cuePrior, featurize } from './features';
+import { Analysis, CUE, CueHit, DotSink, Tokens, analyse, cuePrior, scoreFeatures } from './features';
 import { isBacking } from './cue-rules';
 import { CueInfo, Lang, compileExtraWords } from './lexicon';
 import { CueMatcher } from './matcher';
-import { EmotionModel, loadEmotionModel, logit, readEmotionModel, sigmoid } from './model';
+import { EmotionModel, loadEmotionModel, readEmotionModel, sigmoid } from './model';
 import { prepareMessage } from './prepare-message';
 
 export { prepareMessage } from './prepare-message';
@@ -57,6 +57,26 @@ export interface EmotionDetector {
  * it can tip a message that has emotional evidence of its own, never flag one that has none.
  */
 const PLATFORM_LOGIT: Record<PlatformSentiment, number> = { negative: 0.8, mixed: 0.3, neutral: -0.2, positive: -0.8 };
+/** How sure the model must be to flag a reassuring message that has no emotional evidence. */
+const CALM_MODEL_THRESHOLD = 0.95;
+
+/**
+ * A polite but final escalation is a flag whatever the wording's tone: a legal step or a final notice
+ * together with a concrete problem (an intent tag, a problem word or a second escalation cue), or a
+ * cancellation made a threat. "Ich habe meine Anwältin eingeschaltet wegen der doppelten Abbuchung."
+ */
+function isFinalEscalation(hits: CueHit[]): boolean {
+  let escalation = 0;
+  let problem = false;
+  for (const h of hits) {
+    if (h.cue === 'legal_threat' || h.cue === 'final_warning') escalation++;
+    // A cancellation request only becomes this cue with a threat marker ("..., or I go elsewhere").
+    else if (h.cue === 'cancellation_threat' && h.kind === 'contact_center') escalation += 2;
+    else if (h.kind === 'intent' && h.cue !== 'cancellation') problem = true;
+    else if (h.kind === 'fact' || h.kind === 'lexicon' || h.cue === 'still_waiting' || h.cue === 'repeat_contact' || h.cue === 'waiting_time') problem = true;
+  }
+  return escalation > 0 && (problem || escalation > 1);
+}
 
 const KIND_RANK: Record<string, number> = {
   model: -1, profanity: 0, contact_center: 1, sarcasm: 2, tenant: 2, negation: 3, intensifier: 4, lexicon: 5, fact: 5.5,
@@ -132,7 +152,7 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     en: compileExtraWords(cfg.extraNegativeCues?.en ?? [], 'en'),
     de: compileExtraWords(cfg.extraNegativeCues?.de ?? [], 'de'),
   };
-  const buf = new FeatureBuffer(4096);
+  const sink = new DotSink(model.weights);
   const tokens = new Tokens();
 
   function detect(text: string, opts?: DetectOptions): EmotionResult {
@@ -147,8 +167,7 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     let z: number;
     try {
       a = analyse(p.orig, p.lower, p.lang, extra[p.lang], tokens, p.pii);
-      featurize(p.lower, a, model.space, buf);
-      z = logit(model.weights, buf) + cuePrior(a, model.cuePrior);
+      z = scoreFeatures(p.lower, a, model.space, sink, model.weights) + cuePrior(a, model.cuePrior);
     } catch {
       // Defensive: a regex or feature bug must never take the consumer down.
       return { negative: false, language: p.lang, supported: true, score: 0, evidence: [], intents: [], truncated: p.truncated };
@@ -161,7 +180,10 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     // no cue at all a very sure one. The platform's word tips the score but never stands in for evidence.
     const backed = a.hits.some(isBacking);
     const facts = !backed && a.hits.some((h) => h.kind === 'fact' || h.kind === 'intent');
-    const negative = score >= threshold && (backed || sigmoid(z) >= (facts ? factThreshold : modelOnlyThreshold));
+    // A message that reassures ("kein Problem", "no complaints", "Danke, gelöst") is not flagged on the model's word.
+    const calm = a.cues[CUE.calm] > 0 || a.cues[CUE.neg_negated] > 0;
+    const bar = facts ? factThreshold : calm ? Math.max(CALM_MODEL_THRESHOLD, modelOnlyThreshold) : modelOnlyThreshold;
+    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || isFinalEscalation(a.hits);
     const rounded = Math.round(score * 10000) / 10000;
     let evidence: Evidence[];
     if (negative && !backed) {

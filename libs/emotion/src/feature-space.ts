@@ -38,7 +38,51 @@ export function mix(h: number): number {
   return h >>> 0;
 }
 
-export class FeatureBuffer {
+/**
+ * Where featurize() sends features. Training collects them (FeatureBuffer); serving scores them on
+ * the fly (DotSink) with no buffer: the same emitter for both keeps training and serving identical.
+ */
+export interface FeatureSink {
+  /** Number of features pushed so far. */
+  n: number;
+  push(h: number, v: number, mask: number): void;
+  /** Multiply the values of the features pushed since index `from` by `scale` (the length normalisation). */
+  scaleFrom(from: number, scale: number): void;
+}
+
+/** Scores features as they come: the logistic-regression logit without materialising the vector. */
+export class DotSink implements FeatureSink {
+  n = 0;
+  private fixed = 0;
+  private open = 0;
+  constructor(private weights: Float32Array) {}
+  reset(weights: Float32Array): void {
+    this.weights = weights;
+    this.n = 0;
+    this.fixed = 0;
+    this.open = 0;
+  }
+  push(h: number, v: number, mask: number): void {
+    const m = mix(h);
+    this.open += this.weights[m & mask] * (m & 0x80000000 ? -v : v);
+    this.n++;
+  }
+  /** The block to be scaled starts here (after the bias): what came before is final. */
+  markBlock(): void {
+    this.fixed += this.open;
+    this.open = 0;
+  }
+  /** Scale everything pushed since markBlock() (featurize always passes the block's start as `from`). */
+  scaleFrom(_from: number, scale: number): void {
+    this.fixed += this.open * scale;
+    this.open = 0;
+  }
+  get value(): number {
+    return this.fixed + this.open;
+  }
+}
+
+export class FeatureBuffer implements FeatureSink {
   idx: Int32Array;
   val: Float64Array;
   n = 0;
@@ -62,6 +106,12 @@ export class FeatureBuffer {
     this.idx[this.n] = m & mask;
     this.val[this.n] = m & 0x80000000 ? -v : v;
     this.n++;
+  }
+  scaleFrom(from: number, scale: number): void {
+    for (let i = from; i < this.n; i++) this.val[i] *= scale;
+  }
+  markBlock(): void {
+    // The buffer knows the block by index (scaleFrom's `from`).
   }
 }
 

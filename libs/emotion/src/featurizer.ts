@@ -1,5 +1,5 @@
 /** Features of one analysed message (deterministic; shared by training and serving) and the knowledge prior. */
-import { CUE, CUE_NAMES, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix } from './feature-space';
+import { CUE, CUE_NAMES, DotSink, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix } from './feature-space';
 import { Analysis, DROP, Tok } from './text-tokens';
 
 // ------------------------------------------------------------------ featurisation
@@ -25,14 +25,38 @@ const MAX_NGRAM_TOKENS = 400;
 const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text, CUE.has_pii]);
 const NEG_SEED = 0x5bd1e995;
 
+/** Word hashes of the DROP list per feature space and language: the per-word check needs no slice. */
+const dropCache = new WeakMap<FeatureSpace, Record<string, Set<number>>>();
+function dropped(space: FeatureSpace, lang: string): Set<number> {
+  let c = dropCache.get(space);
+  if (!c) {
+    c = {};
+    for (const l of Object.keys(space.seeds)) c[l] = new Set([...DROP].map((w) => hashRange(w, 0, w.length, space.seeds[l as 'en' | 'de'])));
+    dropCache.set(space, c);
+  }
+  return c[lang];
+}
+
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
   buf.reset();
+  emitFeatures(lower, a, space, buf);
+}
+
+/** The model's logit of one analysed message (without the prior), scored on the fly: serving's path. */
+export function scoreFeatures(lower: string, a: Analysis, space: FeatureSpace, sink: DotSink, weights: Float32Array): number {
+  sink.reset(weights);
+  emitFeatures(lower, a, space, sink);
+  return sink.value;
+}
+
+function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer | DotSink): void {
   const mask = space.mask;
   const seed = space.seeds[a.lang];
   const ph = space.placeholder[a.lang];
   const T = a.tokens;
   buf.push(space.biasHash[a.lang], 1, mask);
+  buf.markBlock();
 
   let prev = 0;
   let negScope = 0;
@@ -56,8 +80,8 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
         break;
       case Tok.Word: {
         const len = e - s;
-        if (len <= 13 && len >= 2 && DROP.has(lower.slice(s, e))) continue;
         h = hashRange(lower, s, e, seed);
+        if (len <= 13 && len >= 2 && dropped(space, a.lang).has(h) && DROP.has(lower.slice(s, e))) continue;
         if (negScope > 0) {
           negScope--;
           h = mix(h ^ NEG_SEED);
@@ -97,10 +121,7 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
   }
   // Length-normalise the n-gram block (long German posts must not dominate).
   const nText = buf.n - 1;
-  if (nText > 0) {
-    const scale = TEXT_S / Math.sqrt(nText);
-    for (let i = 1; i < buf.n; i++) buf.val[i] *= scale;
-  }
+  buf.scaleFrom(1, nText > 0 ? TEXT_S / Math.sqrt(nText) : 1);
 
   // Cue features: shared and language-specific, log-scaled counts.
   const chs = space.cueHash[a.lang];

@@ -5,7 +5,7 @@
  * worse). No I/O: scripts/train-emotion.ts reads Redis and writes the file.
  */
 import { createHash } from 'crypto';
-import type { FeedbackLabel } from '@cx/contracts';
+import type { FeedbackLabel } from '../../contracts/src/feedback';
 import { detectorWithModel, type EmotionDetector } from './detector';
 import { Confusion, type LabelledMessage } from './evaluation';
 import { EmotionModel, EmotionModelFile, MODEL_FORMAT, MODEL_VERSION, encodeWeights, modelFromFile } from './model';

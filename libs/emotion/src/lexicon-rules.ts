@@ -7,7 +7,7 @@
  */
 import type { CueInfo, Lang } from './lexicon';
 
-export type RuleCat = 'sarcasm' | 'final' | 'gratitude' | 'praise' | 'resolution' | 'opener' | 'fact' | 'threat_marker' | 'cancel_req' | 'info';
+export type RuleCat = 'sarcasm' | 'final' | 'gratitude' | 'praise' | 'resolution' | 'fact' | 'threat_marker' | 'cancel_req' | 'info';
 
 interface RuleLists {
   /** Fixed sarcastic phrases: a cue on their own. */
@@ -20,7 +20,7 @@ interface RuleLists {
   praise: string[];
   /** The problem is over: "gelöst", "fixed", "works again". */
   resolution: string[];
-  /** Words that open a plain question or request (counted at the start of a sentence only). */
+  /** Words that open a plain question or request (checked on the first one or two words only, not matched). */
   opener: string[];
   /** Bad facts that make preceding praise sarcastic. */
   fact: string[];
@@ -89,6 +89,9 @@ const DE: RuleLists = {
 
 const RULE_LISTS: Record<Lang, RuleLists> = { en: EN, de: DE };
 
+/** First words (one, or two joined by a space) that open a plain request, per language. */
+export const OPENERS: Record<Lang, Set<string>> = { en: new Set(EN.opener), de: new Set(DE.opener) };
+
 /** Matcher entries of the rule words (compiled into the language's one Aho-Corasick automaton). */
 export function ruleEntries(lang: Lang): Array<[string, CueInfo]> {
   const l = RULE_LISTS[lang];
@@ -101,7 +104,6 @@ export function ruleEntries(lang: Lang): Array<[string, CueInfo]> {
   add(l.gratitude, 'gratitude', 'gratitude', 'rule');
   add(l.praise, 'praise', 'praise', 'rule');
   add(l.resolution, 'resolution', 'resolution', 'rule');
-  add(l.opener, 'opener', 'opener', 'rule');
   add(l.fact, 'fact', 'fact', 'rule');
   add(l.threatMarker, 'threat_marker', 'threat_marker', 'rule');
   add(l.cancelReq, 'cancel_req', 'cancellation', 'intent', 'cancellation_threat');

@@ -102,7 +102,7 @@ const EN_CC: Array<[string, string, string[]]> = [
     'leaving your', 'moving to another', 'move to another', 'switching supplier', 'switch supplier', 'switching bank', 'switch banks', 'switching banks', 'find a new provider', 'never order from you', 'never shop', 'never buy from you', 'never recommend', 'not recommend', 'wont recommend', "won't recommend", 'stop doing business']],
   ['legal_threat', 'legal_threat', ['lawyer', 'lawyers', 'attorney*', 'sue', 'suing', 'lawsuit', 'legal action',
     'court', 'small claims', 'class action', 'ombudsman', 'consumer protection', 'better business bureau', 'bbb',
-    'dot complaint', 'fcc', 'report you', 'reporting you', 'legal department',
+    'dot complaint', 'fcc', 'report you', 'reporting you',
     'financial ombudsman', 'ofcom', 'ofgem', 'trading standards', 'regulator', 'cfpb', 'solicitor', 'solicitors', 'legal advice', 'take legal', 'consumer rights', 'data protection authority']],
   ['refund', 'refund', ['refund*', 'money back', 'reimburse*', 'compensat*', 'chargeback', 'charge back', 'voucher',
     'vouchers', 'credit back', 'pay me back', 'paid back']],
