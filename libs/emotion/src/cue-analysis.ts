@@ -17,6 +17,18 @@ for (const l of ['en', 'de'] as Lang[]) {
 /** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
 const PROBLEM_NOUNS = ['problem', 'issue', 'trouble', 'error', 'fehler', 'störung', 'stoerung', 'panne', 'mangel'];
 
+const WEAK_TRIGGERS = new Set(['for', 'about', 'after', 'another', 'than', 'almost', 'nearly', 'over']);
+const WAIT_CONTEXT = /^(?:wait\w*|hold|held|delay\w*|stuck|sat|sitting|queue\w*|been|still|late|took|taking|spent|no|not|nothing|without|never|cancel\w*|down|offline|broken|lost|missing|outage|gone|dead|ringing|listening|chasing)$/;
+
+/** A waiting word, or a negator, in the clause before token `trig`. */
+function waitContext(lower: string, T: Tokens, trig: number): boolean {
+  for (let j = trig - 1; j >= 0 && j >= trig - 6 && T.clause[j] === T.clause[trig]; j--) {
+    if (T.type[j] === Tok.Word && T.end[j] - T.start[j] <= 12 && WAIT_CONTEXT.test(lower.slice(T.start[j], T.end[j]))) return true;
+    if (T.neg[j]) return true;
+  }
+  return false;
+}
+
 function isProblemNoun(lower: string, s: number, e: number): boolean {
   const w = lower.slice(s, e);
   for (const p of PROBLEM_NOUNS) if (w.includes(p)) return true;
@@ -56,7 +68,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     if (i && !intents.includes(i)) intents.push(i);
   };
 
-  matchBuf.length = 0;
+  if (matchBuf.length) matchBuf.length = 0;
   lex.matcher.scan(lower, matchBuf);
   if (extra) extra.scan(lower, matchBuf);
   // Same span: the pattern found later in the word wins, as the last part (the head) of a German
@@ -172,6 +184,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       } else if (w.length > 3 && word(k - 1) === 'couple' && word(k - 3) && lex.waitTriggers.has(word(k - 3))) {
         trig = k - 3;
       }
+      // "for 20 minutes" is a wait only after waiting words ("on hold for", "delayed for", "no internet
+      // for"); "set an alarm for 20 minutes" or "a car for 4 days" is a request.
+      if (trig >= 0 && lang === 'en' && WEAK_TRIGGERS.has(word(trig)) && !waitContext(lower, T, trig)) trig = -1;
       if (trig >= 0 && !overlapsAny(T.start[trig], T.end[k], strong)) {
         strong.push(T.start[trig], T.end[k]);
         hits.push({ cue: 'waiting_time', kind: 'contact_center', start: T.start[trig], end: T.end[k] });

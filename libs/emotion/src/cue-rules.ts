@@ -20,7 +20,14 @@ export class RuleMarks {
   cancelReq: number[] = [];
   info: number[] = [];
   reset(): void {
-    for (const a of [this.gratitude, this.praise, this.resolution, this.fact, this.threat, this.cancelReq, this.info]) a.length = 0;
+    // Setting an array's length is a runtime call: only touch the ones that were used.
+    if (this.gratitude.length) this.gratitude.length = 0;
+    if (this.praise.length) this.praise.length = 0;
+    if (this.resolution.length) this.resolution.length = 0;
+    if (this.fact.length) this.fact.length = 0;
+    if (this.threat.length) this.threat.length = 0;
+    if (this.cancelReq.length) this.cancelReq.length = 0;
+    if (this.info.length) this.info.length = 0;
   }
 }
 

@@ -5,7 +5,10 @@
  */
 import type { ComplaintIntent, Evidence, PlatformSentiment } from '@cx/contracts';
 import { EMOTION_DEFAULTS, EmotionConfig, EmotionConfigSchema } from './config';
-import { Analysis, CUE, CueHit, DotSink, Tokens, analyse, cuePrior, scoreFeatures } from './features';
+import { analyse } from './cue-analysis';
+import { CUE, DotSink } from './feature-space';
+import { cuePrior, scoreFeatures } from './featurizer';
+import { Analysis, CueHit, Tokens } from './text-tokens';
 import { isBacking } from './cue-rules';
 import { CueInfo, Lang, compileExtraWords } from './lexicon';
 import { CueMatcher } from './matcher';

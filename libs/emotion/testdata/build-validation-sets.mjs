@@ -113,6 +113,12 @@ const xsid = ['data/xSID-0.7/de.test.conll', 'data/xSID-0.7/de.valid.conll']
   .flatMap((f) => show('mainlp+xsid', f).split('\n').filter((l) => l.startsWith('# text = ')))
   .map((l) => ({ text: clean(l.slice('# text = '.length)), lang: 'de', negative: false }));
 write('de-neutral-requests', xsid, 102);
+// xSID English (the same assistant requests in their original language): neutral requests from a
+// source the model never trained on (its calm training lines come from banking77/CLINC150).
+const xsidEn = ['data/xSID-0.7/en.test.conll', 'data/xSID-0.7/en.valid.conll']
+  .flatMap((f) => show('mainlp+xsid', f).split('\n').filter((l) => l.startsWith('# text = ')))
+  .map((l) => ({ text: clean(l.slice('# text = '.length)), lang: 'en', negative: false }));
+write('en-neutral-assistant', xsidEn, 108);
 
 // ---------------------------------------------------------------- tweets to tech brands (en)
 // Sanders corpus (Apple, Google, Microsoft, Twitter): negative = "negative"; positive and neutral = false;
