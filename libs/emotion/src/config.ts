@@ -34,6 +34,6 @@ export const EMOTION_DEFAULTS = {
   maxChars: 5000,
   maxEvidence: 8,
   extraCueWeight: 1.0,
-  modelOnlyThreshold: 0.7,
+  modelOnlyThreshold: 0.6,
   factThreshold: 0.55,
 } as const;

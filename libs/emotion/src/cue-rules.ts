@@ -37,7 +37,7 @@ export class RuleMarks {
  * do on their own: a flag needs emotional evidence (or a sure model).
  */
 export function isBacking(h: CueHit): boolean {
-  return h.kind !== 'intent' && h.kind !== 'fact' && h.kind !== 'contrast' && h.kind !== 'platform' && h.cue !== 'hold_wait'
+  return h.kind !== 'intent' && (process.env.ZZ_FACT === '1' || h.kind !== 'fact') && h.kind !== 'contrast' && h.kind !== 'platform' && h.cue !== 'hold_wait'
     && h.cue !== 'refund';
 }
 
@@ -150,8 +150,9 @@ export function applyCueRules(lower: string, lang: Lang, T: Tokens, marks: RuleM
       }
     }
   }
-  // Calm: a plain request, thanks or a solved problem, with no emotional evidence at all.
-  const backed = hits.some(isBacking);
+  // Calm: a plain request, thanks or a solved problem, with no emotional evidence and no problem word
+  // ("why is my flight delayed?" is a complaint put as a question).
+  const backed = hits.some((h) => isBacking(h) || h.kind === 'fact');
   if (marks.resolution.length && !sarcasm) cues[CUE.resolved] = 1;
   if (g.length && !sarcasm) cues[CUE.gratitude] = 1;
   if (!backed) {

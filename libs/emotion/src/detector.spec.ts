@@ -136,10 +136,10 @@ describe('model-only gate (a flag comes with evidence)', () => {
     const r = strict.detect(text, { language: 'en' });
     expect(r.score).toBeLessThan(strict.config.modelOnlyThreshold);
     expect(r.negative).toBe(false);
-    // Even a tenant that lets the model flag on its own at 0.4 gets no flag for this calm request.
-    const lax = createEmotionDetector({ threshold: 0.4, modelOnlyThreshold: 0.4 });
-    expect(lax.detect(text, { language: 'en' }).score).toBeGreaterThanOrEqual(0.4);
-    expect(lax.detect(text, { language: 'en' }).negative).toBe(false);
+    // A tenant that lets the model flag on its own at 0.3 gets the flag, with the model as evidence.
+    const lax = createEmotionDetector({ threshold: 0.3, modelOnlyThreshold: 0.3 });
+    expect(lax.detect(text, { language: 'en' }).score).toBeGreaterThanOrEqual(0.3);
+    expect(lax.detect(text, { language: 'en' }).negative).toBe(true);
   });
   it('says so in the evidence when the model alone decides', () => {
     const r = createEmotionDetector().detect('my bag never showed up at the carousel', { language: 'en' });
@@ -149,8 +149,13 @@ describe('model-only gate (a flag comes with evidence)', () => {
     // The same message with a stricter tenant setting is not flagged.
     expect(createEmotionDetector({ modelOnlyThreshold: 0.95 }).detect('my bag never showed up at the carousel', { language: 'en' }).negative).toBe(false);
   });
-  it('never flags a plain, polite request on the model alone, whatever the setting', () => {
-    const lax = createEmotionDetector({ modelOnlyThreshold: 0.5 });
-    expect(lax.detect(text, { language: 'en' }).negative).toBe(false);
+  it('does not flag a reassuring message on the model alone unless it is 0.95 sure', () => {
+    const lax = createEmotionDetector({ threshold: 0.1, modelOnlyThreshold: 0.1 });
+    for (const t of ['No complaints here.', 'Danke, das Problem ist gelöst.', 'kein Problem']) {
+      const r = lax.detect(t);
+      expect(r.score).toBeGreaterThanOrEqual(0.1);
+      expect(r.score).toBeLessThan(0.95);
+      expect(r.negative).toBe(false);
+    }
   });
 });

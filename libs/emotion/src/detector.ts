@@ -183,8 +183,9 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     // no cue at all a very sure one. The platform's word tips the score but never stands in for evidence.
     const backed = a.hits.some(isBacking);
     const facts = !backed && a.hits.some((h) => h.kind === 'fact' || h.kind === 'intent');
-    // A message that reassures ("kein Problem", "no complaints", "Danke, gelöst") is not flagged on the model's word.
-    const calm = a.cues[CUE.calm] > 0 || a.cues[CUE.neg_negated] > 0;
+    // A message that reassures ("kein Problem", "no complaints", "Danke, gelöst") without a "but" is
+    // not flagged on the model's word.
+    const calm = a.cues[CUE.contrast] === 0 && (a.cues[CUE.neg_negated] > 0 || a.cues[CUE.gratitude] > 0 || a.cues[CUE.resolved] > 0);
     const bar = facts ? factThreshold : calm ? Math.max(CALM_MODEL_THRESHOLD, modelOnlyThreshold) : modelOnlyThreshold;
     const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || isFinalEscalation(a.hits);
     const rounded = Math.round(score * 10000) / 10000;
