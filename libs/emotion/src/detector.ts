@@ -155,7 +155,7 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     en: compileExtraWords(cfg.extraNegativeCues?.en ?? [], 'en'),
     de: compileExtraWords(cfg.extraNegativeCues?.de ?? [], 'de'),
   };
-  const sink = new DotSink(model.weights);
+  const sink = new DotSink(model.servingWeights);
   const tokens = new Tokens();
 
   function detect(text: string, opts?: DetectOptions): EmotionResult {
@@ -170,7 +170,7 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     let z: number;
     try {
       a = analyse(p.orig, p.lower, p.lang, extra[p.lang], tokens, p.pii);
-      z = scoreFeatures(p.lower, a, model.space, sink, model.weights) + cuePrior(a, model.cuePrior);
+      z = scoreFeatures(p.lower, a, model.space, sink, model.servingWeights, model.servingScale) + cuePrior(a, model.cuePrior);
     } catch {
       // Defensive: a regex or feature bug must never take the consumer down.
       return { negative: false, language: p.lang, supported: true, score: 0, evidence: [], intents: [], truncated: p.truncated };

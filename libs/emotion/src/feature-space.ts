@@ -50,14 +50,19 @@ export interface FeatureSink {
   scaleFrom(from: number, scale: number): void;
 }
 
-/** Scores features as they come: the logistic-regression logit without materialising the vector. */
+/**
+ * Scores features as they come: the logistic-regression logit without materialising the vector,
+ * over 16-bit weights (EmotionModel.servingWeights) scaled once at the end.
+ */
 export class DotSink implements FeatureSink {
   n = 0;
   private fixed = 0;
   private open = 0;
-  constructor(private weights: Float32Array) {}
-  reset(weights: Float32Array): void {
+  private scale = 1;
+  constructor(private weights: Int16Array) {}
+  reset(weights: Int16Array, scale: number): void {
     this.weights = weights;
+    this.scale = scale;
     this.n = 0;
     this.fixed = 0;
     this.open = 0;
@@ -78,7 +83,7 @@ export class DotSink implements FeatureSink {
     this.open = 0;
   }
   get value(): number {
-    return this.fixed + this.open;
+    return (this.fixed + this.open) * this.scale;
   }
 }
 

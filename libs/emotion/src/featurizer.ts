@@ -45,8 +45,8 @@ export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: 
 }
 
 /** The model's logit of one analysed message (without the prior), scored on the fly: serving's path. */
-export function scoreFeatures(lower: string, a: Analysis, space: FeatureSpace, sink: DotSink, weights: Float32Array): number {
-  sink.reset(weights);
+export function scoreFeatures(lower: string, a: Analysis, space: FeatureSpace, sink: DotSink, weights: Int16Array, scale: number): number {
+  sink.reset(weights, scale);
   emitFeatures(lower, a, space, sink);
   return sink.value;
 }

@@ -30,6 +30,13 @@ export interface EmotionModel {
   threshold: number;
   cuePrior: number;
   weights: Float32Array;
+  /**
+   * The weights as 16-bit integers times `servingScale`: what the detector scores with. Half the
+   * memory of float32, so the table stays in a core's L2 cache (every feature is a random lookup);
+   * the rounding error is below 1e-4 of the largest weight.
+   */
+  servingWeights: Int16Array;
+  servingScale: number;
   space: FeatureSpace;
   meta: Omit<EmotionModelFile, 'weights'>;
 }
@@ -50,7 +57,12 @@ export function modelFromFile(file: EmotionModelFile): EmotionModel {
   const { weights: _w, ...meta } = file;
   void _w;
   const cuePrior = typeof file.cuePrior === 'number' && Number.isFinite(file.cuePrior) ? file.cuePrior : 0;
-  return { dimBits: file.dimBits, threshold: file.threshold, cuePrior, weights, space: createFeatureSpace(file.dimBits), meta };
+  let maxAbs = 0;
+  for (let i = 0; i < dim; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]));
+  const servingScale = maxAbs > 0 ? maxAbs / 32767 : 1;
+  const servingWeights = new Int16Array(dim);
+  for (let i = 0; i < dim; i++) servingWeights[i] = Math.round(weights[i] / servingScale);
+  return { dimBits: file.dimBits, threshold: file.threshold, cuePrior, weights, servingWeights, servingScale, space: createFeatureSpace(file.dimBits), meta };
 }
 
 /** Where the shipped model lives: `CX_EMOTION_MODEL`, else libs/emotion/model/ next to this source. */
