@@ -113,10 +113,14 @@ function maskPhone(m: string, offset: number, whole: string): string {
 /** Replace phone numbers, e-mail addresses, IBANs and card numbers with typed placeholders. */
 export function maskPersonalData(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return '';
-  if (!mayContainPersonalData(text)) return text;
+  const digits = countDigits(text);
+  const at = text.indexOf('@') >= 0;
+  if (!at && digits < 7) return text;
   let out = text;
-  if (mayContainEmail(out)) out = out.replace(EMAIL, PII_PLACEHOLDERS.email);
-  if (countDigits(out) < 7) return out;
+  if (at && mayContainEmail(out)) {
+    out = out.replace(EMAIL, PII_PLACEHOLDERS.email);
+    if (countDigits(out) < 7) return out;
+  } else if (digits < 7) return out;
   out = out.replace(IBAN, (m) => (countDigits(m) >= 8 ? PII_PLACEHOLDERS.iban : m));
   out = out.replace(CARD, (m, offset: number, whole: string) => {
     if (keepNumber(m, whole.slice(offset + m.length))) return m;

@@ -55,6 +55,7 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
   const mask = space.mask;
   const seed = space.seeds[a.lang];
   const ph = space.placeholder[a.lang];
+  const drop = dropped(space, a.lang);
   const T = a.tokens;
   buf.push(space.biasHash[a.lang], 1, mask);
   buf.markBlock();
@@ -82,7 +83,7 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
       case Tok.Word: {
         const len = e - s;
         h = hashRange(lower, s, e, seed);
-        if (len <= 13 && len >= 2 && dropped(space, a.lang).has(h) && DROP.has(lower.slice(s, e))) continue;
+        if (len <= 13 && len >= 2 && drop.has(h) && DROP.has(lower.slice(s, e))) continue;
         if (negScope > 0) {
           negScope--;
           h = mix(h ^ NEG_SEED);
