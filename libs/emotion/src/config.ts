@@ -1,3 +1,4 @@
+/** Per-tenant detector settings (EMOTION_TENANTS_FILE sections) and their defaults, validated once at start-up. */
 import { z } from 'zod';
 
 const CueWords = z.array(z.string().trim().min(1).max(64)).max(1000);

@@ -1,3 +1,4 @@
+/** Unit tests of the detector: flags, evidence, intents, languages, the model-only gate. */
 import { EmotionConfigSchema, createEmotionDetector, detectLanguage } from './index';
 
 describe('createEmotionDetector', () => {

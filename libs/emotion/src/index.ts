@@ -1,3 +1,4 @@
+/** The public surface of @cx/emotion: what services, scripts and tests may import. */
 export { EmotionConfigSchema, EMOTION_DEFAULTS } from './config';
 export type { EmotionConfig } from './config';
 export { createEmotionDetector, loadEmotionDetector, detectorWithModel, prepareMessage } from './detector';
