@@ -174,3 +174,18 @@ function firstWord(T: Tokens): number {
   }
   return -1;
 }
+
+const FIRST_PERSON = new Set(['i', "i'm", 'im', "i've", "i'll", "i'd", 'me', 'my', 'mine', 'we', 'us', 'our', 'ich', 'mir', 'mich', 'mein',
+  'meine', 'meinen', 'meinem', 'meiner', 'meines', 'wir', 'uns', 'unser', 'unsere', 'unseren', 'unserem', 'unserer']);
+
+/**
+ * Does the writer speak for themselves ("I", "my", "ich", "meine")? A customer's threat does; a news
+ * item about a strike arbitration ("Bahn und GDL vereinbaren Schlichtung") does not. Only called for
+ * the rare messages with an escalation cue, so the slices cost nothing in bulk.
+ */
+export function speaksForThemselves(lower: string, T: Tokens): boolean {
+  for (let k = 0; k < T.n; k++) {
+    if (T.type[k] === Tok.Word && T.end[k] - T.start[k] <= 7 && FIRST_PERSON.has(lower.slice(T.start[k], T.end[k]))) return true;
+  }
+  return false;
+}

@@ -9,7 +9,7 @@ import { analyse } from './cue-analysis';
 import { CUE, DotSink } from './feature-space';
 import { cuePrior, scoreFeatures } from './featurizer';
 import { Analysis, CueHit, Tokens } from './text-tokens';
-import { isBacking } from './cue-rules';
+import { isBacking, speaksForThemselves } from './cue-rules';
 import { CueInfo, Lang, compileExtraWords } from './lexicon';
 import { CueMatcher } from './matcher';
 import { EmotionModel, loadEmotionModel, readEmotionModel, sigmoid } from './model';
@@ -66,7 +66,7 @@ const CALM_MODEL_THRESHOLD = 0.95;
 /**
  * A polite but final escalation is a flag whatever the wording's tone: a legal step or a final notice
  * together with a concrete problem (an intent tag, a problem word or a second escalation cue), or a
- * cancellation made a threat. "Ich habe meine Anwältin eingeschaltet wegen der doppelten Abbuchung."
+ * cancellation made a threat — written in the first person (news about a strike arbitration is not). "Ich habe meine Anwältin eingeschaltet wegen der doppelten Abbuchung."
  */
 function isFinalEscalation(hits: CueHit[]): boolean {
   let escalation = 0;
@@ -187,7 +187,7 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     // not flagged on the model's word.
     const calm = a.cues[CUE.contrast] === 0 && (a.cues[CUE.neg_negated] > 0 || a.cues[CUE.gratitude] > 0 || a.cues[CUE.resolved] > 0);
     const bar = facts ? factThreshold : calm ? Math.max(CALM_MODEL_THRESHOLD, modelOnlyThreshold) : modelOnlyThreshold;
-    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || isFinalEscalation(a.hits);
+    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || (isFinalEscalation(a.hits) && speaksForThemselves(p.lower, a.tokens));
     const rounded = Math.round(score * 10000) / 10000;
     let evidence: Evidence[];
     if (negative && !backed) {
