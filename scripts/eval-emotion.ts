@@ -4,7 +4,8 @@
  *   npm run --silent eval:emotion -- --data FILE.jsonl [--detect-language]
  *
  * Reads {"text","lang","negative"} lines and prints ONE JSON object to stdout:
- * {"n","precision","recall","f1","mcc","msgsPerSec","byLang":{"en":{...},"de":{...}}}.
+ * {"n","tp","fp","tn","fn","precision","recall","f1","mcc","msgsPerSec","byLang":{"en":{...},"de":{...}}}
+ * (the counts make a false-alarm rate readable directly: fp / (fp + tn)).
  * The detector is `createEmotionDetector()` with the shipped model, called as the service calls
  * it: the line's `lang` is passed as the language hint (like `data.language` of a
  * cx.message.v1 event); with --detect-language it is ignored and detected from the text.
@@ -12,7 +13,8 @@
  */
 import * as fs from 'fs';
 import { Command } from 'commander';
-import { createEmotionDetector } from '../libs/emotion/src';
+import { parse as parseYaml } from 'yaml';
+import { createEmotionDetector, loadEmotionDetector } from '../libs/emotion/src';
 import { Confusion, DataError, LabelledMessage, parseLabelledJsonl } from '../libs/emotion/src/evaluation';
 
 function fail(msg: string): never {
@@ -26,9 +28,11 @@ function main(): void {
     .requiredOption('--data <file>', 'labelled JSONL file')
     .option('--detect-language', 'ignore the "lang" field and detect the language')
     .option('--errors', 'also list the misclassified lines and the accuracy per language on stderr')
+    .option('--model <file>', 'model file instead of the shipped one (as CX_EMOTION_MODEL)')
+    .option('--config <file>', "a tenant's detector settings (EmotionConfig, JSON or YAML) to evaluate")
     .exitOverride((e) => fail(e.message));
   program.parse(process.argv);
-  const o = program.opts<{ data: string; detectLanguage?: boolean; errors?: boolean }>();
+  const o = program.opts<{ data: string; detectLanguage?: boolean; errors?: boolean; model?: string; config?: string }>();
 
   let content: string;
   try {
@@ -46,7 +50,8 @@ function main(): void {
 
   let detector;
   try {
-    detector = createEmotionDetector();
+    const config = o.config ? (parseYaml(fs.readFileSync(o.config, 'utf8')) ?? {}) : {};
+    detector = o.model ? loadEmotionDetector(o.model, config) : createEmotionDetector(config);
   } catch (e) {
     fail((e as Error).message);
   }
@@ -69,8 +74,8 @@ function main(): void {
     byLang.get(l)!.add(preds[i], d.negative);
   });
   const strip = (c: Confusion) => {
-    const { n, precision, recall, f1, mcc } = c.metrics();
-    return { n, precision, recall, f1, mcc };
+    const { n, tp, fp, tn, fn, precision, recall, f1, mcc } = c.metrics();
+    return { n, tp, fp, tn, fn, precision, recall, f1, mcc };
   };
   const out = {
     ...strip(all),

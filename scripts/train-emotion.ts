@@ -4,6 +4,7 @@
  *
  *   npm run train:emotion                                   # default: the two dev sets, 5-fold CV
  *   npm run train:emotion -- --data mine.jsonl [--out path] # retrain on your own labelled data
+ *   npm run train:emotion -- --feedback --tenant acme      # + that tenant's feedback labels (Redis), gated write
  *
  * Input lines: {"text": string, "lang": "en"|"de", "negative": boolean} (lang may be omitted:
  * then it is detected). The script first reports k-fold cross-validated metrics per language
@@ -12,18 +13,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { devDataFiles } from '../libs/emotion/src/dev-data';
 import { Command } from 'commander';
 import { Confusion, DataError, LabelledMessage, parseLabelledJsonl } from '../libs/emotion/src/evaluation';
 import {
   DEFAULT_TRAIN_OPTIONS, TrainOptions, createFeatureSpace, mulberry32, predict, shuffle, stratifiedFolds, trainLogReg, vectorise,
 } from '../libs/emotion/src/train';
 import { DEFAULT_MODEL_FILE, EmotionModelFile, MODEL_FORMAT, MODEL_VERSION, encodeWeights } from '../libs/emotion/src/model';
+import { DEFAULT_FEEDBACK_OPTIONS } from '../libs/emotion/src/feedback-training';
+import { runFeedbackTraining } from './train-emotion-feedback';
 
 const ROOT = path.resolve(__dirname, '..');
-const DEFAULT_DATA = [
-  path.resolve(ROOT, '..', 'shared', 'data', 'emotion', 'en-airline-dev.jsonl'),
-  path.resolve(ROOT, '..', 'shared', 'data', 'emotion', 'de-germeval2017-dev.jsonl'),
-];
+/** The shipped model's data: the development sets plus libs/emotion/data (see libs/emotion/README.md). */
+const EXTRA_DIR = path.resolve(ROOT, 'libs', 'emotion', 'data');
+const DEFAULT_DATA = [...devDataFiles(ROOT), ...fs.readdirSync(EXTRA_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(EXTRA_DIR, f))];
 const DEFAULT_OUT = path.resolve(ROOT, 'libs', 'emotion', 'model', DEFAULT_MODEL_FILE);
 
 function fail(msg: string): never {
@@ -66,6 +69,10 @@ function main(): void {
     .option('--holdout <frac>', 'put this share of each language/label aside (seeded), never train on it', '0')
     .option('--holdout-out <file>', 'write the held-out lines here (evaluate them with eval:emotion and the written model)')
     .option('--no-write', 'only cross-validate, write no model')
+    .option('--feedback', "retrain one tenant's model on the base data plus its feedback labels in Redis (needs --tenant)")
+    .option('--tenant <id>', 'tenant whose feedback labels to train on (with --feedback)')
+    .option('--feedback-weight <w>', 'weight of one feedback label against one base line', String(DEFAULT_FEEDBACK_OPTIONS.feedbackWeight))
+    .option('--dry-run', 'with --feedback: train and compare, but write nothing')
     .exitOverride((e) => fail(e.message));
   program.parse(process.argv);
   const o = program.opts();
@@ -103,6 +110,14 @@ function main(): void {
   };
   if (opts.dimBits < 10 || opts.dimBits > 22) fail('--dim-bits must be between 10 and 22');
   const threshold = num(o.threshold, 'threshold');
+  if (o.feedback) {
+    if (!o.tenant) fail('--feedback needs --tenant');
+    runFeedbackTraining({
+      tenant: o.tenant, base: data, baseFiles: files, env: process.env, repoRoot: ROOT, dryRun: !!o.dryRun,
+      options: { feedbackWeight: num(o.feedbackWeight, 'feedback-weight'), train: opts, threshold },
+    }).then((r) => process.stdout.write(`${JSON.stringify(r)}\n`), (e: Error) => fail(e.message));
+    return;
+  }
   const folds = num(o.folds, 'folds');
 
   const holdout = num(o.holdout, 'holdout');
@@ -207,7 +222,8 @@ function main(): void {
       trainedOn: { files: files.map((f) => path.basename(f)), n: ex.length, options: opts, ...(holdout > 0 ? { heldOut: holdout } : {}) },
       metrics: { crossValidated: summary.crossValidated, inSample },
       licence: files.some((f) => DEFAULT_DATA.includes(path.resolve(f)))
-        ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0) and GermEval 2017 (research use): non-commercial terms apply.'
+        ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0), GermEval 2017 (research use), banking77 (CC BY 4.0), '
+          + 'CLINC150 (CC BY 3.0), PotTS and filmstarts reviews (research use): non-commercial terms apply (libs/emotion/README.md).'
         : 'Weights derived from user-supplied data.',
       weights: encodeWeights(w),
     };

@@ -62,7 +62,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
       if (e.data.author.role !== 'customer') break;
       if (state.status === 'resolved') state.status = 'open';
       state.customerId ??= e.data.author.id;
-      const r = t.detector.detect(e.data.text, { language: e.data.language ?? state.language });
+      const r = t.detector.detect(e.data.text, { language: e.data.language ?? state.language, platformSentiment: e.data.platformSentiment });
       const applied = applyCustomerMessage(state.emo, { negative: r.negative, at: e.time, evidence: r.evidence }, t.conversation);
       state.emo = applied.state;
       const signal = makeEvent({

@@ -1,3 +1,4 @@
+/** Per-tenant detector settings (EMOTION_TENANTS_FILE sections) and their defaults, validated once at start-up. */
 import { z } from 'zod';
 
 const CueWords = z.array(z.string().trim().min(1).max(64)).max(1000);
@@ -13,6 +14,11 @@ export const EmotionConfigSchema = z.object({
    * sure. Measured on the held-out split and the out-of-domain set (libs/emotion/README.md).
    */
   modelOnlyThreshold: z.number().min(0).max(1).optional(),
+  /**
+   * A flag whose only cues state a fact ("lost", "Fehler", "delayed") or are intent tags needs the
+   * model at least this sure: between `threshold` (emotional evidence) and `modelOnlyThreshold` (none).
+   */
+  factThreshold: z.number().min(0).max(1).optional(),
   /** How much one tenant cue word adds to the log-odds, on top of what the model learnt for cue words. */
   extraCueWeight: z.number().min(0).max(10).optional(),
   /** Text beyond this many characters is cut off (`truncated: true`). */
@@ -29,5 +35,6 @@ export const EMOTION_DEFAULTS = {
   maxChars: 5000,
   maxEvidence: 8,
   extraCueWeight: 1.0,
-  modelOnlyThreshold: 0.7,
+  modelOnlyThreshold: 0.6,
+  factThreshold: 0.55,
 } as const;

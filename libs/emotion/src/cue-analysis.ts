@@ -1,11 +1,39 @@
 /** Cue analysis: lexicon hits, negation scope, intensifiers, contrast, waiting time, repeat contact, intents. */
 import { CueInfo, LEXICONS, Lang } from './lexicon';
-import { CueMatcher, Match, isLetter } from './matcher';
-import { CUE, CUE_NAMES } from './feature-space';
-import { Analysis, CueHit, DROP, NEG_EMOJI, NEG_EMOTICON_END, POS_EMOJI, Tok, Tokens, tokenise } from './text-tokens';
+import { CueMatcher, Match } from './matcher';
+import { CUE, CUE_NAMES, hashRange } from './feature-space';
+import { Analysis, CueHit, Tok, Tokens, tokenise } from './text-tokens';
+import { RuleMarks, applyCueRules } from './cue-rules';
+import { emphasisCues } from './emphasis';
 
 // ------------------------------------------------------------------ cue analysis
 const matchBuf: Array<Match<CueInfo>> = [];
+const marks = new RuleMarks();
+/** Hashes of the time and repeat units, so the token rules slice only the words that may be one. */
+const UNIT_HASHES: Record<Lang, Set<number>> = { en: new Set(), de: new Set() };
+for (const l of ['en', 'de'] as Lang[]) {
+  for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
+}
+/** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
+const PROBLEM_NOUNS = ['problem', 'issue', 'trouble', 'error', 'fehler', 'störung', 'stoerung', 'panne', 'mangel'];
+
+const WEAK_TRIGGERS = new Set(['for', 'about', 'after', 'another', 'than', 'almost', 'nearly', 'over']);
+const WAIT_CONTEXT = /^(?:wait\w*|hold|held|delay\w*|stuck|sat|sitting|queue\w*|been|still|late|took|taking|spent|no|not|nothing|without|never|cancel\w*|down|offline|broken|lost|missing|outage|gone|dead|ringing|listening|chasing)$/;
+
+/** A waiting word, or a negator, in the clause before token `trig`. */
+function waitContext(lower: string, T: Tokens, trig: number): boolean {
+  for (let j = trig - 1; j >= 0 && j >= trig - 6 && T.clause[j] === T.clause[trig]; j--) {
+    if (T.type[j] === Tok.Word && T.end[j] - T.start[j] <= 12 && WAIT_CONTEXT.test(lower.slice(T.start[j], T.end[j]))) return true;
+    if (T.neg[j]) return true;
+  }
+  return false;
+}
+
+function isProblemNoun(lower: string, s: number, e: number): boolean {
+  const w = lower.slice(s, e);
+  for (const p of PROBLEM_NOUNS) if (w.includes(p)) return true;
+  return false;
+}
 
 /** German intensifying compound prefixes: "Riesensauerei", "stinksauer", "Megachaos", "todtraurig". */
 const DE_INTENSE_PREFIX = ['riesen', 'mega', 'super', 'stink', 'tod', 'sau', 'hunds', 'grotten', 'ober', 'erz', 'ultra',
@@ -26,7 +54,7 @@ function overlapsAny(s: number, e: number, spans: number[]): boolean {
  * Extract cues. `orig` and `lower` have the same length (`lower` = orig.toLowerCase()); `orig`
  * is only used for emphasis (capitals). `extra` is the tenant's compiled extra cue words.
  */
-export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatcher<CueInfo> | null, tokens: Tokens): Analysis {
+export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatcher<CueInfo> | null, tokens: Tokens, pii?: number[]): Analysis {
   const lex = LEXICONS[lang];
   tokenise(lower, tokens);
   const T = tokens;
@@ -40,13 +68,29 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     if (i && !intents.includes(i)) intents.push(i);
   };
 
-  matchBuf.length = 0;
+  if (matchBuf.length) matchBuf.length = 0;
   lex.matcher.scan(lower, matchBuf);
   if (extra) extra.scan(lower, matchBuf);
   // Same span: the pattern found later in the word wins, as the last part (the head) of a German
   // compound carries its meaning ("Superchaos" is chaos, "Kundenservice-Katastrophe" a disaster).
   matchBuf.sort((a, b) => a.start - b.start || b.end - a.end || b.stemStart - a.stemStart);
+  // A placeholder's letters ("[email]") are never a cue.
+  if (pii && pii.length) {
+    let w = 0;
+    for (const m of matchBuf) if (!overlapsAny(m.start, m.end, pii)) matchBuf[w++] = m;
+    matchBuf.length = w;
+  }
+  marks.reset();
+  const negatedBefore = (t0: number) => {
+    for (const j of negTok) if (j < t0 && j >= t0 - 3 && T.clause[j] === T.clause[t0]) return true;
+    return false;
+  };
 
+  const pushMark = (cat: string, a: number, b: number) => {
+    const arr = cat === 'gratitude' ? marks.gratitude : cat === 'praise' ? marks.praise : cat === 'resolution' ? marks.resolution
+      : cat === 'fact' ? marks.fact : cat === 'info' ? marks.info : marks.threat;
+    arr.push(a, b);
+  };
   // Pass 1: structure words (negators, intensifiers, contrast) and strong cues.
   let contrastTok = -1;
   let contrastAt = -1;
@@ -71,14 +115,34 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
         contrastTok = T.at(m.start);
         hits.push({ cue: 'contrast', kind: 'contrast', start: m.start, end: m.end });
         break;
+      case 'gratitude':
+      case 'praise':
+      case 'resolution':
+      case 'fact':
+      case 'threat_marker':
+      case 'info':
+        pushMark(d.cat, T.at(m.start), T.at(Math.max(m.start, m.end - 1)));
+        break;
+      case 'cancel_req':
+        marks.cancelReq.push(T.at(m.start), T.at(Math.max(m.start, m.end - 1)));
+        hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
+        addIntent(d.intent);
+        break;
+      case 'cc':
       case 'profanity':
       case 'unacceptable':
-      case 'cc':
       case 'tenant':
+      case 'sarcasm':
+      case 'final':
         if (overlapsAny(m.start, m.end, strong)) break;
+        // "no complaints", "I can't complain", "kein Grund zur Beschwerde": a negated complaint is none.
+        if (d.cue === 'complaint' && negatedBefore(T.at(m.start))) {
+          add('neg_negated');
+          break;
+        }
         strong.push(m.start, m.end);
         hits.push({ cue: d.cue, kind: d.kind, start: m.start, end: m.end, intent: d.intent });
-        add((d.cat === 'cc' ? d.cue : d.cat) as keyof typeof CUE);
+        add((d.cat === 'cc' || d.cat === 'final' ? d.cue : d.cat) as keyof typeof CUE);
         if (d.cat === 'cc') ccCount++;
         if (d.cat === 'tenant') add('neg');
         addIntent(d.intent);
@@ -99,7 +163,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   for (let k = 1; k < T.n; k++) {
     if (T.type[k] !== Tok.Word) continue;
     const len = T.end[k] - T.start[k];
-    if (len > 9) continue;
+    if (len > 9 || !UNIT_HASHES[lang].has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
     const w = lower.slice(T.start[k], T.end[k]);
     const isUnit = lex.timeUnits.has(w);
     const isRep = lex.repeatUnits.has(w);
@@ -120,6 +184,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       } else if (w.length > 3 && word(k - 1) === 'couple' && word(k - 3) && lex.waitTriggers.has(word(k - 3))) {
         trig = k - 3;
       }
+      // "for 20 minutes" is a wait only after waiting words ("on hold for", "delayed for", "no internet
+      // for"); "set an alarm for 20 minutes" or "a car for 4 days" is a request.
+      if (trig >= 0 && lang === 'en' && WEAK_TRIGGERS.has(word(trig)) && !waitContext(lower, T, trig)) trig = -1;
       if (trig >= 0 && !overlapsAny(T.start[trig], T.end[k], strong)) {
         strong.push(T.start[trig], T.end[k]);
         hits.push({ cue: 'waiting_time', kind: 'contact_center', start: T.start[trig], end: T.end[k] });
@@ -158,6 +225,17 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
       if (j < t0 && j >= t0 - 3 && T.clause[j] === cl && !(contrastTok > j && contrastTok < t0)) negated = true;
       else if (lang === 'de' && j > t1 && j <= t1 + 2 && T.clause[j] === T.clause[t1]) negated = true;
     }
+    if (pol < 0 && !negated) {
+      // "Das Problem ist gelöst", "issue fixed": a problem noun next to a resolution word is over.
+      if (marks.resolution.length && isProblemNoun(lower, m.start, m.end)) {
+        for (let r = 0; r < marks.resolution.length; r += 2) {
+          const rt = marks.resolution[r];
+          if (rt > t1 && rt <= t1 + 4 && T.clause[rt] === T.clause[t1]) negated = true;
+        }
+      }
+      // "ich warte gern(e)": waiting gladly is no complaint.
+      if (lang === 'de' && t1 + 1 < T.n && lower.startsWith('gern', T.start[t1 + 1])) negated = true;
+    }
     const intense = !negated && (intTok.includes(t0 - 1) || (lang === 'de' && intensifiedCompound(lower, m.start, m.stemStart)));
     let w = intense ? 1.5 : 1;
     if (contrastAt >= 0) w *= m.start > contrastAt ? 1.5 : 0.5;
@@ -179,88 +257,22 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     }
     if (effective < 0) {
       hits.push({
-        cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : 'negative_word',
-        kind: negated ? 'negation' : intense ? 'intensifier' : 'lexicon',
+        cue: negated ? 'negated_positive' : intense ? 'intensified_negative' : d.cue,
+        kind: negated ? 'negation' : intense ? 'intensifier' : d.kind,
         start: m.start,
         end: m.end,
       });
     }
   }
 
-  // Emphasis: capitals, !!!, ?!, emoji and emoticons.
-  let exclaimRuns = 0;
-  let capsWords = 0;
-  const sameCase = orig.length === lower.length;
-  for (let k = 0; k < T.n; k++) {
-    const s = T.start[k];
-    const e = T.end[k];
-    switch (T.type[k]) {
-      case Tok.Word: {
-        if (!sameCase || e - s < 3) break;
-        let upper = true;
-        for (let i = s; i < e; i++) {
-          const c = orig.charCodeAt(i);
-          if (c === lower.charCodeAt(i) && isLetter(c)) {
-            upper = false;
-            break;
-          }
-        }
-        if (upper && orig.charCodeAt(s) !== lower.charCodeAt(s) && !DROP.has(lower.slice(s, e))) {
-          capsWords++;
-          if (capsWords <= 2) hits.push({ cue: 'capitals', kind: 'emphasis', start: s, end: e });
-        }
-        break;
-      }
-      case Tok.Punct: {
-        let ex = false;
-        let q = false;
-        for (let i = s; i < e; i++) {
-          if (lower.charCodeAt(i) === 0x21) ex = true;
-          else q = true;
-        }
-        if (ex) add('exclaim');
-        if (q) add('question');
-        if (ex && e - s >= 2) {
-          exclaimRuns++;
-          if (q) add('interrobang');
-          if (exclaimRuns === 1) hits.push({ cue: 'exclamation', kind: 'emphasis', start: s, end: e });
-        }
-        break;
-      }
-      case Tok.Emoticon: {
-        if (NEG_EMOTICON_END.has(lower.charCodeAt(e - 1))) {
-          add('neg_emoji');
-          hits.push({ cue: 'negative_emoticon', kind: 'emoji', start: s, end: e });
-        } else add('pos_emoji');
-        break;
-      }
-      case Tok.Emoji: {
-        const cp = lower.codePointAt(s) ?? 0;
-        if (NEG_EMOJI.has(cp)) {
-          add('neg_emoji');
-          hits.push({ cue: 'negative_emoji', kind: 'emoji', start: s, end: e });
-        } else if (POS_EMOJI.has(cp)) add('pos_emoji');
-        break;
-      }
-      case Tok.User:
-        add('has_user');
-        break;
-      case Tok.Url:
-        add('has_url');
-        break;
-      default:
-        break;
-    }
-  }
-  if (exclaimRuns) add('exclaim_run', exclaimRuns);
-  if (capsWords) add('caps_word', capsWords);
+  emphasisCues(orig, lower, T, hits, cues);
   if (negScore > 0 && posScore === 0) add('no_pos');
   if (negScore > posScore) add('neg_dominant');
   if (ccCount > 0 && negScore === 0) add('only_cc');
   if (lower.length > 600) add('long_text');
 
+  applyCueRules(lower, lang, T, marks, hits, cues);
   hits.sort((a, b) => a.start - b.start);
   intents.sort();
   return { lang, hits, intents, cues, tokens };
 }
-

@@ -1,3 +1,4 @@
+/** Unit tests of the detector: flags, evidence, intents, languages, the model-only gate. */
 import { EmotionConfigSchema, createEmotionDetector, detectLanguage } from './index';
 
 describe('createEmotionDetector', () => {
@@ -134,14 +135,28 @@ describe('model-only gate (a flag comes with evidence)', () => {
   it('does not flag a cue-less message the model is only mildly sure about', () => {
     const strict = createEmotionDetector();
     const r = strict.detect(text, { language: 'en' });
-    expect(r.score).toBeGreaterThanOrEqual(strict.config.threshold); // the raw model would flag it
     expect(r.score).toBeLessThan(strict.config.modelOnlyThreshold);
     expect(r.negative).toBe(false);
+    // A tenant that lets the model flag on its own at 0.3 gets the flag, with the model as evidence.
+    const lax = createEmotionDetector({ threshold: 0.3, modelOnlyThreshold: 0.3 });
+    expect(lax.detect(text, { language: 'en' }).score).toBeGreaterThanOrEqual(0.3);
+    expect(lax.detect(text, { language: 'en' }).negative).toBe(true);
   });
   it('says so in the evidence when the model alone decides', () => {
-    const lax = createEmotionDetector({ modelOnlyThreshold: 0 });
-    const r = lax.detect(text, { language: 'en' });
+    const r = createEmotionDetector().detect('my bag never showed up at the carousel', { language: 'en' });
+    expect(r.score).toBeGreaterThanOrEqual(0.7);
     expect(r.negative).toBe(true);
     expect(r.evidence).toEqual([expect.objectContaining({ kind: 'model', cue: 'model' })]);
+    // The same message with a stricter tenant setting is not flagged.
+    expect(createEmotionDetector({ modelOnlyThreshold: 0.95 }).detect('my bag never showed up at the carousel', { language: 'en' }).negative).toBe(false);
+  });
+  it('does not flag a reassuring message on the model alone unless it is 0.95 sure', () => {
+    const lax = createEmotionDetector({ threshold: 0.1, modelOnlyThreshold: 0.1 });
+    for (const t of ['No complaints here.', 'Danke, das Problem ist gelöst.', 'kein Problem']) {
+      const r = lax.detect(t);
+      expect(r.score).toBeGreaterThanOrEqual(0.1);
+      expect(r.score).toBeLessThan(0.95);
+      expect(r.negative).toBe(false);
+    }
   });
 });

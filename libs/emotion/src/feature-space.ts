@@ -38,7 +38,56 @@ export function mix(h: number): number {
   return h >>> 0;
 }
 
-export class FeatureBuffer {
+/**
+ * Where featurize() sends features. Training collects them (FeatureBuffer); serving scores them on
+ * the fly (DotSink) with no buffer: the same emitter for both keeps training and serving identical.
+ */
+export interface FeatureSink {
+  /** Number of features pushed so far. */
+  n: number;
+  push(h: number, v: number, mask: number): void;
+  /** Multiply the values of the features pushed since index `from` by `scale` (the length normalisation). */
+  scaleFrom(from: number, scale: number): void;
+}
+
+/**
+ * Scores features as they come: the logistic-regression logit without materialising the vector,
+ * over 16-bit weights (EmotionModel.servingWeights) scaled once at the end.
+ */
+export class DotSink implements FeatureSink {
+  n = 0;
+  private fixed = 0;
+  private open = 0;
+  private scale = 1;
+  constructor(private weights: Int16Array) {}
+  reset(weights: Int16Array, scale: number): void {
+    this.weights = weights;
+    this.scale = scale;
+    this.n = 0;
+    this.fixed = 0;
+    this.open = 0;
+  }
+  push(h: number, v: number, mask: number): void {
+    const m = mix(h);
+    this.open += this.weights[m & mask] * (m & 0x80000000 ? -v : v);
+    this.n++;
+  }
+  /** The block to be scaled starts here (after the bias): what came before is final. */
+  markBlock(): void {
+    this.fixed += this.open;
+    this.open = 0;
+  }
+  /** Scale everything pushed since markBlock() (featurize always passes the block's start as `from`). */
+  scaleFrom(_from: number, scale: number): void {
+    this.fixed += this.open * scale;
+    this.open = 0;
+  }
+  get value(): number {
+    return (this.fixed + this.open) * this.scale;
+  }
+}
+
+export class FeatureBuffer implements FeatureSink {
   idx: Int32Array;
   val: Float64Array;
   n = 0;
@@ -63,6 +112,12 @@ export class FeatureBuffer {
     this.val[this.n] = m & 0x80000000 ? -v : v;
     this.n++;
   }
+  scaleFrom(from: number, scale: number): void {
+    for (let i = from; i < this.n; i++) this.val[i] *= scale;
+  }
+  markBlock(): void {
+    // The buffer knows the block by index (scaleFrom's `from`).
+  }
 }
 
 export const CUE_NAMES = [
@@ -71,6 +126,7 @@ export const CUE_NAMES = [
   'repeat_contact', 'hold_wait', 'cancellation_threat', 'legal_threat', 'refund', 'complaint', 'unclear_bill',
   'provisioning', 'outage', 'neg_emoji', 'pos_emoji', 'exclaim', 'exclaim_run', 'question', 'interrobang', 'caps_word',
   'negator', 'tenant', 'no_pos', 'neg_dominant', 'long_text', 'has_user', 'has_url', 'only_cc',
+  'sarcasm', 'final_warning', 'calm', 'gratitude', 'resolved', 'has_pii',
 ] as const;
 
 /** Index of each cue feature in `Analysis.cues`. */
@@ -83,7 +139,7 @@ export interface FeatureSpace {
   /** Per language: [shared, language-specific] hash of each cue feature, by CUE index. */
   cueHash: Record<Lang, Array<[number, number]>>;
   biasHash: Record<Lang, number>;
-  placeholder: Record<Lang, Record<'url' | 'user' | 'num', number>>;
+  placeholder: Record<Lang, Record<'url' | 'user' | 'num' | 'pii', number>>;
 }
 
 export function createFeatureSpace(dimBits: number): FeatureSpace {
@@ -94,7 +150,7 @@ export function createFeatureSpace(dimBits: number): FeatureSpace {
   const placeholder = { en: {}, de: {} } as FeatureSpace['placeholder'];
   for (const lang of ['en', 'de'] as Lang[]) {
     for (const c of CUE_NAMES) cueHash[lang].push([hashStr(`cue:${c}`, 7), hashStr(`cue:${lang}:${c}`, 7)]);
-    for (const p of ['url', 'user', 'num'] as const) placeholder[lang][p] = hashStr(`<${p}>`, seeds[lang]);
+    for (const p of ['url', 'user', 'num', 'pii'] as const) placeholder[lang][p] = hashStr(`<${p}>`, seeds[lang]);
   }
   return { dim, mask: dim - 1, seeds, cueHash, biasHash, placeholder };
 }

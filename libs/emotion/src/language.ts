@@ -68,6 +68,7 @@ export function detectLanguage(lower: string): DetectedLanguage {
 
 /** Normalise a language hint ("de-AT", "EN_us", "German") to 'en' | 'de' | 'other'. */
 export function normaliseLanguageHint(hint: string): 'en' | 'de' | 'other' {
+  if (hint === 'en' || hint === 'de') return hint; // the common case, without allocating
   const h = hint.trim().toLowerCase();
   const p = h.split(/[-_]/)[0];
   if (p === 'en' || p === 'eng' || h === 'english') return 'en';

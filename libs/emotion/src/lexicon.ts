@@ -6,12 +6,13 @@
  * whole words, `stem*` word prefix, `~stem` anywhere inside a word (German compounds).
  */
 import { CueMatcher } from './matcher';
+import { FACTUAL_NEG, RuleCat, ruleEntries } from './lexicon-rules';
 
 export type Lang = 'en' | 'de';
 
 /** What a literal cue means. `cat` drives the analysis; `cue`/`kind` are reported in evidence. */
 export interface CueInfo {
-  cat: 'neg' | 'pos' | 'profanity' | 'unacceptable' | 'cc' | 'intent' | 'negator' | 'intensifier' | 'contrast' | 'tenant';
+  cat: 'neg' | 'pos' | 'profanity' | 'unacceptable' | 'cc' | 'intent' | 'negator' | 'intensifier' | 'contrast' | 'tenant' | RuleCat;
   cue: string;
   kind: string;
   intent?: string;
@@ -92,17 +93,16 @@ const EN_CC: Array<[string, string, string[]]> = [
     'no one answers', 'cant get through', "can't get through", 'busy signal', 'phone queue', 'in the queue',
     'wait time', 'wait times', 'waiting time', 'hung up on', 'disconnected me', 'call dropped',
     'nobody picks up', 'no one picks up', 'nobody answered', 'no one answered', 'kept on hold', 'put on hold', 'transferred again', 'transferred me', 'cut off']],
-  ['cancellation_threat', 'cancellation_threat', ['cancel my contract', 'cancel my subscription', 'cancel my account',
-    'cancel my membership', 'cancel my service', 'cancel my plan', 'cancel my card', 'cancel my order',
-    'cancelling my', 'canceling my', 'terminate my', 'close my account', 'switching to another', 'switch to another',
+  // Plain cancellation requests ("cancel my contract") are intent tags (lexicon-rules.ts `cancelReq`); these are threats.
+  ['cancellation_threat', 'cancellation_threat', ['switching to another', 'switch to another',
     'switch providers', 'switching providers', 'taking my business elsewhere', 'take my business elsewhere',
     'never fly with you again', 'never flying with you', 'never use you again', 'never again with', 'last time i fly',
     'last time i use', 'done with you', 'lost a customer', 'lost a loyal customer', 'former customer', 'ex customer',
     'find another', 'going elsewhere', 'leaving you', 'never book', 'never booking',
-    'cancel my broadband', 'cancel my direct debit', 'close my accounts', 'port my number', 'leaving your', 'moving to another', 'move to another', 'switching supplier', 'switch supplier', 'switching bank', 'switch banks', 'switching banks', 'find a new provider', 'never order from you', 'never shop', 'never buy from you', 'never recommend', 'not recommend', 'wont recommend', "won't recommend", 'stop doing business']],
+    'leaving your', 'moving to another', 'move to another', 'switching supplier', 'switch supplier', 'switching bank', 'switch banks', 'switching banks', 'find a new provider', 'never order from you', 'never shop', 'never buy from you', 'never recommend', 'not recommend', 'wont recommend', "won't recommend", 'stop doing business']],
   ['legal_threat', 'legal_threat', ['lawyer', 'lawyers', 'attorney*', 'sue', 'suing', 'lawsuit', 'legal action',
     'court', 'small claims', 'class action', 'ombudsman', 'consumer protection', 'better business bureau', 'bbb',
-    'dot complaint', 'fcc', 'report you', 'reporting you', 'legal department',
+    'dot complaint', 'fcc', 'report you', 'reporting you',
     'financial ombudsman', 'ofcom', 'ofgem', 'trading standards', 'regulator', 'cfpb', 'solicitor', 'solicitors', 'legal advice', 'take legal', 'consumer rights', 'data protection authority']],
   ['refund', 'refund', ['refund*', 'money back', 'reimburse*', 'compensat*', 'chargeback', 'charge back', 'voucher',
     'vouchers', 'credit back', 'pay me back', 'paid back']],
@@ -146,7 +146,7 @@ const DE_NEG = [
   '~abzock', '~sperrung', '~gesperrt', '~überfüllt', '~verpass', '~gestrandet', '~unzuverlässig', '~unfreundlich',
   '~unzufrieden', '~inkompetent', '~unfähig', '~peinlich', '~lächerlich', '~unverschämt', '~zumutung', '~unzumutbar',
   '~skandal', '~desaster', '~elend', 'leid*', '~hass', 'nie wieder', 'niemand*', 'wart*', '~gewartet', 'teuer',
-  'teure*', '~überteuert', '~dreck', '~schmutzig', '~stinkt', '~eklig', 'kalt*', '~hitze', '~vergeblich',
+  'teure*', '~überteuert', '~dreck', '~schmutzig', '~stinkt', '~eklig', '~hitze', '~vergeblich',
   '~ignoriert', '~beschwer', '~reklamation', 'verloren', 'vermisst', 'mist', '~kacke', '~bescheuert', 'dumm*',
   '~idiot', '~versag', '~verzweifel', 'sorge*', 'schade*', 'keine ahnung', 'pech', '~schaden', '~beschädigt',
   '~kritik', '~kritisier', '~entgleis', '~stillstand', 'stecken*', 'steckt', 'stau', '~überlastet', '~notfall',
@@ -210,9 +210,8 @@ const DE_CC: Array<[string, string, string[]]> = [
     'niemand erreichbar', 'keiner erreichbar', 'nicht erreichbar', 'keiner geht ran', 'niemand geht ran', 'besetzt',
     'aufgelegt', 'rausgeworfen', 'wartezeit*', '~servicenummer',
     'niemand hebt ab', 'keiner hebt ab', 'niemand geht ans telefon', 'keiner geht ans telefon', 'aus der leitung', 'weiterverbunden', 'verbunden und', 'ständig besetzt']],
-  ['cancellation_threat', 'cancellation_threat', ['kündig*', 'kündung', 'vertrag auflösen', 'vertrag beenden',
-    'anbieter wechseln', 'wechsle den', 'wechsle zu', 'zur konkurrenz', 'nie wieder bei', 'nie wieder mit',
-    'ex-kunde', 'ehemaliger kunde', 'ehemalige kundin', 'sonderkündigung*', 'widerruf*', 'letzte mal bei',
+  ['cancellation_threat', 'cancellation_threat', ['anbieter wechseln', 'wechsle den', 'wechsle zu', 'zur konkurrenz', 'nie wieder bei', 'nie wieder mit',
+    'ex-kunde', 'ehemaliger kunde', 'ehemalige kundin', 'letzte mal bei',
     'fristlos*', 'anbieterwechsel*', 'den anbieter wechseln', 'die bank wechseln', 'bank wechseln', 'versorger wechseln', 'nie wieder bestellen', 'nie wieder kaufen', 'nicht mehr weiterempfehlen', 'nicht weiterempfehlen', 'kann ich nicht empfehlen', 'kunde gewesen', 'kunde war']],
   ['legal_threat', 'legal_threat', ['anwalt', 'anwältin', 'rechtsanwalt*', 'anwalts*', 'klage', 'klagen', 'verklagen',
     'gericht*', 'verbraucherzentrale*', 'bundesnetzagentur', 'schlichtungsstelle', 'rechtliche schritte',
@@ -259,7 +258,9 @@ function entries(lists: {
   intensifiers: string[]; contrast: string[]; cc: Array<[string, string, string[]]>; intents: Array<[string, string, string[]]>;
 }): Array<[string, CueInfo]> {
   const out: Array<[string, CueInfo]> = [];
-  for (const w of lists.neg) out.push([w, { cat: 'neg', cue: 'negative_word', kind: 'lexicon' }]);
+  const fact: CueInfo = { cat: 'neg', cue: 'problem_word', kind: 'fact' };
+  const emo: CueInfo = { cat: 'neg', cue: 'negative_word', kind: 'lexicon' };
+  for (const w of lists.neg) out.push([w, FACTUAL_NEG.has(w) ? fact : emo]);
   for (const w of lists.pos) out.push([w, { cat: 'pos', cue: 'positive_word', kind: 'lexicon' }]);
   for (const w of lists.profanity) out.push([w, { cat: 'profanity', cue: 'profanity', kind: 'profanity' }]);
   for (const w of lists.unacceptable) out.push([w, { cat: 'unacceptable', cue: 'unacceptable', kind: 'contact_center' }]);
@@ -303,7 +304,7 @@ export const LEXICONS: Record<Lang, LangLexicon> = {
     matcher: new CueMatcher(entries({
       neg: EN_NEG, pos: EN_POS, profanity: EN_PROFANITY, unacceptable: EN_UNACCEPTABLE, negators: EN_NEGATORS,
       intensifiers: EN_INTENSIFIERS, contrast: EN_CONTRAST, cc: EN_CC, intents: EN_INTENTS,
-    })),
+    }).concat(ruleEntries('en'))),
     waitTriggers: new Set(EN_WAIT_TRIGGERS),
     timeUnits: new Set(EN_TIME_UNITS),
     numberWords: new Set(EN_NUMBER_WORDS),
@@ -313,7 +314,7 @@ export const LEXICONS: Record<Lang, LangLexicon> = {
     matcher: new CueMatcher(withGermanSpellings(entries({
       neg: DE_NEG, pos: DE_POS, profanity: DE_PROFANITY, unacceptable: DE_UNACCEPTABLE, negators: DE_NEGATORS,
       intensifiers: DE_INTENSIFIERS, contrast: DE_CONTRAST, cc: DE_CC, intents: DE_INTENTS,
-    }))),
+    }).concat(ruleEntries('de')))),
     waitTriggers: germanSet(DE_WAIT_TRIGGERS),
     timeUnits: germanSet(DE_TIME_UNITS),
     numberWords: germanSet(DE_NUMBER_WORDS),

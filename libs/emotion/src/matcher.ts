@@ -55,8 +55,11 @@ export function isDigit(c: number): boolean {
 }
 
 export class CueMatcher<T> {
-  private readonly delta: Int32Array;
+  /** Dense transitions; 16-bit while the automaton has < 65,536 states (half the cache footprint). */
+  private readonly delta: Uint16Array | Int32Array;
   private readonly out: Int32Array[];
+  /** 1 for states that end at least one pattern: the scan loads `out` only there. */
+  private readonly hasOut: Uint8Array;
   private readonly patterns: PatternInfo<T>[] = [];
   private readonly nStates: number;
 
@@ -97,7 +100,7 @@ export class CueMatcher<T> {
     // BFS: failure links, dense transition table, merged outputs.
     const n = trie.length;
     this.nStates = n;
-    const delta = new Int32Array(n * ALPHA_MAX);
+    const delta = n < 65536 ? new Uint16Array(n * ALPHA_MAX) : new Int32Array(n * ALPHA_MAX);
     const fail = new Int32Array(n);
     const queue: number[] = [];
     for (const [a, nx] of trie[0]) {
@@ -123,6 +126,7 @@ export class CueMatcher<T> {
     }
     this.delta = delta;
     this.out = outs.map((o) => Int32Array.from(o));
+    this.hasOut = Uint8Array.from(outs, (o) => (o.length ? 1 : 0));
   }
 
   get size(): number {
@@ -132,12 +136,12 @@ export class CueMatcher<T> {
   /** All matches in `lower` that satisfy their boundary mode, spans extended per mode. */
   scan(lower: string, into: Array<Match<T>>, limit = 256): Array<Match<T>> {
     const delta = this.delta;
+    const hasOut = this.hasOut;
     const n = lower.length;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      const c = lower.charCodeAt(i);
-      s = delta[s * ALPHA_MAX + (c < 65536 ? ALPHA[c] : 0)];
-      if (s === 0) continue;
+      s = delta[s * ALPHA_MAX + ALPHA[lower.charCodeAt(i)]];
+      if (hasOut[s] === 0) continue;
       const o = this.out[s];
       for (let k = 0; k < o.length; k++) {
         const p = this.patterns[o[k]];

@@ -19,6 +19,8 @@ export enum Tok {
   Emoticon = 6,
   Emoji = 7,
   Break = 8,
+  /** A personal-data placeholder of the masked text ("[email]", "[phone]", "[iban]", "[card]"). */
+  Pii = 9,
 }
 
 /** Reusable token arrays (one per detector; never shared across concurrent calls). */
@@ -92,6 +94,12 @@ function isEmojiCp(cp: number): boolean {
   return (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf) || (cp >= 0x1f000 && cp <= 0x1f2ff);
 }
 
+const PLACEHOLDERS = ['[email]', '[phone]', '[iban]', '[card]'];
+function isPlaceholderAt(lower: string, i: number): boolean {
+  for (const p of PLACEHOLDERS) if (lower.startsWith(p, i)) return true;
+  return false;
+}
+
 export function tokenise(lower: string, t: Tokens): void {
   t.n = 0;
   const n = lower.length;
@@ -134,6 +142,10 @@ export function tokenise(lower: string, t: Tokens): void {
         else break;
       }
       t.push(s, i, Tok.User);
+    } else if (c === 0x5b && isPlaceholderAt(lower, i)) {
+      const e = lower.indexOf(']', i) + 1;
+      t.push(i, e, Tok.Pii);
+      i = e;
     } else if (c === 0x21 || c === 0x3f) {
       const s = i;
       while (i < n && (lower.charCodeAt(i) === 0x21 || lower.charCodeAt(i) === 0x3f)) i++;

@@ -4,7 +4,7 @@
  */
 import { EMOTION_DEFAULTS } from './config';
 import { FeatureBuffer, FeatureSpace, Tokens, analyse, createFeatureSpace, cuePrior, featurize } from './features';
-import { prepareMessage } from './detector';
+import { prepareMessage } from './prepare-message';
 import { LabelledMessage } from './evaluation';
 import { sigmoid } from './model';
 
@@ -43,20 +43,22 @@ export interface Vectorised {
   lang: string;
   /** Fixed log-odds offset (the knowledge prior). */
   offset: number;
+  /** Example weight on top of the class weights (feedback labels weigh more than base data). */
+  w: number;
 }
 
 /** Featurise messages exactly as the detector does (same normalisation, cues and hashing). */
-export function vectorise(data: LabelledMessage[], space: FeatureSpace, priorScale = DEFAULT_TRAIN_OPTIONS.cuePrior): Vectorised[] {
+export function vectorise(data: LabelledMessage[], space: FeatureSpace, priorScale = DEFAULT_TRAIN_OPTIONS.cuePrior, weight = 1): Vectorised[] {
   const buf = new FeatureBuffer(8192);
   const tokens = new Tokens();
   const out: Vectorised[] = [];
   for (const d of data) {
     const p = prepareMessage(d.text, d.lang || undefined, EMOTION_DEFAULTS.maxChars);
     if (p.lang === null) continue;
-    const a = analyse(p.orig, p.lower, p.lang, null, tokens);
+    const a = analyse(p.orig, p.lower, p.lang, null, tokens, p.pii);
     featurize(p.lower, a, space, buf);
     out.push({ idx: buf.idx.slice(0, buf.n), val: Float32Array.from(buf.val.subarray(0, buf.n)), y: d.negative ? 1 : 0, lang: p.lang,
-      offset: cuePrior(a, priorScale) });
+      offset: cuePrior(a, priorScale), w: weight });
   }
   return out;
 }
@@ -89,16 +91,18 @@ export function trainLogReg(examples: Vectorised[], opts: TrainOptions): Float32
   const counts = new Map<string, [number, number]>();
   for (const e of examples) {
     const c = counts.get(e.lang) ?? [0, 0];
-    c[e.y]++;
+    c[e.y] += e.w;
     counts.set(e.lang, c);
   }
+  let totalW = 0;
+  for (const e of examples) totalW += e.w;
   // Language weight: n_l^(1-a) total weight per language (a = langBalance), mean weight 1.
   const a = Math.min(1, Math.max(0, opts.langBalance ?? 0));
   let totalTarget = 0;
   for (const [, [n0, n1]] of counts) totalTarget += Math.pow(n0 + n1, 1 - a);
   for (const [lang, [n0, n1]] of counts) {
     const n = n0 + n1;
-    const lw = (Math.pow(n, 1 - a) / totalTarget) * (examples.length / n);
+    const lw = (Math.pow(n, 1 - a) / totalTarget) * (totalW / n);
     cw.set(lang, opts.balance && n0 && n1 ? [(lw * n) / (2 * n0), (lw * n) / (2 * n1)] : [lw, lw]);
   }
   const order = examples.map((_, i) => i);
@@ -110,7 +114,7 @@ export function trainLogReg(examples: Vectorised[], opts: TrainOptions): Float32
       let z = e.offset;
       for (let i = 0; i < e.idx.length; i++) z += w[e.idx[i]] * e.val[i];
       const p = sigmoid(z);
-      const g = (p - e.y) * cw.get(e.lang)![e.y];
+      const g = (p - e.y) * cw.get(e.lang)![e.y] * e.w;
       for (let i = 0; i < e.idx.length; i++) {
         const j = e.idx[i];
         const gi = g * e.val[i] + opts.l2 * w[j];
