@@ -11,15 +11,16 @@ import Redis from 'ioredis';
 import { FeedbackLabel, feedbackLabelsKey } from '../libs/contracts/src/feedback';
 import type { LabelledMessage } from '../libs/emotion/src/evaluation';
 import { DEFAULT_FEEDBACK_OPTIONS, FeedbackTrainingOptions, retrainFromFeedback } from '../libs/emotion/src/feedback-training';
-import { defaultModelPath, readEmotionModel, type EmotionModelFile } from '../libs/emotion/src/model';
+import { defaultModelPath, readEmotionModel, tenantModelPath as modelPathOf, type EmotionModelFile } from '../libs/emotion/src/model';
 
-const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/** `${EMOTION_MODEL_DIR:-<repo>/.models}/tenants/<tenant>/emotion-model.json` */
+/** `${EMOTION_MODEL_DIR:-<repo>/.models}/tenants/<tenant>/emotion-model.json` (the service reads the same path). */
 export function tenantModelPath(tenant: string, env: NodeJS.ProcessEnv, repoRoot: string): string {
-  if (!TENANT_NAME.test(tenant) || tenant.includes('..')) throw new Error(`--tenant ${JSON.stringify(tenant)} is not a valid tenant name`);
   const dir = env.EMOTION_MODEL_DIR ? path.resolve(env.EMOTION_MODEL_DIR) : path.join(repoRoot, '.models');
-  return path.join(dir, 'tenants', tenant, 'emotion-model.json');
+  try {
+    return modelPathOf(dir, tenant);
+  } catch (e) {
+    throw new Error(`--tenant ${(e as Error).message}`);
+  }
 }
 
 /** Write next to the target and rename over it: readers see the old file or the new one, never a part. */

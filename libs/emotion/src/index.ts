@@ -5,6 +5,6 @@ export { createEmotionDetector, loadEmotionDetector, detectorWithModel, prepareM
 export type { EmotionDetector, EmotionResult, DetectOptions, PreparedMessage } from './detector';
 export { detectLanguage, normaliseLanguageHint } from './language';
 export type { DetectedLanguage } from './language';
-export { loadEmotionModel, readEmotionModel, defaultModelPath, MODEL_FORMAT, MODEL_VERSION } from './model';
+export { loadEmotionModel, readEmotionModel, defaultModelPath, tenantModelPath, MODEL_FORMAT, MODEL_VERSION } from './model';
 export type { EmotionModel, EmotionModelFile } from './model';
 export * from './conversation-signals';

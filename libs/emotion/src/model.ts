@@ -111,3 +111,14 @@ export function sigmoid(z: number): number {
   const e = Math.exp(z);
   return e / (1 + e);
 }
+
+const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Where a tenant's retrained model lives (written by `train:emotion --feedback`, loaded by the
+ * emotion-detector): `<modelDir>/tenants/<tenant>/emotion-model.json`.
+ */
+export function tenantModelPath(modelDir: string, tenant: string): string {
+  if (!TENANT_NAME.test(tenant) || tenant.includes('..')) throw new Error(`${JSON.stringify(tenant)} is not a valid tenant name`);
+  return `${modelDir.replace(/\/+$/, '')}/tenants/${tenant}/${DEFAULT_MODEL_FILE}`;
+}
