@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §5: evaluate the negative-emotion detector the services use.
+ * docs/contract.md (Emotion detection) evaluate the negative-emotion detector the services use.
  *
  *   npm run --silent eval:emotion -- --data FILE.jsonl [--detect-language]
  *

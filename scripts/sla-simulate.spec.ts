@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulateCli } from './sla-simulate';
 
-// Scenarios with outputs computed by hand from DESIGN.md §4 (see each scenario.json).
+// Scenarios with outputs computed by hand from docs/contract.md (SLA semantics) (see each scenario.json).
 const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'sla');
 const scenarios = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 

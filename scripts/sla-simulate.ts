@@ -1,4 +1,4 @@
-// sla:simulate (DESIGN.md §4): runs the real SLA engine on a virtual clock over CloudEvents JSONL.
+// sla:simulate (docs/contract.md (SLA semantics)): runs the real SLA engine on a virtual clock over CloudEvents JSONL.
 //   npm run --silent sla:simulate -- --policies FILE --events FILE.jsonl --until RFC3339 [--summary]
 // stdout: one JSON line per SLA event fired, ordered by `at`; with --summary then one `sla.summary`
 // line per policy and metric that had clocks. Bad input: exit code 2, message on stderr.

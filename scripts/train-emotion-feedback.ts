@@ -1,6 +1,6 @@
 /**
  * `npm run train:emotion -- --feedback --tenant T`: retrain one tenant's emotion model on the base
- * data plus the FeedbackLabel records the router keeps for that tenant in Redis (DESIGN.md §5/§6),
+ * data plus the FeedbackLabel records the router keeps for that tenant in Redis (docs/contract.md (Emotion detection)),
  * and replace the tenant's model only if the new one is not worse (libs/emotion feedback-training).
  * The file is written atomically (temp file + rename) so a service reloading it never reads half.
  * Prints one JSON object saying what it did.

@@ -11,7 +11,7 @@ const at = (ms: number) => new Date(ms).toISOString();
 const slaOf = (list: Received[], conv: string, type: string) => list.filter((m) => m.json?.subject === conv && m.json.type === type);
 
 /**
- * Event-time firing (DESIGN §4): the scheduler must not fire ahead of its input. The sla-monitor
+ * Event-time firing (docs/contract.md (SLA semantics)): the scheduler must not fire ahead of its input. The sla-monitor
  * is frozen (SIGSTOP) past a due instant while the reply that meets the target waits unread in
  * Kafka; when it thaws, its scheduler sees the wall clock past due at once, but the watermark holds
  * the timer until the consumer has read the reply.

@@ -12,7 +12,7 @@ const at = (ms: number) => new Date(ms).toISOString();
 const slaOf = (list: Received[], conv: string, type: string) => list.filter((m) => m.json?.subject === conv && m.json.type === type);
 const metric = async (url: string, re: RegExp) => Number(re.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? NaN);
 
-/** Live reload of SLA_POLICIES_FILE under a running sla-monitor with open clocks (DESIGN §4). */
+/** Live reload of SLA_POLICIES_FILE under a running sla-monitor with open clocks (docs/contract.md (SLA semantics)). */
 describe('sla-monitor: policy file reloads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cx-sla-reload-'));
   const file = join(dir, 'policies.yaml');

@@ -3,7 +3,7 @@ import { compilePolicies, SlaSimulator } from '@cx/sla';
 import { EventFactory } from '../../../libs/sla/src/testing/events';
 import { firingOutputs } from './sla-outputs';
 
-// The SLA outputs carry the trace context of the event that started the clock (DESIGN.md §3).
+// The SLA outputs carry the trace context of the event that started the clock (docs/contract.md (Envelope)).
 const policies = compilePolicies({ policies: [{ id: 'chat', match: { channel: 'chat' }, targets: { firstResponse: 'PT1M' } }] });
 const TP = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 

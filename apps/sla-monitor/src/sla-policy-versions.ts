@@ -1,5 +1,5 @@
 /*
- * Live policy reloads across instances and restarts (DESIGN §4): a valid new policy file applies to
+ * Live policy reloads across instances and restarts (docs/contract.md (SLA semantics)): a valid new policy file applies to
  * every running clock as a policy change at the reload instant. Each file content is a version
  * (a short digest); every stored state says which version planned it; the reload instant of a
  * version is the first instance's clock when it saw it, kept in Redis beside the file's text, so

@@ -1,5 +1,5 @@
 /*
- * Event-time watermarks (DESIGN §4, like event-time timers in Flink and Kafka Streams): a
+ * Event-time watermarks (docs/contract.md (SLA semantics), like event-time timers in Flink and Kafka Streams): a
  * threshold fires only once the input of the conversations' partitions has been consumed up to its
  * instant, so a lagging, restarting or rebalancing consumer never causes a breach that an unread
  * event would have prevented.

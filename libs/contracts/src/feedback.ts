@@ -10,7 +10,7 @@ export const FeedbackVerdict = z.enum(['not_negative', 'wrong_intent', 'missed']
 export type FeedbackVerdict = z.infer<typeof FeedbackVerdict>;
 
 /**
- * One label kept for retraining (DESIGN §5/§6): the customer's words with personal data already
+ * One label kept for retraining (docs/contract.md (Emotion detection)): the customer's words with personal data already
  * masked, their language and what the verdict says the flag should have been. The router writes
  * them; `npm run train:emotion -- --feedback --tenant T` reads them.
  */

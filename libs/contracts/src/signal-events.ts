@@ -11,7 +11,7 @@ export const Evidence = z.object({
 });
 export type Evidence = z.infer<typeof Evidence>;
 
-/** Complaint intents raise severity (DESIGN.md §1, principle 4). */
+/** Complaint intents raise severity (docs/contract.md (Personal data), principle 4). */
 export const ComplaintIntent = z.enum([
   'unclear_bill', 'provisioning', 'hotline_wait', 'outage', 'cancellation_threat', 'legal_threat', 'refund',
 ]);

@@ -1,4 +1,4 @@
-/** Kafka topic names of the public contract (DESIGN.md §2–3). */
+/** Kafka topic names of the public contract (docs/contract.md (State and scaling)). */
 export const Topics = {
   chat: 'cx.interactions.chat',
   email: 'cx.interactions.email',

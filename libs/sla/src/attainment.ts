@@ -1,5 +1,5 @@
 /*
- * SLA attainment over a replay (`sla:simulate --summary`, DESIGN.md §4): per policy and metric,
+ * SLA attainment over a replay (`sla:simulate --summary`, docs/contract.md (SLA semantics)): per policy and metric,
  * how many clocks there were and how many met their target, breached it, or were still running
  * at `--until`. Built from the engine's completions, so it counts exactly what the service's
  * attainment counters count: a breached clock under the policy its breach names, any other under

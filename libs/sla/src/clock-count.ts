@@ -1,7 +1,7 @@
 /*
  * Counted time of one clock when the calendar may have changed under it (a policy change to a
  * policy with another calendar): the time used is what was counted under the calendar in force
- * at each moment (DESIGN.md §4). `u` holds the count up to `r` (running) or `ps` (not running),
+ * at each moment (docs/contract.md (SLA semantics)). `u` holds the count up to `r` (running) or `ps` (not running),
  * so a future threshold is one `addCounted` from `r`; a threshold that a new target puts in the
  * past is found by walking the running segments through the calendars recorded in `kc`.
  */

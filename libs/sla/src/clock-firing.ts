@@ -204,7 +204,7 @@ export class Ctx {
   }
 
   /**
-   * The policy in force becomes `next` at instant T (DESIGN.md §4). Running clocks keep their
+   * The policy in force becomes `next` at instant T (docs/contract.md (SLA semantics)). Running clocks keep their
    * start, pauses and time used: the count up to T is what the old calendar counted, from T on the
    * new one counts. A metric without a target any more stops silently (counted as `dropped`); one
    * that had none counts its whole past under the new calendar, as if the new policy had applied

@@ -1,6 +1,6 @@
 /**
  * ISO 8601 durations for SLA targets. Only units of fixed length are accepted: weeks, days
- * (a day is 24 counted hours, DESIGN.md §4), hours, minutes and seconds, with optional
+ * (a day is 24 counted hours, docs/contract.md (SLA semantics)), hours, minutes and seconds, with optional
  * fractions (`PT0.5S`, `PT1,5H`). Years and months have no fixed length and are rejected.
  */
 const PATTERN =

@@ -128,7 +128,7 @@ describe('encodeState', () => {
   });
 });
 
-describe('contract points (DESIGN.md §4)', () => {
+describe('contract points (docs/contract.md (SLA semantics))', () => {
   it('an event stamped exactly at a threshold’s instant comes after it, one a millisecond earlier before it', () => {
     const p = new EventFactory('kept-at-due');
     // due 10:10:00.000: kept at that ms → breached; kept at 10:09:59.999 → no breach

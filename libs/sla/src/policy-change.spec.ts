@@ -1,4 +1,4 @@
-// Policy changes mid-conversation (DESIGN.md §4), each rule with hand-worked instants.
+// Policy changes mid-conversation (docs/contract.md (SLA semantics)), each rule with hand-worked instants.
 import { applyEvent, type SlaCompletion, type SlaFiring } from './engine';
 import { parsePolicies, type PolicySet } from './policy';
 import { SlaSimulator } from './simulator';

@@ -1,5 +1,5 @@
 /*
- * The zod schema of the SLA policy file (DESIGN.md §4). Compilation (cross-references, calendars,
+ * The zod schema of the SLA policy file (docs/contract.md (SLA semantics)). Compilation (cross-references, calendars,
  * regions) is in policy.ts; this file only says what a well-formed document looks like, so every
  * message can name the path of the bad field.
  */

@@ -36,7 +36,7 @@ function errorOf(text: string, name = 'p.yaml'): string {
 }
 
 describe('policy file', () => {
-  it('loads the DESIGN.md example', () => {
+  it('loads the docs/contract.md example', () => {
     const set = parsePolicies(EXAMPLE, 'example.yaml');
     expect(set.policies.map((p) => p.id)).toEqual(['vip-chat', 'email-business', 'phone']);
     expect(set.policies[0].targets).toEqual({ firstResponse: 60_000, nextResponse: 180_000, resolution: 7_200_000 });

@@ -1,5 +1,5 @@
 /*
- * SLA policy files (DESIGN.md §4): validation with messages that name the bad field, compilation
+ * SLA policy files (docs/contract.md (SLA semantics)): validation with messages that name the bad field, compilation
  * into calendars and policies, and matching a conversation's attributes to the first policy.
  */
 import { readFileSync } from 'node:fs';

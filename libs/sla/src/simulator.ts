@@ -1,5 +1,5 @@
 /*
- * `sla:simulate` (DESIGN.md §4): the real engine on a virtual clock over CloudEvents JSONL, and
+ * `sla:simulate` (docs/contract.md (SLA semantics)): the real engine on a virtual clock over CloudEvents JSONL, and
  * the attainment summary of the replay.
  */
 import { decodeCloudEvent, InteractionEvent, Rfc3339 } from '@cx/contracts';
@@ -7,7 +7,7 @@ import { AttainmentTally, type SummaryLine } from './attainment';
 import { applyEvent, fire, type SlaCompletion, type SlaFiring, type SlaState, type TimerKey, type TimerSpec } from './engine';
 import type { PolicySet } from './policy';
 
-/** One line of `sla:simulate` output (DESIGN.md §4), keys in this order. */
+/** One line of `sla:simulate` output (docs/contract.md (SLA semantics)), keys in this order. */
 export interface SimulatedLine {
   type: 'sla.warning' | 'sla.breached';
   conversationId: string;

@@ -1,5 +1,5 @@
 /*
- * UTC offsets of an IANA zone, and local wall-clock times resolved to instants the way DESIGN.md
+ * UTC offsets of an IANA zone, and local wall-clock times resolved to instants the way docs/contract.md
  * §4 says: a time skipped when daylight saving starts means the first instant after the gap, a
  * time that occurs twice when it ends means its first occurrence. Asking luxon (Intl) for an
  * offset costs 10-50 µs, so the offset changes of each UTC year are found once per zone (sampled
