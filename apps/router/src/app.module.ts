@@ -20,6 +20,12 @@ import { TenantRoutingConfig } from './config/routing-config.provider';
 import { SseHub } from './live/sse.hub';
 import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './delivery/webhook.dispatcher';
 import { WebhookQueue } from './delivery/webhook-queue';
+import { ConsoleController } from './api/console.controller';
+import { EscalationActions } from './api/escalation-actions.service';
+import { EscalationActionsController } from './api/escalation-actions.controller';
+import { FeedbackStore } from './api/feedback-store';
+import { HistoryStore } from './api/history-store';
+import { METRIC_TENANTS } from './router-metrics';
 
 @Module({})
 export class RouterModule {
@@ -40,10 +46,12 @@ export class RouterModule {
           produces: [Topics.notifications, Topics.agents],
         }),
       ],
-      controllers: [InboxController, EscalationsController, AgentsController, DashboardController],
+      controllers: [InboxController, EscalationsController, EscalationActionsController, ConsoleController, AgentsController, DashboardController],
       providers: [
         RouterKeys, RouterMetrics, InboxPipeline, EscalationStore, EscalationWriter, AgentDirectory, CustomerHistoryStore,
-        WebhookQueue, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard,
+        WebhookQueue, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, EscalationActions, HistoryStore, FeedbackStore,
+        // Metric labels may name the tenants the configuration names (bounded), see RouterMetrics.
+        { provide: METRIC_TENANTS, useValue: ['default', ...keys.tenants(), ...routing.tenants()] },
         { provide: ApiKeyRegistry, useValue: keys },
         { provide: TenantRoutingConfig, useValue: routing },
         { provide: ROUTER_STATE_TTL, useValue: env.ROUTER_STATE_TTL_SECONDS },

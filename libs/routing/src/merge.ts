@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Channel, ComplaintIntent, Escalation, EscalationRequested, Reason, Severity } from '@cx/contracts';
+import { maskPersonalData, type Channel, type ComplaintIntent, type Escalation, type EscalationRequested, type Reason, type Severity } from '@cx/contracts';
 import { durationMs, type RoutingConfig } from './config';
 import { computeSeverity, severityRank } from './severity';
 import { ACTIONS, suggestActionIds } from './actions';
@@ -125,13 +125,16 @@ type Message = NonNullable<Context['lastMessages']>[number];
 
 /**
  * The customer's last messages: both lists by message id (a later copy wins: it may carry the
- * flag), oldest first, the newest `max` kept. Undefined when neither side has any, so
+ * flag), oldest first, the newest `max` kept, incoming text masked. Undefined when neither side has any, so
  * escalations of detectors that send no messages stay as they were.
  */
 export function mergeMessages(existing: Message[] | undefined, incoming: Message[] | undefined, max: number): Message[] | undefined {
   if (!existing?.length && !incoming?.length) return existing ?? (incoming ? [] : undefined);
   const byId = new Map<string, Message>();
-  for (const m of [...(existing ?? []), ...(incoming ?? [])]) byId.set(m.messageId, m);
+  for (const m of existing ?? []) byId.set(m.messageId, m);
+  // The detector masks them; masking again here costs little and keeps a careless producer's
+  // personal data out of dashboards, webhooks and Kafka (principle 7).
+  for (const m of incoming ?? []) byId.set(m.messageId, { ...m, text: maskPersonalData(m.text) });
   const all = [...byId.values()].sort((a, b) => toMs(a.at) - toMs(b.at) || a.messageId.localeCompare(b.messageId));
   return max > 0 ? all.slice(-max) : [];
 }

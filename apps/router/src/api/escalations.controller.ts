@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Quer
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { Escalation } from '@cx/contracts';
-import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
+import { acknowledge, canSee, durationMs, resolve, withLadderOutlook, type Principal } from '@cx/routing';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
 import { AgentDirectory } from '../store/agent-directory';
 import { EscalationStore, loadChanges, publicView, type StoredEscalation } from '../store/escalation.store';
@@ -11,6 +11,10 @@ import { EscalationWriter, type CommitPlan } from '../store/escalation-writer';
 import { ROUTER_STATE_TTL } from '../inbox/inbox.pipeline';
 import { SseHub } from '../live/sse.hub';
 import { parseOr400 } from './validation';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
+import { RouterMetrics } from '../router-metrics';
+import { actorOf, auditEvent } from './action-events';
+import { HistoryStore } from './history-store';
 
 const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().max(128).optional() }).strict();
 const IdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be an escalation id');
@@ -24,6 +28,9 @@ export class EscalationsController {
     private readonly hub: SseHub,
     private readonly directory: AgentDirectory,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
+    private readonly history: HistoryStore,
+    private readonly config: TenantRoutingConfig,
+    private readonly metrics: RouterMetrics,
   ) {}
 
   /** Unresolved escalations this key may see: `open` = not resolved, `acknowledged` only those, `all` the same as open. */
@@ -35,7 +42,7 @@ export class EscalationsController {
       .filter((e) => canSee(who, e, e.tenantId))
       .filter((e) => q.status !== 'acknowledged' || e.status === 'acknowledged')
       .filter((e) => !q.team || e.target.team === q.team)
-      .map(publicView);
+      .map((e) => withLadderOutlook(publicView(e), this.config.forTenant(who.tenant), e.ladderAt));
   }
 
   @Post('escalations/:id/ack')
@@ -75,15 +82,22 @@ export class EscalationsController {
         const next: StoredEscalation = { ...current, ...apply(current, who.agentId ?? who.role, new Date()), tenantId: current.tenantId };
         if (next.status === current.status) return { result: publicView(current) };
         const loads = loadChanges(current, next);
+        const action = change === 'acknowledged' ? 'acknowledge' : 'resolve';
+        const retention = durationMs(this.config.forTenant(ref.tenant).retention.history);
         return {
           result: publicView(next),
           // A resolve frees the holder: routing on this instance counts it at once.
-          committed: () => { if (loads.size) this.directory.reserve(ref.tenant).addAll(loads).commit(); },
-          events: [lifecycleEvent(change, next)],
+          committed: () => {
+            if (loads.size) this.directory.reserve(ref.tenant).addAll(loads).commit();
+            this.metrics.consoleActions.inc({ action, role: who.role });
+          },
+          events: [lifecycleEvent(change, next), auditEvent(action, next, actorOf(who), next.updatedAt, next.updatedAt)],
           changes: [{ change, escalation: next }],
           apply: (m) => {
             this.store.save(m, next, current, this.ttl);
             this.store.schedule(m, next, null); // the ladder stops
+            // The console's history view and export (kept for the tenant's history retention).
+            if (next.status === 'resolved') this.history.write(m, ref.tenant, publicView(next), retention);
           },
         };
       });

@@ -19,6 +19,11 @@ export class TenantRoutingConfig {
     }
   }
 
+  /** The tenants the file configures by name. */
+  tenants(): string[] {
+    return Object.keys(this.file?.tenants ?? {});
+  }
+
   forTenant(tenant: string): RoutingConfig {
     return this.file ? configForTenant(this.file, tenant) : DEFAULT_ROUTING_CONFIG;
   }

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import type { Escalation } from '@cx/contracts';
 import { REDIS } from '@cx/redis';
-import { canSee, type Principal } from '@cx/routing';
+import { canSee, DEFAULT_ROUTING_CONFIG, withLadderOutlook, type Principal } from '@cx/routing';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { publicView, type StoredEscalation } from '../store/escalation.store';
 import { RouterKeys } from '../router-keys';
 import { RouterMetrics, type ChangeLabel } from '../router-metrics';
@@ -22,6 +23,7 @@ export interface FanoutMessage {
 /** The SSE `event:` name per change (the dashboard's vocabulary). */
 export const SSE_EVENT: Record<ChangeLabel, string> = {
   raised: 'raised', merged: 'updated', rerouted: 'updated', escalated: 'escalated', acknowledged: 'acknowledged', resolved: 'resolved',
+  reassigned: 'reassigned', taken_over: 'taken_over', noted: 'updated', feedback: 'updated',
 };
 
 interface Client { principal: Principal; res: Response; }
@@ -88,6 +90,7 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RouterKeys,
     private readonly metrics: RouterMetrics,
+    @Optional() private readonly config?: TenantRoutingConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -151,7 +154,9 @@ export class SseHub implements OnModuleInit, OnApplicationShutdown {
     let sent = 0;
     for (const c of clients.candidates(e, m.previousAssignee)) {
       if (canSee(c.principal, e, e.tenantId)) {
-        frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(publicView(e))}\n\n`;
+        // With its ladder deadline, so a console shows who has it until when without asking again.
+        frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(
+          withLadderOutlook(publicView(e), this.config?.forTenant(e.tenantId) ?? DEFAULT_ROUTING_CONFIG, e.ladderAt))}\n\n`;
         this.cork(c.res);
         c.res.write(frame);
         sent++;

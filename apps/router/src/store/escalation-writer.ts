@@ -159,6 +159,10 @@ export class EscalationWriter implements OnApplicationShutdown {
     for (const c of done.changes ?? []) {
       this.metrics.escalations.inc({ change: c.change, severity: c.escalation.severity });
       if (c.change === 'escalated') this.metrics.ladderSteps.inc({ to: c.escalation.assignee?.kind ?? 'team', severity: c.escalation.severity });
+      // The denominator of the supervisor-reported false-alarm rate (cx_router_feedback_total).
+      if (c.change === 'raised' && c.escalation.reasons.some((r) => r.code === 'negative_emotion' || r.code === 'negative_streak')) {
+        this.metrics.emotionFlags.inc({ tenant: this.metrics.tenant(c.escalation.tenantId) });
+      }
     }
     for (const e of done.events ?? []) {
       if (e.event.type !== 'cx.notification.sent.v1') continue;
