@@ -94,9 +94,9 @@ export class EscalationActionsController {
   @HttpCode(200)
   takeOver(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Escalation> {
     const b = parseOr400(TakeOverBody, body ?? {}, 'body');
-    if (!who.agentId) throw new BadRequestException('this key has no agent id to take the escalation over as');
     const actor = actorOf(who);
     return this.actions.act(who, id, 'take_over', (current, now): ActionPlan<Escalation> => {
+      if (!who.agentId) throw new BadRequestException('this key has no agent id to take the escalation over as');
       let e = takeOver(current, actor, now);
       let noteId: string | undefined;
       if (b.note && e !== current) e = addNote(e, { noteId: (noteId = randomUUID()), text: b.note }, actor, now).escalation;
