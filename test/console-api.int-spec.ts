@@ -191,7 +191,7 @@ describe('console API: reassign, take over, notes, feedback, history, presence, 
     const presence = await fx.api('/api/presence', KEYS.supervisor);
     const support = (presence.body.teams as Data[]).find((t) => t.team === 'support')!;
     expect(support.agents.map((a: Data) => a.agentId).sort()).toEqual(['a1', 'a2', 'sup-1']);
-    expect(support).toMatchObject({ online: 3, available: 3, capacity: 9 });
+    expect(support).toMatchObject({ online: 3, available: 3, capacity: 14 });
     expect(support.load).toBe(support.agents.reduce((s: number, a: Data) => s + a.load, 0));
     expect(((await fx.api('/api/presence', KEYS.agentA1)).body.teams as Data[]).map((t) => t.team)).toEqual(['support']);
 

@@ -45,7 +45,7 @@ describe('wallboard', () => {
   it('has a row per team with its presence, and none for the day without data', () => {
     expect(w.teams.map((t) => t.team)).toEqual(['billing', 'support']);
     const support = w.teams.find((t) => t.team === 'support')!;
-    expect(support.presence).toEqual({ online: 3, available: 2, busy: 1, offline: 1, load: 4, capacity: 6 });
+    expect(support.presence).toEqual({ online: 3, available: 2, busy: 1, offline: 1, load: 4, capacity: 9 });
     expect(w.teams.find((t) => t.team === 'billing')!.open.medium).toBe(0);
     expect(wallboard({ open: [], resolved: [], agents: [], since: T0 }).totals.sla.attainment).toBeNull();
   });

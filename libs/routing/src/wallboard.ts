@@ -25,7 +25,7 @@ export interface TeamPresence {
   offline: number;
   /** Open escalations held by the team's online agents and supervisors. */
   load: number;
-  /** Sum of maxConcurrent over the team's online agents (role agent). */
+  /** Sum of maxConcurrent over the team's online members (what they can hold at once). */
   capacity: number;
   agents: { agentId: string; name: string; role: AgentWithLoad['role']; status: AgentWithLoad['status']; load: number; maxConcurrent: number; languages: string[] }[];
 }
@@ -71,7 +71,7 @@ export function presenceByTeam(agents: readonly AgentWithLoad[], teams?: readonl
       if (a.status !== 'offline') {
         p.online++;
         p.load += a.load;
-        if (a.role === 'agent') p.capacity += a.maxConcurrent;
+        p.capacity += a.maxConcurrent;
       }
       p.agents.push({ agentId: a.agentId, name: a.name, role: a.role, status: a.status, load: a.load, maxConcurrent: a.maxConcurrent, languages: a.languages });
     }
