@@ -7,8 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Redis from 'ioredis';
-import { FeedbackLabel, feedbackLabelsKey } from '../libs/contracts/src/feedback';
+import { BaseEnv, loadEnv, redisConnectionOf } from '@cx/config';
+import { FeedbackLabel } from '@cx/contracts';
+import { createRedis, KeySpace } from '@cx/redis';
+import { RouterKeys } from '../apps/router/src/router-keys';
 import type { LabelledMessage } from '../libs/emotion/src/evaluation';
 import { DEFAULT_FEEDBACK_OPTIONS, FeedbackTrainingOptions, retrainFromFeedback } from '../libs/emotion/src/feedback-training';
 import { defaultModelPath, readEmotionModel, tenantModelPath as modelPathOf, type EmotionModelFile } from '../libs/emotion/src/model';
@@ -37,11 +39,13 @@ export function writeModelAtomically(file: string, model: EmotionModelFile): voi
 }
 
 /** Read a tenant's labels (a Redis LIST of JSON, newest first); entries that do not parse are counted and skipped. */
-export async function readFeedbackLabels(redisUrl: string, keyPrefix: string, tenant: string): Promise<{ labels: FeedbackLabel[]; invalid: number }> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
+export async function readFeedbackLabels(env: NodeJS.ProcessEnv, tenant: string): Promise<{ labels: FeedbackLabel[]; invalid: number }> {
+  const base = loadEnv(BaseEnv, env);
+  // The router's own key naming, so the trainer reads exactly where the router writes.
+  const key = new RouterKeys(new KeySpace(base.REDIS_KEY_PREFIX, 'rt', base.REDIS_SHARDS)).feedbackLabels(tenant).key;
+  const redis = createRedis(redisConnectionOf(base), 'train-emotion');
   try {
-    await redis.connect();
-    const raw = await redis.lrange(feedbackLabelsKey(keyPrefix, tenant), 0, -1);
+    const raw = await redis.lrange(key, 0, -1);
     const labels: FeedbackLabel[] = [];
     let invalid = 0;
     for (const r of raw) {
@@ -62,12 +66,11 @@ export async function readFeedbackLabels(redisUrl: string, keyPrefix: string, te
 export async function runFeedbackTraining(args: {
   tenant: string; base: LabelledMessage[]; baseFiles: string[]; env: NodeJS.ProcessEnv; repoRoot: string;
   options?: Partial<FeedbackTrainingOptions>; dryRun?: boolean;
-  /** Where the labels come from (default: Redis at REDIS_URL, key feedbackLabelsKey(REDIS_KEY_PREFIX, tenant)). */
+  /** Where the labels come from (default: the router's Redis, REDIS_URL / REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX, REDIS_SHARDS). */
   readLabels?: (tenant: string) => Promise<{ labels: FeedbackLabel[]; invalid: number }>;
 }): Promise<Record<string, unknown>> {
   const out = tenantModelPath(args.tenant, args.env, args.repoRoot);
-  const redisUrl = args.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const read = args.readLabels ?? ((t: string) => readFeedbackLabels(redisUrl, args.env.REDIS_KEY_PREFIX ?? '', t));
+  const read = args.readLabels ?? ((t: string) => readFeedbackLabels(args.env, t));
   const { labels, invalid } = await read(args.tenant);
   const summary: Record<string, unknown> = { tenant: args.tenant, labels: labels.length, invalidLabels: invalid };
   if (labels.length === 0) return { ...summary, written: false, reason: 'no feedback labels for this tenant' };

@@ -1,6 +1,6 @@
 import {
   deterministicId, makeEvent, Topics,
-  type Channel, type ComplaintIntent, type CustomerContribution, type Evidence, type InteractionEvent, type Reason,
+  type Channel, type ComplaintIntent, type CustomerContribution, type CustomerMessage, type Evidence, type InteractionEvent, type Reason,
 } from '@cx/contracts';
 import type { OutEvent } from '@cx/runtime';
 
@@ -13,6 +13,8 @@ export interface RequestInput {
   reasons: Reason[];
   intents: ComplaintIntent[];
   customer: { id?: string; tier?: string; language?: string };
+  /** The customer's last messages (masked), so the person who takes it reads their own words. */
+  lastMessages?: CustomerMessage[];
 }
 
 /** Ids derive from the cause and the kind, so a replay re-emits the same ids. */
@@ -24,7 +26,8 @@ export function escalationRequest(c: Cause, kind: string, r: RequestInput): OutE
     event: makeEvent({
       type: 'cx.escalation.requested.v1', source: SOURCE, subject: c.subject, tenantid: c.tenantid, time: c.time,
       id: causeId(c, `request:${kind}`), cause: c,
-      data: { conversationId: c.subject, channel: r.channel, detector: 'emotion-detector' as const, reasons: r.reasons, intents: r.intents, customer: r.customer },
+      data: { conversationId: c.subject, channel: r.channel, detector: 'emotion-detector' as const, reasons: r.reasons, intents: r.intents, customer: r.customer,
+        ...(r.lastMessages?.length ? { context: { lastMessages: r.lastMessages } } : {}) },
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { InteractionEvent, type InteractionEvent as Ev } from '@cx/contracts';
-import { emotionStep, type ConversationState } from './emotion-step';
+import { emotionStep, LAST_MESSAGES, type ConversationState } from './emotion-step';
 import { TenantEmotionConfig } from './tenant-emotion.config';
 
 const tenant = TenantEmotionConfig.load(undefined).forTenant('default');
@@ -54,6 +54,21 @@ describe('emotionStep', () => {
     expect((rs[1].outputs[1].event as unknown as { data: { reasons: { code: string }[] } }).data.reasons[0].code).toBe('negative_streak');
     expect(types(rs[2])).toEqual(['cx.signal.ended_negative.v1', 'cx.escalation.requested.v1']);
     expect(types(rs[3])).toEqual([]);
+  });
+
+  it('sends the customer\'s last messages, masked and capped, with each escalation request', () => {
+    const rs = run([
+      customer('Hi, quick question about my order.'),
+      ...Array.from({ length: LAST_MESSAGES }, (_, i) => customer(`Still nothing after ${i + 2} days, this is unacceptable! Call me on +49 170 1234567`)),
+    ]);
+    const req = rs[rs.length - 1].outputs.find((o) => o.event.type === 'cx.escalation.requested.v1')!.event as unknown as {
+      data: { context: { lastMessages: { messageId: string; text: string; negative: boolean; language: string }[] } };
+    };
+    const msgs = req.data.context.lastMessages;
+    expect(msgs).toHaveLength(LAST_MESSAGES);
+    expect(msgs.some((m) => m.text.includes('quick question'))).toBe(false); // the oldest fell out
+    expect(msgs[msgs.length - 1]).toMatchObject({ negative: true, language: 'en', text: 'Still nothing after 6 days, this is unacceptable! Call me on [phone]' });
+    expect(JSON.stringify(req)).not.toContain('1234567');
   });
 
   it('drops everything after closed, and derives the same ids on a replay', () => {

@@ -1,4 +1,4 @@
-import { makeEvent, Topics, type Channel, type ConversationStatus, type InteractionEvent, type Reason } from '@cx/contracts';
+import { makeEvent, maskPersonalData, Topics, type Channel, type ConversationStatus, type CustomerMessage, type InteractionEvent, type Reason } from '@cx/contracts';
 import { applyConversationStatus, applyCustomerMessage, initialConversationEmotionState, type ConversationEmotionState } from '@cx/emotion';
 import type { OutEvent } from '@cx/runtime';
 import { causeId, customerContribution, escalationRequest, reason, SOURCE } from './emotion-events';
@@ -11,7 +11,13 @@ export interface ConversationState {
   language?: string;
   status: ConversationStatus | 'new';
   emo: ConversationEmotionState;
+  /** The customer's last messages, masked, for the escalation's context (principle 6). */
+  messages?: CustomerMessage[];
 }
+
+/** Customer messages kept per conversation for escalations, and characters kept of each. */
+export const LAST_MESSAGES = 5;
+const MESSAGE_CHARS = 500;
 
 export type AnalysisOutcome = 'negative' | 'not_negative' | 'unsupported_language' | 'empty';
 
@@ -52,7 +58,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
       });
       outputs.push({ topic: Topics.signals, event: signal });
       outputs.push(escalationRequest(e, 'ended_negative', {
-        channel: state.channel, intents: [], customer: customer(),
+        channel: state.channel, intents: [], customer: customer(), lastMessages: state.messages,
         reasons: [reason('ended_negative', `conversation ${ended.status} while the customer was upset (${ended.negativeTail} of the last messages negative): follow up`, e.time, signal.id, ended.evidence)],
       }));
       if (state.customerId) outputs.push(customerContribution(e, { customerId: state.customerId, channel: state.channel, at: e.time, negative: false, endedNegative: true, intents: [], evidence: ended.evidence }));
@@ -65,6 +71,9 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
       const r = t.detector.detect(e.data.text, { language: e.data.language ?? state.language, platformSentiment: e.data.platformSentiment });
       const applied = applyCustomerMessage(state.emo, { negative: r.negative, at: e.time, evidence: r.evidence }, t.conversation);
       state.emo = applied.state;
+      state.messages = [...(state.messages ?? []), {
+        messageId: e.data.messageId, at: e.time, text: maskPersonalData(e.data.text).slice(0, MESSAGE_CHARS), language: r.language, negative: r.negative,
+      }].slice(-LAST_MESSAGES);
       const signal = makeEvent({
         type: 'cx.signal.emotion.v1', source: SOURCE, subject: e.subject, tenantid: e.tenantid, time: e.time, id: causeId(e, 'emotion'), cause: e,
         data: { conversationId: e.subject, channel: e.data.channel, customerId: state.customerId, messageId: e.data.messageId, negative: r.negative, language: r.language, evidence: r.evidence, intents: r.intents, streak: applied.streak },
@@ -77,7 +86,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
           : reason('negative_emotion', 'negative emotion in a customer message', e.time, signal.id, r.evidence));
       }
       if (r.intents.length) reasons.push(reason('complaint_intent', `complaint: ${r.intents.join(', ')}`, e.time, `${signal.id}:intent`, r.evidence));
-      if (reasons.length) outputs.push(escalationRequest(e, 'message', { channel: e.data.channel, reasons, intents: r.intents, customer: { ...customer(), language: r.language ?? state.language } }));
+      if (reasons.length) outputs.push(escalationRequest(e, 'message', { channel: e.data.channel, reasons, intents: r.intents, customer: { ...customer(), language: r.language ?? state.language }, lastMessages: state.messages }));
       if (r.negative && state.customerId) {
         outputs.push(customerContribution(e, { customerId: state.customerId, channel: e.data.channel, at: e.time, negative: true, endedNegative: false, intents: r.intents, evidence: r.evidence }));
       }

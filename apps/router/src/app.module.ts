@@ -8,6 +8,10 @@ import { ApiKeyRegistry } from './api/api-keys';
 import { AuthGuard } from './api/auth.guard';
 import { EscalationActions } from './api/escalation-actions.service';
 import { EscalationsController } from './api/escalations.controller';
+import { ConsoleController } from './api/console.controller';
+import { EscalationActionsController } from './api/escalation-actions.controller';
+import { FeedbackStore } from './api/feedback-store';
+import { HistoryStore } from './api/history-store';
 import { TenantRoutingConfig } from './config/routing-config.provider';
 import { DashboardController } from './dashboard.controller';
 import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './delivery/webhook.dispatcher';
@@ -21,7 +25,7 @@ import { SseHub } from './live/sse.hub';
 import { ROUTER_CLOCK } from './router-clock';
 import type { RouterEnv } from './router-env';
 import { RouterKeys } from './router-keys';
-import { RouterMetrics } from './router-metrics';
+import { METRIC_TENANTS, RouterMetrics } from './router-metrics';
 import { AgentDirectory } from './store/agent-directory';
 import { ChangeFeed } from './store/change-feed';
 import { CustomerHistoryStore } from './store/customer-history.store';
@@ -60,10 +64,13 @@ export class RouterModule {
         subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1, [Topics.customerHistory]: CustomerInteractionV1 },
         produces: [Topics.notifications, Topics.agents, Topics.escalations, Topics.customerHistory],
       }),
-      controllers: [InboxController, EscalationsController, AgentsController, DashboardController],
+      controllers: [InboxController, EscalationsController, EscalationActionsController, ConsoleController, AgentsController, DashboardController],
       providers: [
         RouterKeys, RouterMetrics, ChangeFeed, EscalationStore, AgentDirectory, CustomerHistoryStore, WebhookQueue,
         InboxHandler, HistoryHandler, AgentsHandler, EscalationActions, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, ConfigReloads,
+        HistoryStore, FeedbackStore,
+        // Metric labels may name the tenants the configuration names (bounded), see RouterMetrics.
+        { provide: METRIC_TENANTS, useValue: ['default', ...keys.tenants(), ...routing.tenants()] },
         { provide: ApiKeyRegistry, useValue: keys },
         { provide: TenantRoutingConfig, useValue: routing },
         { provide: ROUTER_STATE_TTL, useValue: env.ROUTER_STATE_TTL_SECONDS },

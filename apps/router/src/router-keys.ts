@@ -61,6 +61,24 @@ export class RouterKeys {
     return { shard, entity, key: this.space.key(shard, entity) };
   }
 
+  /** Resolved escalations (the console's history), in the escalation's shard: a record and indexes by resolve time. */
+  historyRecord(shard: number, tenant: string, escalationId: string): string { return this.space.key(shard, `hist:${tenant}:e:${escalationId}`); }
+  historyAll(shard: number, tenant: string): string { return this.space.key(shard, `hist:${tenant}:all`); }
+  historyTeam(shard: number, tenant: string, team: string): string { return this.space.key(shard, `hist:${tenant}:team:${team}`); }
+  historyPerson(shard: number, tenant: string, id: string): string { return this.space.key(shard, `hist:${tenant}:who:${id}`); }
+
+  /**
+   * A tenant's feedback labels for retraining (FeedbackLabel JSON, newest first): read by
+   * `train:emotion --feedback`, which builds its keys with this class too.
+   */
+  feedbackLabels(tenant: string): KeyedRoute {
+    const shard = this.space.shardOf(tenant, '#feedback');
+    const entity = `fb:${tenant}`;
+    return { shard, entity, key: this.space.key(shard, `fb:${tenant}:labels`) };
+  }
+  /** Set once per label (its id): a label is kept once however often its commit is retried. */
+  feedbackSeen(tenant: string, labelId: string): string { return this.space.key(this.feedbackLabels(tenant).shard, `fb:${tenant}:seen:${labelId}`); }
+
   /** Pub/sub channel of the change feed (escalation changes, to every instance). */
   get changeChannel(): string { return this.space.single('changes'); }
 }

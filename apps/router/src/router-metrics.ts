@@ -1,8 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { PipelineMetrics } from '@cx/metrics';
 import type { Count, OutEvent } from '@cx/runtime';
 import type { ChangeLabel } from './store/change-feed';
+
+/**
+ * The tenants that may appear as a metric label: those named in the configuration (API keys and
+ * routing config), at most MAX_TENANT_LABELS; any other tenant (e.g. one that only a signed
+ * token names) is counted as "other", so the label set stays bounded by what an admin wrote.
+ */
+export const METRIC_TENANTS = Symbol('METRIC_TENANTS');
+export const MAX_TENANT_LABELS = 200;
 
 
 /** Router metrics on the service's registry. Labels come from small fixed sets, never ids. */
@@ -16,8 +24,18 @@ export class RouterMetrics {
   readonly ladderSteps: Counter<'to' | 'severity'>;
   readonly sseClients: Gauge<'role'>;
   readonly requestToSse: Histogram;
+  readonly feedback: Counter<'tenant' | 'verdict'>;
+  readonly emotionFlags: Counter<'tenant'>;
+  readonly consoleActions: Counter<'action' | 'role'>;
+  private readonly tenants: ReadonlySet<string>;
 
-  constructor(pipeline: PipelineMetrics) {
+  /** The label value for a tenant: itself when configured, else "other". */
+  tenant(t: string): string {
+    return this.tenants.has(t) ? t : 'other';
+  }
+
+  constructor(pipeline: PipelineMetrics, @Optional() @Inject(METRIC_TENANTS) tenants?: Iterable<string>) {
+    this.tenants = new Set([...(tenants ?? ['default'])].slice(0, MAX_TENANT_LABELS));
     const registers = [pipeline.registry];
     this.escalations = new Counter({
       name: 'cx_router_escalations_total', help: 'Escalation changes committed, by change and severity',
@@ -48,6 +66,18 @@ export class RouterMetrics {
     this.requestToSse = new Histogram({
       name: 'cx_router_request_to_sse_seconds', help: 'From the escalation request (event time) to the write to SSE clients',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+    });
+    this.feedback = new Counter({
+      name: 'cx_router_feedback_total', help: 'Verdicts people gave on escalation flags (not_negative = false alarm), by tenant and verdict',
+      labelNames: ['tenant', 'verdict'], registers,
+    });
+    this.emotionFlags = new Counter({
+      name: 'cx_router_emotion_flagged_escalations_total', help: 'Escalations raised with a negative-emotion reason (the denominator of the false-alarm rate), by tenant',
+      labelNames: ['tenant'], registers,
+    });
+    this.consoleActions = new Counter({
+      name: 'cx_router_console_actions_total', help: 'Actions people took on escalations (acknowledge, resolve, reassign, take_over, note, feedback), by role',
+      labelNames: ['action', 'role'], registers,
     });
   }
 }

@@ -38,12 +38,28 @@ export const ContextInteraction = z.object({
   negative: z.boolean().optional(),
 });
 
+/**
+ * One of the customer's own last messages in the conversation (principle 6: the next person reads
+ * the customer's words instead of asking again). `text` has personal data masked
+ * (maskPersonalData) by the detector that sends it; `negative` is the detector's flag on it.
+ */
+export const CustomerMessage = z.object({
+  messageId: z.string().min(1).max(256),
+  at: Rfc3339,
+  text: z.string().max(1000),
+  language: z.string().max(16).nullable().optional(),
+  negative: z.boolean().optional(),
+});
+export type CustomerMessage = z.infer<typeof CustomerMessage>;
+
 export const CustomerContext = z.object({
   customerId: z.string().optional(),
   tier: z.string().optional(),
   recentInteractions: z.array(ContextInteraction).default([]),
   flags: z.array(z.string()).default([]),
   openPromises: z.array(z.object({ promiseId: z.string(), kind: z.string(), dueAt: Rfc3339, description: z.string().optional() })).default([]),
+  /** The customer's last messages in this conversation, oldest first (optional: older detectors send none). */
+  lastMessages: z.array(CustomerMessage).max(20).optional(),
 });
 
 export const EscalationRequestedV1 = cloudEvent('cx.escalation.requested.v1', z.object({
@@ -58,6 +74,38 @@ export const EscalationRequestedV1 = cloudEvent('cx.escalation.requested.v1', z.
 }));
 
 export const EscalationStatus = z.enum(['open', 'acknowledged', 'resolved']);
+
+/** Who did something to an escalation: the principal's agent id (or its role when it has none) and role. */
+export const Actor = z.object({ id: z.string().min(1).max(256), role: z.enum(['agent', 'supervisor', 'admin']) });
+export type Actor = z.infer<typeof Actor>;
+
+/** A note a person added to an escalation (personal data masked before it is stored or sent). */
+export const EscalationNote = z.object({
+  noteId: z.string().min(1).max(64),
+  by: Actor,
+  at: Rfc3339,
+  text: z.string().min(1).max(2000),
+});
+export type EscalationNote = z.infer<typeof EscalationNote>;
+
+/** A verdict given on the escalation's flag (router API feedback; the label itself is kept apart, see FeedbackLabel). */
+export const EscalationFeedback = z.object({
+  verdict: z.enum(['not_negative', 'wrong_intent', 'missed']),
+  by: Actor,
+  at: Rfc3339,
+  note: z.string().max(2000).optional(),
+});
+export type EscalationFeedback = z.infer<typeof EscalationFeedback>;
+
+/**
+ * The escalation ladder as the current holder sees it (computed by the router when it shows an
+ * escalation, never stored): by when they must acknowledge it, and who gets it then.
+ */
+export const LadderOutlook = z.object({
+  ackDueAt: Rfc3339,
+  next: z.enum(['agent', 'supervisor', 'team']),
+});
+export type LadderOutlook = z.infer<typeof LadderOutlook>;
 
 export const Escalation = z.object({
   escalationId: z.string().min(1),
@@ -76,6 +124,15 @@ export const Escalation = z.object({
   updatedAt: Rfc3339,
   acknowledgedBy: z.string().optional(),
   resolvedBy: z.string().optional(),
+  /** When it was first acknowledged (kept when it is reassigned later: time to acknowledge counts the first). */
+  acknowledgedAt: Rfc3339.optional(),
+  resolvedAt: Rfc3339.optional(),
+  /** Stable ids of `suggestedActions`, in the same order (for dashboards that translate them). */
+  suggestedActionIds: z.array(z.string()).optional(),
+  notes: z.array(EscalationNote).max(100).optional(),
+  feedback: z.array(EscalationFeedback).max(100).optional(),
+  /** The current ladder step's deadline (API and live stream only, see LadderOutlook). */
+  ladder: LadderOutlook.optional(),
 });
 export type Escalation = z.infer<typeof Escalation>;
 
@@ -88,9 +145,14 @@ export const EscalationResolvedV1 = cloudEvent('cx.escalation.resolved.v1', Esca
  * `rerouted` (a raised severity moved it to a supervisor at once), `escalated` (an
  * acknowledgement timed out and the ladder moved it on). The escalation as it is after the change.
  */
-export const EscalationChange = z.enum(['merged', 'rerouted', 'escalated']);
+export const EscalationChange = z.enum(['merged', 'rerouted', 'escalated', 'reassigned', 'taken_over', 'noted', 'feedback']);
 export type EscalationChange = z.infer<typeof EscalationChange>;
-export const EscalationUpdatedV1 = cloudEvent('cx.escalation.updated.v1', Escalation.extend({ change: EscalationChange }));
+/**
+ * People's changes through the console: `reassigned` (to another agent or team), `taken_over`
+ * (a supervisor took it and acknowledged it), `noted` (a note was added), `feedback` (a verdict on
+ * the flag). These name who did it in `actor` (and in the audit event on cx.notifications).
+ */
+export const EscalationUpdatedV1 = cloudEvent('cx.escalation.updated.v1', Escalation.extend({ change: EscalationChange, actor: Actor.optional() }));
 
 export const EscalationEvent = z.discriminatedUnion('type', [
   EscalationRequestedV1, EscalationRaisedV1, EscalationUpdatedV1, EscalationAcknowledgedV1, EscalationResolvedV1,

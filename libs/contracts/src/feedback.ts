@@ -12,7 +12,7 @@ export type FeedbackVerdict = z.infer<typeof FeedbackVerdict>;
 /**
  * One label kept for retraining (docs/contract.md (Emotion detection)): the customer's words with personal data already
  * masked, their language and what the verdict says the flag should have been. The router writes
- * them; `npm run train:emotion -- --feedback --tenant T` reads them.
+ * them (apps/router RouterKeys.feedbackLabels); `npm run train:emotion -- --feedback --tenant T` reads them.
  */
 export const FeedbackLabel = z.object({
   tenant: z.string().min(1),
@@ -30,11 +30,3 @@ export const FeedbackLabel = z.object({
   note: z.string().max(2000).optional(),
 });
 export type FeedbackLabel = z.infer<typeof FeedbackLabel>;
-
-/**
- * Where a tenant's labels live in Redis: a LIST of FeedbackLabel JSON, newest first, capped and
- * expiring with the tenant's retention. The tenant is the hash tag (one slot per tenant's labels).
- */
-export function feedbackLabelsKey(keyPrefix: string, tenant: string): string {
-  return `${keyPrefix}cx:fb:{${tenant}}:labels`;
-}

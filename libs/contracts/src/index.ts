@@ -9,3 +9,4 @@ export * from './cloudevent-codec';
 export * from './registry';
 export * from './pii-mask';
 export * from './feedback';
+export * from './audit-events';

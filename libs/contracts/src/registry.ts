@@ -4,6 +4,7 @@ import * as S from './signal-events';
 import * as L from './sla-events';
 import * as E from './escalation-events';
 import * as N from './internal-events';
+import * as A from './audit-events';
 import { EXTENSION_NAME } from './envelope';
 
 /** Every event type of the contract, by CloudEvents `type`: the input to JSON Schema generation. */
@@ -14,7 +15,7 @@ export const EventSchemas: Record<string, z.ZodType> = Object.fromEntries(
     S.EmotionSignalV1, S.CustomerAtRiskV1, S.EndedNegativeV1,
     L.SlaWarningV1, L.SlaBreachedV1,
     E.EscalationRequestedV1, E.EscalationRaisedV1, E.EscalationUpdatedV1, E.EscalationAcknowledgedV1, E.EscalationResolvedV1,
-    E.NotificationSentV1, E.AgentUpdatedV1,
+    E.NotificationSentV1, E.AgentUpdatedV1, A.AuditRecordedV1,
     N.CustomerContributionV1, N.CustomerInteractionV1,
   ].map((schema) => [schema.shape.type.value, schema]),
 );

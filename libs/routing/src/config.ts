@@ -135,6 +135,20 @@ export const RoutingConfig = z.object({
      * last request about them (principle 7: only as long as it serves the purpose).
      */
     historyTtl: IsoDuration.default('P30D'),
+    /** The customer's own last messages kept on an escalation (masked by the detector). */
+    lastMessages: z.number().int().min(0).max(20).default(5),
+  }).prefault({}),
+
+  /**
+   * How long the router keeps what people did with escalations (principle 7): the history of
+   * resolved escalations (console history view, CSV export) and the feedback labels that
+   * `train:emotion -- --feedback` learns from (masked text, at most `feedbackLabels` per tenant,
+   * newest first).
+   */
+  retention: z.object({
+    history: IsoDuration.default('P90D'),
+    feedback: IsoDuration.default('P180D'),
+    feedbackLabels: z.number().int().min(1).max(100_000).default(10_000),
   }).prefault({}),
 
   teams: z.object({

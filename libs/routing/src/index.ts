@@ -8,3 +8,7 @@ export * from './agent-index';
 export * from './visibility';
 export * from './customer-history';
 export * from './webhook-payload';
+export * from './console-actions';
+export * from './ladder-outlook';
+export * from './history';
+export * from './wallboard';

@@ -196,3 +196,17 @@ describe('acknowledge / resolve', () => {
     expect(resolve(r, 's2', at(4))).toBe(r);
   });
 });
+
+describe('the customer\'s last messages on an escalation', () => {
+  const config = RoutingConfig.parse({ context: { lastMessages: 3 } });
+  const msg = (id: string, minute: number, text = `message ${id}`) => ({ messageId: id, at: at(minute), text, language: 'en', negative: true });
+  it('merges them by id across requests, oldest first, newest kept, masked', () => {
+    const first = mergeRequest(undefined, request([reason('negative_emotion', 'c1')], { context: { lastMessages: [msg('m1', 0), msg('m2', 1, 'call +44 20 7946 0958')] } }), config, T0).escalation;
+    expect(first.context.lastMessages!.map((m) => m.text)).toEqual(['message m1', 'call [phone]']);
+    const second = mergeRequest(first, request([reason('complaint_intent', 'c2')], { context: { lastMessages: [msg('m2', 1, 'call'), msg('m3', 2), msg('m4', 3)] } }), config, at(3)).escalation;
+    expect(second.context.lastMessages!.map((m) => m.messageId)).toEqual(['m2', 'm3', 'm4']);
+  });
+  it('leaves escalations without messages as they were', () => {
+    expect(mergeRequest(undefined, request([reason('negative_emotion', 'c1')]), config, T0).escalation.context).not.toHaveProperty('lastMessages');
+  });
+});

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Channel, ComplaintIntent, Escalation, EscalationRequested, Reason, Severity } from '@cx/contracts';
+import { maskPersonalData, type Channel, type ComplaintIntent, type Escalation, type EscalationRequested, type Reason, type Severity } from '@cx/contracts';
 import { durationMs, type RoutingConfig } from './config';
 import { computeSeverity, severityRank } from './severity';
-import { suggestActions } from './actions';
+import { ACTIONS, suggestActionIds } from './actions';
 import { resolveTeam } from './teams';
 
 export type MergeChange = 'raised' | 'updated' | 'unchanged';
@@ -119,13 +119,33 @@ function mergeContext(existing: Context | undefined, req: RequestData, config: R
 
   const customerId = req.customer.id ?? rc.customerId ?? existing?.customerId;
   const tier = req.customer.tier ?? rc.tier ?? existing?.tier;
+  const lastMessages = mergeMessages(existing?.lastMessages, rc.lastMessages, config.context.lastMessages);
   return {
     ...(customerId !== undefined ? { customerId } : {}),
     ...(tier !== undefined ? { tier } : {}),
     recentInteractions,
     flags: uniq([...(existing?.flags ?? []), ...(rc.flags ?? [])]),
     openPromises,
+    ...(lastMessages ? { lastMessages } : {}),
   };
+}
+
+type Message = NonNullable<Context['lastMessages']>[number];
+
+/**
+ * The customer's last messages: both lists by message id (a later copy wins: it may carry the
+ * flag), oldest first, the newest `max` kept, incoming text masked. Undefined when neither side has any, so
+ * escalations of detectors that send no messages stay as they were.
+ */
+export function mergeMessages(existing: Message[] | undefined, incoming: Message[] | undefined, max: number): Message[] | undefined {
+  if (!existing?.length && !incoming?.length) return existing ?? (incoming ? [] : undefined);
+  const byId = new Map<string, Message>();
+  for (const m of existing ?? []) byId.set(m.messageId, m);
+  // The detector masks them; masking again here costs little and keeps a careless producer's
+  // personal data out of dashboards, webhooks and Kafka (principle 7).
+  for (const m of incoming ?? []) byId.set(m.messageId, { ...m, text: maskPersonalData(m.text) });
+  const all = [...byId.values()].sort((a, b) => toMs(a.at) - toMs(b.at) || a.messageId.localeCompare(b.messageId));
+  return max > 0 ? all.slice(-max) : [];
 }
 
 function skillsFor(intents: ComplaintIntent[], config: RoutingConfig): string[] {
@@ -143,7 +163,9 @@ function mergeTarget(existing: Escalation['target'] | undefined, req: RequestDat
 
 function build(base: Omit<Escalation, 'severity' | 'suggestedActions'>, severity: Severity): Escalation {
   const e: Escalation = { ...base, severity, suggestedActions: [] };
-  e.suggestedActions = suggestActions(e);
+  const ids = suggestActionIds(e);
+  e.suggestedActions = ids.map((id) => ACTIONS[id]);
+  e.suggestedActionIds = ids;
   return e;
 }
 
@@ -257,11 +279,13 @@ export function mergeRequest(existing: Escalation | undefined, request: Escalati
 /** Acknowledges an open escalation; the ladder stops. Idempotent for the same person. */
 export function acknowledge(escalation: Escalation, by: string, now: Time): Escalation {
   if (escalation.status !== 'open') return escalation;
-  return { ...escalation, status: 'acknowledged', acknowledgedBy: by, updatedAt: toIso(now) };
+  const at = toIso(now);
+  return { ...escalation, status: 'acknowledged', acknowledgedBy: by, acknowledgedAt: escalation.acknowledgedAt ?? at, updatedAt: at };
 }
 
 /** Resolves an escalation; its `updatedAt` becomes the resolve time the cool-down counts from. */
 export function resolve(escalation: Escalation, by: string, now: Time): Escalation {
   if (escalation.status === 'resolved') return escalation;
-  return { ...escalation, status: 'resolved', resolvedBy: by, updatedAt: toIso(now) };
+  const at = toIso(now);
+  return { ...escalation, status: 'resolved', resolvedBy: by, resolvedAt: at, updatedAt: at };
 }

@@ -43,6 +43,11 @@ export class ApiKeyRegistry {
     return new ApiKeyRegistry(map);
   }
 
+  /** The tenants the keys belong to (a bounded set: what the file names). */
+  tenants(): string[] {
+    return [...new Set([...this.byHash.values()].map((p) => p.tenant))];
+  }
+
   authenticate(token: string | undefined): Principal | undefined {
     if (!token) return undefined;
     return this.byHash.get(hashKey(token));

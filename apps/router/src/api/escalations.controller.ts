@@ -1,7 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
+import { acknowledge, canSee, resolve, withLadderOutlook, type Principal } from '@cx/routing';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
+import { lifecycleEvent } from '../store/escalation-events';
+import { actorOf, auditEvent } from './action-events';
 import { SseHub } from '../live/sse.hub';
 import { EscalationStore, publicView } from '../store/escalation.store';
 import { AuthGuard, CurrentPrincipal } from './auth.guard';
@@ -18,6 +21,7 @@ export class EscalationsController {
     private readonly store: EscalationStore,
     private readonly actions: EscalationActions,
     private readonly hub: SseHub,
+    private readonly config: TenantRoutingConfig,
   ) {}
 
   /** Unresolved escalations this key may see: `open` = not resolved, `acknowledged` only those, `all` the same as open. */
@@ -29,19 +33,21 @@ export class EscalationsController {
       .filter((e) => canSee(who, e, e.tenantId))
       .filter((e) => q.status !== 'acknowledged' || e.status === 'acknowledged')
       .filter((e) => !q.team || e.target.team === q.team)
-      .map(publicView);
+      .map((e) => withLadderOutlook(publicView(e), this.config.forTenant(who.tenant), e.ladderAt));
   }
 
   @Post('escalations/:id/ack')
   @HttpCode(200)
   ack(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'acknowledged', (e, by, now) => acknowledge(e, by, now));
+    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'acknowledged', (e, by, now) => acknowledge(e, by, now),
+      (next) => [lifecycleEvent('acknowledged', next), auditEvent('acknowledge', next, actorOf(who), next.updatedAt, next.updatedAt)]);
   }
 
   @Post('escalations/:id/resolve')
   @HttpCode(200)
   resolve(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'resolved', (e, by, now) => resolve(e, by, now));
+    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'resolved', (e, by, now) => resolve(e, by, now),
+      (next) => [lifecycleEvent('resolved', next), auditEvent('resolve', next, actorOf(who), next.updatedAt, next.updatedAt)]);
   }
 
   @Get('stream')

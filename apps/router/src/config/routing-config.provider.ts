@@ -29,6 +29,11 @@ export class TenantRoutingConfig {
     return new TenantRoutingConfig(new ReloadableFile({ name: 'ROUTER_CONFIG_FILE', path, load: parseFile }));
   }
 
+  /** The tenants the file configures by name. */
+  tenants(): string[] {
+    return Object.keys(this.source.current()?.tenants ?? {});
+  }
+
   forTenant(tenant: string): RoutingConfig {
     const file = this.source.current();
     return file ? configForTenant(file, tenant) : DEFAULT_ROUTING_CONFIG;

@@ -19,6 +19,7 @@ import { CustomerHistoryStore } from '../store/customer-history.store';
 import { ConversationChange } from '../store/escalation-change';
 import { lifecycleEvent, SOURCE } from '../store/escalation-events';
 import { EscalationStore, loadChanges, type Read, type StoredEscalation } from '../store/escalation.store';
+import { RouterMetrics } from '../router-metrics';
 
 export const ROUTER_STATE_TTL = Symbol('ROUTER_STATE_TTL');
 
@@ -38,6 +39,7 @@ export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
     private readonly queue: WebhookQueue,
     private readonly config: TenantRoutingConfig,
     private readonly feed: ChangeFeed,
+    private readonly metrics: RouterMetrics,
     @Inject(ROUTER_STATE_TTL) private readonly ttl: number,
   ) {}
 
@@ -114,7 +116,13 @@ export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
           e = { ...l.escalation, tenantId: tenant, trace: e.trace, ladderAt: toIso(ev.time) };
           scope(tenant).add(loadChanges(existing, e));
           const fx = routingEffects(this.queue, e, l.notifications, now);
-          conv.step({ after: e, change: 'raised', events: [...events, lifecycleEvent('raised', e), ...fx.events], commands: fx.commands, timer: l.nextCheckAt ? Date.parse(l.nextCheckAt) : null, requestedAt });
+          // The denominator of the supervisor-reported false-alarm rate (cx_router_feedback_total).
+          const flagged = e.reasons.some((r) => r.code === 'negative_emotion' || r.code === 'negative_streak');
+          conv.step({
+            after: e, change: 'raised', events: [...events, lifecycleEvent('raised', e), ...fx.events], commands: fx.commands,
+            timer: l.nextCheckAt ? Date.parse(l.nextCheckAt) : null, requestedAt,
+            counts: flagged ? [{ metric: 'cx_router_emotion_flagged_escalations_total', labels: { tenant: this.metrics.tenant(tenant) } }] : [],
+          });
           return;
         }
         let change: 'merged' | 'rerouted' = 'merged';

@@ -4,6 +4,7 @@ import { mergeRequest, RoutingConfig, type Principal } from '@cx/routing';
 import { T0, reason, request } from '../../../../libs/routing/src/test-fixtures';
 import type { StoredEscalation } from '../store/escalation.store';
 import type { ChangeFeed } from '../store/change-feed';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { RouterMetrics } from '../router-metrics';
 import { SseHub } from './sse.hub';
 
@@ -30,7 +31,7 @@ describe('SseHub', () => {
   let metrics: RouterMetrics;
   beforeEach(() => {
     metrics = new RouterMetrics(new PipelineMetrics('router-test'));
-    hub = new SseHub({ subscribe: () => undefined } as unknown as ChangeFeed, metrics);
+    hub = new SseHub({ subscribe: () => undefined } as unknown as ChangeFeed, metrics, TenantRoutingConfig.load(undefined));
   });
   afterEach(() => hub.onApplicationShutdown());
 

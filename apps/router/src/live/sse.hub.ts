@@ -1,7 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Escalation } from '@cx/contracts';
-import { canSee, type Principal } from '@cx/routing';
+import { canSee, withLadderOutlook, type Principal } from '@cx/routing';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { publicView } from '../store/escalation.store';
 import { ChangeFeed, previousAssignee, type ChangeLabel, type ChangeMessage } from '../store/change-feed';
 import { RouterMetrics } from '../router-metrics';
@@ -9,6 +10,7 @@ import { RouterMetrics } from '../router-metrics';
 /** The SSE `event:` name per change (the dashboard's vocabulary). */
 export const SSE_EVENT: Record<ChangeLabel, string> = {
   raised: 'raised', merged: 'updated', rerouted: 'updated', escalated: 'escalated', acknowledged: 'acknowledged', resolved: 'resolved',
+  reassigned: 'reassigned', taken_over: 'taken_over', noted: 'updated', feedback: 'updated',
 };
 
 interface Client { principal: Principal; res: Response; }
@@ -69,7 +71,7 @@ export class SseHub implements OnApplicationShutdown {
   private readonly corked = new Set<Response>();
   private count = 0;
 
-  constructor(feed: ChangeFeed, private readonly metrics: RouterMetrics) {
+  constructor(feed: ChangeFeed, private readonly metrics: RouterMetrics, private readonly config: TenantRoutingConfig) {
     feed.subscribe((m) => this.deliver(m));
   }
 
@@ -114,7 +116,9 @@ export class SseHub implements OnApplicationShutdown {
     let sent = 0;
     for (const c of clients.candidates(e, previous)) {
       if (canSee(c.principal, e, e.tenantId)) {
-        frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(publicView(e))}\n\n`;
+        // With its ladder deadline, so a console shows who has it until when without asking again.
+        frame ??= `event: ${SSE_EVENT[m.change]}\nid: ${e.escalationId}:${e.updatedAt}\ndata: ${JSON.stringify(
+          withLadderOutlook(publicView(e), this.config.forTenant(e.tenantId), e.ladderAt))}\n\n`;
         this.cork(c.res);
         c.res.write(frame);
         sent++;

@@ -11,7 +11,8 @@ import type { Fanout } from '@cx/runtime';
 import { RouterKeys } from '../router-keys';
 import type { StoredEscalation } from './escalation.store';
 
-export type ChangeLabel = 'raised' | 'merged' | 'rerouted' | 'escalated' | 'acknowledged' | 'resolved';
+export type ChangeLabel = 'raised' | 'merged' | 'rerouted' | 'escalated' | 'acknowledged' | 'resolved'
+  | 'reassigned' | 'taken_over' | 'noted' | 'feedback';
 
 /** One escalation change as it travels to every router instance. */
 export interface ChangeMessage {

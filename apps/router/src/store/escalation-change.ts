@@ -19,6 +19,8 @@ export interface EscalationStep {
   /** The ladder timer: undefined leaves it, null removes it. */
   timer?: number | null;
   requestedAt?: number;
+  /** More metrics of this step. */
+  counts?: Count[];
 }
 
 export class ConversationChange {
@@ -50,7 +52,7 @@ export class ConversationChange {
   step(s: EscalationStep): void {
     const events = s.events ?? [];
     this.fanout.push(this.feed.fanout({ change: s.change, escalation: s.after, before: beforeOf(this.current), requestedAt: s.requestedAt }));
-    this.counts.push(...changeCounts(s.change, s.after.severity, s.after.assignee?.kind, events));
+    this.counts.push(...changeCounts(s.change, s.after.severity, s.after.assignee?.kind, events), ...(s.counts ?? []));
     this.events.push(...events);
     if (s.commands) this.commands.push(...s.commands);
     if (s.timer !== undefined) this.timer = s.timer;
