@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { AgentUpdatedV1, CustomerInteractionV1, EscalationEvent, Topics } from '@cx/contracts';
+import { AgentUpdatedV1, EscalationEvent, Topics } from '@cx/contracts';
 import { PipelineMetrics } from '@cx/metrics';
 import { serviceRuntime } from '@cx/runtime';
 import { AgentsController } from './api/agents.controller';
@@ -17,7 +17,6 @@ import { DashboardController } from './dashboard.controller';
 import { WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './delivery/webhook.dispatcher';
 import { WebhookQueue } from './delivery/webhook-queue';
 import { AgentsHandler } from './inbox/agents.handler';
-import { HistoryHandler } from './inbox/history.handler';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxHandler, ROUTER_STATE_TTL } from './inbox/inbox.handler';
 import { LadderScheduler, SCHEDULER_TICK_MS } from './ladder/ladder.scheduler';
@@ -61,13 +60,13 @@ export class RouterModule {
       module: RouterModule,
       imports: serviceRuntime(env, {
         service: 'router', namespace: 'rt', groupId: env.ROUTER_GROUP_ID,
-        subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1, [Topics.customerHistory]: CustomerInteractionV1 },
-        produces: [Topics.notifications, Topics.agents, Topics.escalations, Topics.customerHistory],
+        subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1 },
+        produces: [Topics.notifications, Topics.agents, Topics.escalations],
       }),
       controllers: [InboxController, EscalationsController, EscalationActionsController, ConsoleController, AgentsController, DashboardController],
       providers: [
         RouterKeys, RouterMetrics, ChangeFeed, EscalationStore, AgentDirectory, CustomerHistoryStore, WebhookQueue,
-        InboxHandler, HistoryHandler, AgentsHandler, EscalationActions, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, ConfigReloads,
+        InboxHandler, AgentsHandler, EscalationActions, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, ConfigReloads,
         HistoryStore, FeedbackStore,
         // Metric labels may name the tenants the configuration names (bounded), see RouterMetrics.
         { provide: METRIC_TENANTS, useValue: ['default', ...keys.tenants(), ...routing.tenants()] },

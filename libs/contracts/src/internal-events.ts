@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Channel, Rfc3339, cloudEvent } from './envelope';
 import { ComplaintIntent, Evidence } from './signal-events';
-import { EscalationRequestedV1 } from './escalation-events';
 
 /**
  * Internal to emotion-detector (not for integrators): one customer's contribution to their
@@ -20,13 +19,3 @@ export const CustomerContributionV1 = cloudEvent('cx.emotion.customer_contributi
 }));
 export type CustomerContribution = z.infer<typeof CustomerContributionV1>;
 
-/**
- * Internal to the router: an escalation request as it enters a customer's history, re-keyed by
- * customer id so that one unit of work writes one customer's history (its own shard) and the
- * escalation itself stays in the conversation's. `subject` and the Kafka key are the customer id.
- */
-export const CustomerInteractionV1 = cloudEvent('cx.router.customer_interaction.v1', z.object({
-  customerId: z.string().min(1),
-  request: EscalationRequestedV1.shape.data,
-}));
-export type CustomerInteraction = z.infer<typeof CustomerInteractionV1>;

@@ -16,7 +16,7 @@ export const EventSchemas: Record<string, z.ZodType> = Object.fromEntries(
     L.SlaWarningV1, L.SlaBreachedV1,
     E.EscalationRequestedV1, E.EscalationRaisedV1, E.EscalationUpdatedV1, E.EscalationAcknowledgedV1, E.EscalationResolvedV1,
     E.NotificationSentV1, E.AgentUpdatedV1, A.AuditRecordedV1,
-    N.CustomerContributionV1, N.CustomerInteractionV1,
+    N.CustomerContributionV1,
   ].map((schema) => [schema.shape.type.value, schema]),
 );
 

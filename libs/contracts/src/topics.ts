@@ -11,8 +11,6 @@ export const Topics = {
   dlq: 'cx.dlq',
   /** Internal: emotion-detector's repartition of customer contributions by customer id. */
   customerContributions: 'cx.emotion.customer-contributions',
-  /** Internal: the router's repartition of escalation requests by customer id (customer histories). */
-  customerHistory: 'cx.router.customer-history',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -31,6 +31,12 @@ export interface Change extends Route {
   fanout?: Fanout[];
   /** Metrics of this change, counted once it applied. */
   counts?: Count[];
+  /**
+   * Applied before the unit's own (marked) changes, and again if the unit is planned again or
+   * retried: for an idempotent effect on another entity, which has no marks of its own (a
+   * customer's history that a conversation's request updates). Never guarded.
+   */
+  ahead?: boolean;
 }
 
 /** A metric to count once the plan has committed (never while planning: a retried plan would count twice). */

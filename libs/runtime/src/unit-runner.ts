@@ -122,7 +122,10 @@ export class UnitRunner {
       part.marks!.push(p.mark);
       part.tracked.push(p);
     }
-    for (const plan of plans) for (const c of plan.changes) merge(partOf(c.shard, c.entity), c);
+    const ahead: Change[] = [];
+    for (const plan of plans) for (const c of plan.changes) (c.ahead ? ahead.push(c) : merge(partOf(c.shard, c.entity), c));
+    // Idempotent effects elsewhere first: if the unit's own changes then fail, a retry applies them again.
+    if (ahead.length) await this.committer.apply(ahead);
     const list = [...parts.values()];
     const statuses = await this.committer.apply(list);
     const again: Tracked[] = [];

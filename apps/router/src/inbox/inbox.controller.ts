@@ -3,12 +3,11 @@ import { Controller } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Topics } from '@cx/contracts';
 import { AgentsHandler } from './agents.handler';
-import { HistoryHandler } from './history.handler';
 import { InboxHandler } from './inbox.handler';
 
 @Controller()
 export class InboxController {
-  constructor(private readonly inbox: InboxHandler, private readonly agents: AgentsHandler, private readonly history: HistoryHandler) {}
+  constructor(private readonly inbox: InboxHandler, private readonly agents: AgentsHandler) {}
 
   @EventPattern(Topics.escalations)
   escalations(): InboxHandler {
@@ -18,10 +17,5 @@ export class InboxController {
   @EventPattern(Topics.agents)
   agentUpdates(): AgentsHandler {
     return this.agents;
-  }
-
-  @EventPattern(Topics.customerHistory)
-  customerHistory(): HistoryHandler {
-    return this.history;
   }
 }

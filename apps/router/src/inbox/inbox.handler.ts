@@ -4,11 +4,12 @@
  * escalation (ladderNext, step 0) and starts its ladder timer. Time is the request's event time
  * and ids are deterministic, so a replay computes the same escalation and the same event ids.
  * Each conversation's change is guarded by the escalation it was planned from (the ladder and the
- * API change escalations too). The request also goes, re-keyed by customer, to the history handler.
+ * API change escalations too). The customer's history (another shard) is written ahead of it: an
+ * idempotent change (fields per conversation), applied again if the unit is retried.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { deterministicId, makeEvent, traceOf, Topics, type EscalationEvent, type EscalationRequested } from '@cx/contracts';
-import { applyHistory, ladderNext, mergeRequest, recordRequest, toIso, withHistory, type CustomerHistory } from '@cx/routing';
+import { traceOf, type EscalationEvent, type EscalationRequested } from '@cx/contracts';
+import { applyHistory, durationMs, ladderNext, mergeRequest, recordRequest, toIso, withHistory, type CustomerHistory } from '@cx/routing';
 import { isolate, type Change, type Cmd, type InboundItem, type OutEvent, type Plan, type Rejection, type UnitHandler } from '@cx/runtime';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { routingEffects } from '../delivery/routing-effects';
@@ -17,7 +18,7 @@ import { AgentDirectory, type LoadScope } from '../store/agent-directory';
 import { ChangeFeed } from '../store/change-feed';
 import { CustomerHistoryStore } from '../store/customer-history.store';
 import { ConversationChange } from '../store/escalation-change';
-import { lifecycleEvent, SOURCE } from '../store/escalation-events';
+import { lifecycleEvent } from '../store/escalation-events';
 import { EscalationStore, loadChanges, type Read, type StoredEscalation } from '../store/escalation.store';
 import { RouterMetrics } from '../router-metrics';
 
@@ -77,13 +78,13 @@ export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
     });
     const convs = new Map<string, ConversationChange>();
     const history = new Map(loaded.histories);
+    const historyTtl = new Map<string, { tenant: string; customerId: string; ttlMs: number }>();
     const scopes = new Map<string, LoadScope>();
     const scope = (t: string) => {
       let s = scopes.get(t);
       if (!s) scopes.set(t, (s = this.directory.scope(t)));
       return s;
     };
-    const extra: Change[] = [];
     try {
       const { deadLetters } = isolate(requests, ({ event }) => {
         const ev = event as EscalationRequested;
@@ -100,14 +101,11 @@ export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
           const hk = this.histories.route({ tenant, customerId }).key;
           const h = applyHistory(history.get(hk) ?? {}, recordRequest(history.get(hk) ?? {}, ev, cfg, ev.time));
           history.set(hk, h);
+          historyTtl.set(hk, { tenant, customerId, ttlMs: durationMs(cfg.context.historyTtl) });
           request = withHistory(ev, h, cfg);
-          events.push(this.historyEvent(ev, customerId));
         }
         const m = mergeRequest(existing, request, cfg, ev.time);
-        if (m.escalation === existing) {
-          extra.push({ shard: route.shard, entity: route.entity, events });
-          return;
-        }
+        if (m.escalation === existing) return;
         let e: StoredEscalation = { ...m.escalation, tenantId: tenant, trace: traceOf(ev), ...(existing?.ladderAt ? { ladderAt: existing.ladderAt } : {}) };
         const requestedAt = Date.parse(ev.time);
         const team = this.directory.current(tenant);
@@ -141,21 +139,24 @@ export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
         }
         conv.step({ after: e, change, events: [...events, lifecycleEvent(change, e), ...fx.events], commands: fx.commands, timer, requestedAt });
       });
-      const changes = [...[...convs.values()].flatMap((c) => c.toChange(this.ttl) ?? []), ...extra];
+      const changes = [...[...convs.values()].flatMap((c) => c.toChange(this.ttl) ?? []), ...this.historyChanges(loaded.histories, history, historyTtl)];
       return { changes, deadLetters, dropped };
     } finally {
       for (const s of scopes.values()) s.undo();
     }
   }
 
-  /** The request, re-keyed by customer, for the history handler (same id on a replay). */
-  private historyEvent(ev: EscalationRequested, customerId: string): OutEvent {
-    return {
-      topic: Topics.customerHistory,
-      event: makeEvent({
-        type: 'cx.router.customer_interaction.v1' as const, source: SOURCE, subject: customerId, tenantid: ev.tenantid, time: ev.time,
-        id: deterministicId(ev.tenantid, ev.source, ev.id, 'customer-history'), cause: ev, data: { customerId, request: ev.data },
-      }),
-    };
+  /** What the unit changed in customers' histories, as idempotent changes written ahead of the escalations. */
+  private historyChanges(before: Map<string, CustomerHistory>, after: Map<string, CustomerHistory>,
+    refs: Map<string, { tenant: string; customerId: string; ttlMs: number }>): Change[] {
+    return [...refs].map(([key, { tenant, customerId, ttlMs }]) => {
+      const was = before.get(key) ?? {};
+      const now = after.get(key) ?? {};
+      const set: Record<string, string> = {};
+      for (const [f, v] of Object.entries(now)) if (was[f] !== v) set[f] = v;
+      const del = Object.keys(was).filter((f) => !(f in now));
+      const route = this.histories.route({ tenant, customerId });
+      return { shard: route.shard, entity: route.entity, ahead: true, commands: this.histories.writeCommands(key, { set, del }, ttlMs) };
+    });
   }
 }
