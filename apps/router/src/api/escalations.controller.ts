@@ -1,22 +1,20 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Inject, NotFoundException, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { z } from 'zod';
 import type { Escalation } from '@cx/contracts';
+import type { RouteParams, RouteQuery } from '@cx/http';
 import { acknowledge, canSee, resolve, type Principal } from '@cx/routing';
-import { AuthGuard, CurrentPrincipal } from './auth.guard';
+import { ApiRoute, RouteInput } from './api-route.decorator';
+import { CurrentAuth, CurrentPrincipal } from './auth.guard';
+import type { Authenticated } from './auth/authenticator';
+import { ROUTES } from './routes';
 import { AgentDirectory } from '../store/agent-directory';
 import { EscalationStore, loadChanges, publicView, type StoredEscalation } from '../store/escalation.store';
 import { lifecycleEvent } from '../store/escalation-events';
 import { EscalationWriter, type CommitPlan } from '../store/escalation-writer';
 import { ROUTER_STATE_TTL } from '../inbox/inbox.pipeline';
 import { SseHub } from '../live/sse.hub';
-import { parseOr400 } from './validation';
 
-const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().max(128).optional() }).strict();
-const IdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be an escalation id');
-
-@Controller('api')
-@UseGuards(AuthGuard)
+@Controller()
 export class EscalationsController {
   constructor(
     private readonly store: EscalationStore,
@@ -27,9 +25,8 @@ export class EscalationsController {
   ) {}
 
   /** Unresolved escalations this key may see: `open` = not resolved, `acknowledged` only those, `all` the same as open. */
-  @Get('escalations')
-  async list(@CurrentPrincipal() who: Principal, @Query() query: unknown) {
-    const q = parseOr400(ListQuery, query, 'query');
+  @ApiRoute(ROUTES.listEscalations)
+  async list(@CurrentPrincipal() who: Principal, @RouteInput('query') q: RouteQuery<typeof ROUTES.listEscalations>) {
     const open = await this.store.listOpen(who.tenant);
     return open
       .filter((e) => canSee(who, e, e.tenantId))
@@ -38,21 +35,20 @@ export class EscalationsController {
       .map(publicView);
   }
 
-  @Post('escalations/:id/ack')
-  @HttpCode(200)
-  ack(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  @ApiRoute(ROUTES.acknowledgeEscalation)
+  ack(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.acknowledgeEscalation>) {
     return this.transition(who, id, 'acknowledged', (e, by, now) => acknowledge(e, by, now));
   }
 
-  @Post('escalations/:id/resolve')
-  @HttpCode(200)
-  resolve(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  @ApiRoute(ROUTES.resolveEscalation)
+  resolve(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.resolveEscalation>) {
     return this.transition(who, id, 'resolved', (e, by, now) => resolve(e, by, now));
   }
 
-  @Get('stream')
-  stream(@CurrentPrincipal() who: Principal, @Res() res: Response): void {
-    this.hub.attach(who, res);
+  @ApiRoute(ROUTES.stream)
+  stream(@CurrentAuth() auth: Authenticated, @RouteInput('query') _q: RouteQuery<typeof ROUTES.stream>, @Res() res: Response): void {
+    this.hub.attach(auth.principal, res);
+    endWithCredential(auth, res);
   }
 
   /**
@@ -60,9 +56,8 @@ export class EscalationsController {
    * our read and our write, the transaction aborts and the change is applied again to the fresh
    * state, so neither side's change is lost. Idempotent: acknowledging twice changes nothing.
    */
-  private async transition(who: Principal, rawId: string, change: 'acknowledged' | 'resolved',
+  private async transition(who: Principal, id: string, change: 'acknowledged' | 'resolved',
     apply: (e: Escalation, by: string, now: Date) => Escalation): Promise<Escalation> {
-    const id = parseOr400(IdParam, rawId, 'id');
     // Keys are per tenant: another tenant's escalation id is simply not found (404, never 403).
     const conversationId = await this.store.conversationOf(who.tenant, id);
     const notFound = () => new NotFoundException(`escalation ${id} not found`);
@@ -88,4 +83,12 @@ export class EscalationsController {
         };
       });
   }
+}
+
+/** A stream opened with a signed token must not outlive the token: it ends then, and the client reconnects with a fresh one. */
+function endWithCredential(auth: Authenticated, res: Response): void {
+  if (auth.expiresAt === undefined) return;
+  const timer = setTimeout(() => res.end(), Math.max(0, auth.expiresAt - Date.now()));
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
 }
