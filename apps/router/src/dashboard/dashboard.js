@@ -1,25 +1,25 @@
 /*
  * CX escalation dashboard: plain browser JavaScript, no build step, no external resources.
  *
- * Server contract (DESIGN.md §6):
- *   GET  api/escalations?status=open   Authorization: Bearer <key>  → Escalation[] (or {items|escalations: []})
- *   GET  api/stream?access_token=<key>  SSE; event: raised|updated|acknowledged|resolved|escalated, data: Escalation;
- *                                       event: withdrawn, data: {escalationId} (it moved away from this key)
- *   POST api/escalations/:id/ack        Authorization: Bearer <key>  → the escalation (optional)
- *   POST api/escalations/:id/resolve    Authorization: Bearer <key>  → the escalation (optional)
+ * Server contract (DESIGN.md §6; sign-in and credentials are auth.js's, window.cxAuth):
+ *   GET  api/escalations?status=open   Authorization: Bearer <key or token>  → Escalation[] (or {items|escalations: []})
+ *   GET  api/stream?ticket=<single-use> SSE; event: raised|updated|acknowledged|resolved|escalated, data: Escalation;
+ *                                       event: withdrawn, data: {escalationId} (it moved away from this principal)
+ *   POST api/escalations/:id/ack        Authorization: Bearer <key or token>  → the escalation (optional)
+ *   POST api/escalations/:id/resolve    Authorization: Bearer <key or token>  → the escalation (optional)
  * URLs are relative to the page, so the page works at "/" and behind a path prefix.
  * Every value from the server is rendered with textContent: evidence is customer text.
  */
 (function () {
   'use strict';
 
-  var KEY_STORAGE = 'cx.dashboard.apiKey';
+  var auth = window.cxAuth;
   var TEAM_STORAGE = 'cx.dashboard.team';
   var SEVERITIES = ['critical', 'high', 'medium', 'low'];
   var EVENT_TYPES = ['raised', 'updated', 'acknowledged', 'resolved', 'escalated', 'withdrawn'];
 
   var state = {
-    key: null,
+    signedIn: false,
     escalations: new Map(), // escalationId → escalation (not resolved)
     team: localStorage.getItem(TEAM_STORAGE) || '',
     source: null,
@@ -61,38 +61,53 @@
   // ---------------------------------------------------------------- auth
 
   function showLogin(message) {
+    state.signedIn = false;
     disconnect();
     state.escalations.clear();
     render();
     $('board').hidden = true;
     $('login').hidden = false;
     $('api-key-clear').hidden = true;
+    $('principal').textContent = '';
+    var sso = $('sso');
+    sso.replaceChildren.apply(sso, auth.providers().map(function (p) {
+      var b = el('button', { type: 'button', 'data-testid': 'sso-' + p.id, text: 'Sign in with ' + p.name });
+      b.addEventListener('click', function () { auth.signIn({ provider: p.id }).catch(function (err) { showError(err.message); }); });
+      return b;
+    }));
+    sso.hidden = sso.childElementCount === 0;
     showError(message || '');
     $('api-key').focus();
   }
 
-  function signIn(key) {
-    state.key = key;
+  function signedIn(who) {
+    state.signedIn = true;
     $('login').hidden = true;
     $('board').hidden = false;
     $('api-key-clear').hidden = false;
+    $('principal').textContent = (who.agentId || who.role) + ' · ' + who.tenant;
     showError('');
     load().then(function (ok) { if (ok) connect(); });
   }
 
-  function authHeaders() { return { Authorization: 'Bearer ' + state.key, Accept: 'application/json' }; }
+  function authHeaders() {
+    return auth.authHeaders().then(function (h) { return Object.assign({ Accept: 'application/json' }, h); });
+  }
 
-  function unauthorized() {
-    localStorage.removeItem(KEY_STORAGE);
-    state.key = null;
-    showLogin('The API key was not accepted. Enter a valid key.');
+  function unauthorized(err) {
+    auth.signOut();
+    showLogin((err && err.message) || 'The credential was not accepted. Sign in again.');
   }
 
   // ---------------------------------------------------------------- data
 
   function load() {
-    return fetch(apiUrl('api/escalations?status=open'), { headers: authHeaders() })
+    return authHeaders().then(function (headers) { return fetch(apiUrl('api/escalations?status=open'), { headers: headers }); }, function (err) {
+      unauthorized(err);
+      return { status: 401, handled: true };
+    })
       .then(function (res) {
+        if (res.handled) return false;
         if (res.status === 401 || res.status === 403) { unauthorized(); return false; }
         if (!res.ok) throw new Error('Loading escalations failed: HTTP ' + res.status);
         return res.json().then(function (body) {
@@ -134,14 +149,25 @@
     n.textContent = text;
   }
 
-  function connect() {
+  function reconnectLater() {
+    setStream('reconnecting', 'reconnecting…');
+    state.retryTimer = setTimeout(function () {
+      load().then(function (ok) { if (ok && state.signedIn) connect(true); });
+    }, state.retryMs);
+    state.retryMs = Math.min(state.retryMs * 2, 30000);
+  }
+
+  function connect(afterError) {
     disconnect();
-    if (!state.key) return;
-    var url = apiUrl('api/stream?access_token=' + encodeURIComponent(state.key));
-    var source = new EventSource(url);
-    var hadError = false;
-    state.source = source;
+    if (!state.signedIn) return;
     setStream('connecting', 'connecting…');
+    // A ticket opens one stream once: every (re)connection asks for a fresh one.
+    auth.streamUrl().then(function (url) { if (state.signedIn) open(url, afterError); }, function () { if (state.signedIn) reconnectLater(); });
+  }
+
+  function open(url, hadError) {
+    var source = new EventSource(url);
+    state.source = source;
     source.onopen = function () {
       state.retryMs = 1000;
       setStream('connected', 'live');
@@ -158,24 +184,18 @@
     EVENT_TYPES.forEach(function (t) { source.addEventListener(t, handler(t)); });
     source.onmessage = handler(null);
     source.onerror = function () {
-      hadError = true;
-      if (source.readyState === EventSource.CLOSED) {
-        // The server refused the stream (e.g. a revoked key) or went away: check the key, then retry.
-        state.source = null;
-        setStream('reconnecting', 'reconnecting…');
-        state.retryTimer = setTimeout(function () {
-          load().then(function (ok) { if (ok && state.key) connect(); });
-        }, state.retryMs);
-        state.retryMs = Math.min(state.retryMs * 2, 30000);
-      } else {
-        setStream('reconnecting', 'reconnecting…');
-      }
+      // EventSource would retry with the same (used) ticket: close it, check the credential, reconnect with a new ticket.
+      source.close();
+      state.source = null;
+      reconnectLater();
     };
   }
 
   function post(id, action, button) {
     button.disabled = true;
-    return fetch(apiUrl('api/escalations/' + encodeURIComponent(id) + '/' + action), { method: 'POST', headers: authHeaders() })
+    return authHeaders().then(function (headers) {
+      return fetch(apiUrl('api/escalations/' + encodeURIComponent(id) + '/' + action), { method: 'POST', headers: headers });
+    })
       .then(function (res) {
         if (res.status === 401) { unauthorized(); return; }
         if (!res.ok) throw new Error((action === 'ack' ? 'Acknowledging' : 'Resolving') + ' failed: HTTP ' + res.status);
@@ -336,13 +356,11 @@
     ev.preventDefault();
     var key = $('api-key').value.trim();
     if (!key) return;
-    localStorage.setItem(KEY_STORAGE, key);
     $('api-key').value = '';
-    signIn(key);
+    auth.signIn({ apiKey: key }).then(signedIn, function (err) { showLogin(err.message); });
   });
   $('api-key-clear').addEventListener('click', function () {
-    localStorage.removeItem(KEY_STORAGE);
-    state.key = null;
+    auth.signOut();
     showLogin('');
   });
   $('team-filter').addEventListener('change', function (ev) {
@@ -355,8 +373,7 @@
   }, 1000);
   // Reconcile once a minute: the stream only carries what this key may see, so an escalation that
   // moved away (e.g. up the ladder from an agent) sends this client no event.
-  setInterval(function () { if (state.key && state.source) load(); }, 60000);
+  setInterval(function () { if (state.signedIn && state.source) load(); }, 60000);
 
-  var saved = localStorage.getItem(KEY_STORAGE);
-  if (saved) signIn(saved); else showLogin('');
+  auth.ready().then(function (who) { if (who) signedIn(who); else showLogin(''); }, function (err) { showLogin(err.message); });
 })();
