@@ -8,8 +8,19 @@ const swc = ['@swc/jest', {
   },
   module: { type: 'commonjs' },
 }];
+// Packages that ship ES modules only (jose v6; the ref parser under swagger-parser). Node loads
+// them with require(esm); jest's module loader cannot, so their files are compiled to CommonJS
+// like ours. Every other package stays untouched.
+const ESM_ONLY = ['jose', '@apidevtools/json-schema-ref-parser'];
+const swcEsm = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const esmPath = `/node_modules/(${ESM_ONLY.join('|')})/`;
 const moduleNameMapper = { '^@cx/([a-z-]+)$': '<rootDir>/libs/$1/src' };
-const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+const common = {
+  transform: { '^.+\\.ts$': swc, [`${esmPath}.+\\.js$`]: swcEsm },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   projects: [

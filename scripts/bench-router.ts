@@ -105,7 +105,9 @@ async function main(): Promise<void> {
   const adminKey = `bench-admin-${randomUUID()}`;
   keys[adminKey] = { role: 'admin', tenant: 'default' };
   writeFileSync(join(dir, 'keys.json'), JSON.stringify(keys));
-  const env = isolatedEnv(prefix, { KAFKA_BROKERS: brokers.join(','), REDIS_URL: redisUrl, ROUTER_API_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn', ...(process.env.KAFKA_PARTITION_CONCURRENCY ? { KAFKA_PARTITION_CONCURRENCY: process.env.KAFKA_PARTITION_CONCURRENCY } : {}) });
+  const env = isolatedEnv(prefix, { KAFKA_BROKERS: brokers.join(','), REDIS_URL: redisUrl, ROUTER_API_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn',
+    // One admin key registers all agents: the per-key API budget would turn most PUTs into 429s.
+    ROUTER_RATE_LIMIT_WRITE: '0', ...(process.env.KAFKA_PARTITION_CONCURRENCY ? { KAFKA_PARTITION_CONCURRENCY: process.env.KAFKA_PARTITION_CONCURRENCY } : {}) });
   let router: ServiceProcess | undefined;
   const kafka = new Kafka({ clientId: 'bench-router', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });

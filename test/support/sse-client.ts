@@ -2,11 +2,16 @@ import http from 'node:http';
 
 export interface SseEvent { event: string; data: unknown; id?: string }
 
-/** A minimal EventSource for tests: collects parsed events; `close()` ends the connection. */
-export function openSse(url: string, token: string): Promise<{ events: SseEvent[]; status: number; close(): void }> {
+/**
+ * A minimal EventSource for tests: collects parsed events; `close()` ends the connection,
+ * `ended` turns true when the server ends it. An empty token sends no Authorization header
+ * (for streams opened with `?ticket=`).
+ */
+export function openSse(url: string, token: string): Promise<{ events: SseEvent[]; status: number; ended: boolean; close(): void }> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
-    const req = http.get(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' } }, (res) => {
+    const headers: Record<string, string> = { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const req = http.get(url, { headers }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -23,7 +28,10 @@ export function openSse(url: string, token: string): Promise<{ events: SseEvent[
           if (fields.data !== undefined) events.push({ event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) });
         }
       });
-      resolve({ events, status: res.statusCode ?? 0, close: () => req.destroy() });
+      const stream = { events, status: res.statusCode ?? 0, ended: false, close: () => req.destroy() };
+      res.on('end', () => { stream.ended = true; });
+      res.on('close', () => { stream.ended = true; });
+      resolve(stream);
     });
     req.on('error', reject);
   });

@@ -6,6 +6,13 @@ import { serviceRuntime } from '@cx/runtime';
 import { AgentsController } from './api/agents.controller';
 import { ApiKeyRegistry } from './api/api-keys';
 import { AuthGuard } from './api/auth.guard';
+import { AuthController } from './api/auth/auth.controller';
+import { Authenticator } from './api/auth/authenticator';
+import { loadAuthSection } from './api/auth/oidc-config';
+import { OidcProviderClient, OidcVerifier } from './api/auth/oidc-verifier';
+import { RATE_LIMIT_SETTINGS, RateLimits, type RateLimitSettings } from './api/auth/rate-limits';
+import { STREAM_TICKET_TTL_SECONDS, StreamTickets } from './api/auth/stream-tickets';
+import { DocsController } from './api/docs.controller';
 import { EscalationActions } from './api/escalation-actions.service';
 import { EscalationsController } from './api/escalations.controller';
 import { ConsoleController } from './api/console.controller';
@@ -46,12 +53,22 @@ class ConfigReloads implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
+/** Every controller of the router: what Nest serves (the route-table drift test reads this list). */
+export const ROUTER_CONTROLLERS = [
+  InboxController, EscalationsController, EscalationActionsController, ConsoleController, AgentsController, AuthController, DocsController, DashboardController,
+];
+
 @Module({})
 export class RouterModule {
   /** Keys and routing config are read here, so a bad file stops start-up naming it. */
   static forRoot(env: RouterEnv): DynamicModule {
     const keys = ApiKeyRegistry.fromFile(env.ROUTER_API_KEYS_FILE);
     const routing = TenantRoutingConfig.load(env.ROUTER_CONFIG_FILE);
+    const oidc = new OidcVerifier(loadAuthSection(env.ROUTER_CONFIG_FILE).oidc.providers.map((p) => new OidcProviderClient(p)));
+    const rateLimits: RateLimitSettings = {
+      read: env.ROUTER_RATE_LIMIT_READ, write: env.ROUTER_RATE_LIMIT_WRITE, stream: env.ROUTER_RATE_LIMIT_STREAM,
+      public: env.ROUTER_RATE_LIMIT_PUBLIC, unauthenticated: env.ROUTER_RATE_LIMIT_UNAUTHENTICATED,
+    };
     const webhooks: WebhookSettings = {
       maxAttempts: env.ROUTER_WEBHOOK_MAX_ATTEMPTS, backoffMs: env.ROUTER_WEBHOOK_BACKOFF_MS, backoffMaxMs: env.ROUTER_WEBHOOK_BACKOFF_MAX_MS,
       timeoutMs: env.ROUTER_WEBHOOK_TIMEOUT_MS, tickMs: env.ROUTER_WEBHOOK_TICK_MS, concurrency: env.ROUTER_WEBHOOK_CONCURRENCY,
@@ -63,11 +80,14 @@ export class RouterModule {
         subscriptions: { [Topics.escalations]: EscalationEvent, [Topics.agents]: AgentUpdatedV1 },
         produces: [Topics.notifications, Topics.agents, Topics.escalations],
       }),
-      controllers: [InboxController, EscalationsController, EscalationActionsController, ConsoleController, AgentsController, DashboardController],
+      controllers: ROUTER_CONTROLLERS,
       providers: [
         RouterKeys, RouterMetrics, ChangeFeed, EscalationStore, AgentDirectory, CustomerHistoryStore, WebhookQueue,
         InboxHandler, AgentsHandler, EscalationActions, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, ConfigReloads,
-        HistoryStore, FeedbackStore,
+        HistoryStore, FeedbackStore, Authenticator, StreamTickets, RateLimits,
+        { provide: OidcVerifier, useValue: oidc },
+        { provide: RATE_LIMIT_SETTINGS, useValue: rateLimits },
+        { provide: STREAM_TICKET_TTL_SECONDS, useValue: env.ROUTER_STREAM_TICKET_TTL_SECONDS },
         // Metric labels may name the tenants the configuration names (bounded), see RouterMetrics.
         { provide: METRIC_TENANTS, useValue: ['default', ...keys.tenants(), ...routing.tenants()] },
         { provide: ApiKeyRegistry, useValue: keys },

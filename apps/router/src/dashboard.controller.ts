@@ -1,10 +1,19 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The dashboard is static files; its data comes from the authenticated API. */
+/** The dashboard and the API explorer are static files; their data comes from the authenticated API. */
 export const DASHBOARD_DIR = join(__dirname, 'dashboard');
+
+// swagger-ui-dist is served from the installed package (no CDN), only the two files the page loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const SWAGGER_DIR: string = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+const EXPLORER_FILES: Record<string, string> = {
+  'swagger-ui.css': join(SWAGGER_DIR, 'swagger-ui.css'),
+  'swagger-ui-bundle.js': join(SWAGGER_DIR, 'swagger-ui-bundle.js'),
+  'api-docs.js': join(DASHBOARD_DIR, 'api-docs.js'),
+};
 
 @Controller()
 export class DashboardController {
@@ -17,5 +26,20 @@ export class DashboardController {
   asset(@Param('file') file: string, @Res() res: Response): void {
     if (!/^[a-z0-9-]+\.(js|css|svg)$/.test(file) || !existsSync(join(DASHBOARD_DIR, file))) throw new NotFoundException();
     res.sendFile(join(DASHBOARD_DIR, file));
+  }
+
+  /** The explorer of /api/openapi.json (Swagger UI), under the same CSP as the dashboard. */
+  @Get('api/docs')
+  docs(@Req() req: Request, @Res() res: Response): void {
+    // The page's URLs are relative to /api/docs; /api/docs/ would resolve them one level too deep.
+    if (req.path.endsWith('/')) return res.redirect(301, '../docs');
+    res.sendFile(join(DASHBOARD_DIR, 'api-docs.html'));
+  }
+
+  @Get('api/docs/:file')
+  docsAsset(@Param('file') file: string, @Res() res: Response): void {
+    const path = Object.prototype.hasOwnProperty.call(EXPLORER_FILES, file) ? EXPLORER_FILES[file] : undefined;
+    if (!path) throw new NotFoundException();
+    res.sendFile(path, { maxAge: '1h' });
   }
 }

@@ -79,6 +79,9 @@ export class RouterKeys {
   /** Set once per label (its id): a label is kept once however often its commit is retried. */
   feedbackSeen(tenant: string, labelId: string): string { return this.space.key(this.feedbackLabels(tenant).shard, `fb:${tenant}:seen:${labelId}`); }
 
+  /** A single-use stream ticket, by the SHA-256 of the ticket (a key of its own). */
+  streamTicket(digest: string): string { return `${this.space.base}ticket:${digest}`; }
+
   /** Pub/sub channel of the change feed (escalation changes, to every instance). */
   get changeChannel(): string { return this.space.single('changes'); }
 }

@@ -49,7 +49,14 @@ export class ApiKeyRegistry {
   }
 
   authenticate(token: string | undefined): Principal | undefined {
+    return this.identify(token)?.principal;
+  }
+
+  /** The principal of a key and a stable, non-secret name for it (rate limits count per key). */
+  identify(token: string | undefined): { principal: Principal; subject: string } | undefined {
     if (!token) return undefined;
-    return this.byHash.get(hashKey(token));
+    const digest = hashKey(token);
+    const principal = this.byHash.get(digest);
+    return principal && { principal, subject: `key:${digest.slice(0, 16)}` };
   }
 }

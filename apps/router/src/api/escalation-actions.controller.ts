@@ -1,11 +1,13 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { FeedbackVerdict, type Escalation, type FeedbackLabel } from '@cx/contracts';
+import type { Escalation, FeedbackLabel } from '@cx/contracts';
+import type { RouteBody, RouteParams } from '@cx/http';
 import {
   ackTimeoutMs, addNote, canSee, durationMs, feedbackLabel, notificationsFor, reassign, reassignTarget, recordFeedback, takeOver, type Principal,
 } from '@cx/routing';
-import { AuthGuard, CurrentPrincipal } from './auth.guard';
+import { ApiRoute, RouteInput } from './api-route.decorator';
+import { CurrentPrincipal } from './auth.guard';
+import { ROUTES } from './routes';
 import { AgentDirectory } from '../store/agent-directory';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { RouterMetrics } from '../router-metrics';
@@ -14,22 +16,6 @@ import { actionEvent, actorOf, auditEvent } from './action-events';
 import { EscalationActions, type ActionPlan } from './escalation-actions.service';
 import { FeedbackStore } from './feedback-store';
 import { HistoryStore } from './history-store';
-import { parseOr400 } from './validation';
-
-const Text = z.string().trim().min(1, 'must not be empty').max(2000);
-export const ReassignBody = z.object({
-  agentId: z.string().min(1).max(256).optional(),
-  team: z.string().min(1).max(128).optional(),
-  note: Text.optional(),
-}).strict().refine((b) => b.agentId !== undefined || b.team !== undefined, { message: 'name an agentId or a team' });
-export const TakeOverBody = z.object({ note: Text.optional() }).strict();
-export const NoteBody = z.object({ text: Text }).strict();
-/** DESIGN §6; `messageId` (optional) names which of the customer's last messages the verdict is about. */
-export const FeedbackBody = z.object({
-  reason: FeedbackVerdict.optional(),
-  note: z.string().trim().max(2000).optional(),
-  messageId: z.string().min(1).max(256).optional(),
-}).strict();
 
 /**
  * The console's actions on one escalation: reassign, take over, add a note, give feedback on the
@@ -37,8 +23,7 @@ export const FeedbackBody = z.object({
  * function of @cx/routing and committed by EscalationActions with its change event on
  * cx.escalations and an audit event naming who did it on cx.notifications.
  */
-@Controller('api/escalations')
-@UseGuards(AuthGuard)
+@Controller()
 export class EscalationActionsController {
   constructor(
     private readonly actions: EscalationActions,
@@ -53,8 +38,8 @@ export class EscalationActionsController {
     return { metric: 'cx_router_console_actions_total', labels: { action, role: who.role } };
   }
 
-  @Get(':id')
-  async one(@CurrentPrincipal() who: Principal, @Param('id') rawId: string): Promise<Escalation> {
+  @ApiRoute(ROUTES.getEscalation)
+  async one(@CurrentPrincipal() who: Principal, @RouteInput('params') { id: rawId }: RouteParams<typeof ROUTES.getEscalation>): Promise<Escalation> {
     const { id, conversationId } = await this.actions.locate(who, rawId);
     const current = conversationId ? await this.actions.current(who, id, conversationId) : undefined;
     if (current) return this.actions.view(current);
@@ -63,10 +48,9 @@ export class EscalationActionsController {
     throw new NotFoundException(`escalation ${id} not found`);
   }
 
-  @Post(':id/reassign')
-  @HttpCode(200)
-  reassign(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Escalation> {
-    const b = parseOr400(ReassignBody, body ?? {}, 'body');
+  @ApiRoute(ROUTES.reassignEscalation)
+  reassign(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.reassignEscalation>,
+    @RouteInput('body') b: RouteBody<typeof ROUTES.reassignEscalation>): Promise<Escalation> {
     const actor = actorOf(who);
     const cfg = this.config.forTenant(who.tenant);
     return this.actions.act(who, id, (current, now): ActionPlan<Escalation> => {
@@ -95,10 +79,9 @@ export class EscalationActionsController {
     });
   }
 
-  @Post(':id/take-over')
-  @HttpCode(200)
-  takeOver(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Escalation> {
-    const b = parseOr400(TakeOverBody, body ?? {}, 'body');
+  @ApiRoute(ROUTES.takeOverEscalation)
+  takeOver(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.takeOverEscalation>,
+    @RouteInput('body') b: RouteBody<typeof ROUTES.takeOverEscalation>): Promise<Escalation> {
     const actor = actorOf(who);
     return this.actions.act(who, id, (current, now): ActionPlan<Escalation> => {
       if (!who.agentId) throw new BadRequestException('this key has no agent id to take the escalation over as');
@@ -121,10 +104,9 @@ export class EscalationActionsController {
     });
   }
 
-  @Post(':id/notes')
-  @HttpCode(201)
-  note(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: unknown): Promise<Escalation> {
-    const b = parseOr400(NoteBody, body ?? {}, 'body');
+  @ApiRoute(ROUTES.addNote)
+  note(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.addNote>,
+    @RouteInput('body') b: RouteBody<typeof ROUTES.addNote>): Promise<Escalation> {
     const actor = actorOf(who);
     const noteId = randomUUID();
     return this.actions.act(who, id, (current, now): ActionPlan<Escalation> => {
@@ -139,11 +121,10 @@ export class EscalationActionsController {
     });
   }
 
-  /** DESIGN §6. The verdict defaults to `not_negative` (the "false alarm" button). */
-  @Post(':id/feedback')
-  @HttpCode(201)
-  async feedback(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: unknown): Promise<{ escalation: Escalation; label: FeedbackLabel | null }> {
-    const b = parseOr400(FeedbackBody, body ?? {}, 'body');
+  /** The verdict defaults to `not_negative` (the "false alarm" button). */
+  @ApiRoute(ROUTES.giveFeedback)
+  async feedback(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.giveFeedback>,
+    @RouteInput('body') b: RouteBody<typeof ROUTES.giveFeedback>): Promise<{ escalation: Escalation; label: FeedbackLabel | null }> {
     const verdict = b.reason ?? 'not_negative';
     const actor = actorOf(who);
     const cfg = this.config.forTenant(who.tenant);

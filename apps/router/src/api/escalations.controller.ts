@@ -1,21 +1,23 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+/*
+ * The escalation list, acknowledge, resolve and the live stream (docs/contract.md, Router API):
+ * bound to the route table (routes.ts) and committed through EscalationActions.
+ */
+import { Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { z } from 'zod';
+import type { RouteParams, RouteQuery } from '@cx/http';
 import { acknowledge, canSee, resolve, withLadderOutlook, type Principal } from '@cx/routing';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
-import { lifecycleEvent } from '../store/escalation-events';
-import { actorOf, auditEvent } from './action-events';
 import { SseHub } from '../live/sse.hub';
+import { lifecycleEvent } from '../store/escalation-events';
 import { EscalationStore, publicView } from '../store/escalation.store';
-import { AuthGuard, CurrentPrincipal } from './auth.guard';
+import { actorOf, auditEvent } from './action-events';
+import { ApiRoute, RouteInput } from './api-route.decorator';
+import { CurrentAuth, CurrentPrincipal } from './auth.guard';
+import type { Authenticated } from './auth/authenticator';
 import { EscalationActions } from './escalation-actions.service';
-import { parseOr400 } from './validation';
+import { ROUTES } from './routes';
 
-const ListQuery = z.object({ status: z.enum(['open', 'acknowledged', 'all']).default('open'), team: z.string().max(128).optional() }).strict();
-const IdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'must be an escalation id');
-
-@Controller('api')
-@UseGuards(AuthGuard)
+@Controller()
 export class EscalationsController {
   constructor(
     private readonly store: EscalationStore,
@@ -25,9 +27,8 @@ export class EscalationsController {
   ) {}
 
   /** Unresolved escalations this key may see: `open` = not resolved, `acknowledged` only those, `all` the same as open. */
-  @Get('escalations')
-  async list(@CurrentPrincipal() who: Principal, @Query() query: unknown) {
-    const q = parseOr400(ListQuery, query, 'query');
+  @ApiRoute(ROUTES.listEscalations)
+  async list(@CurrentPrincipal() who: Principal, @RouteInput('query') q: RouteQuery<typeof ROUTES.listEscalations>) {
     const open = await this.store.listOpen(who.tenant);
     return open
       .filter((e) => canSee(who, e, e.tenantId))
@@ -36,22 +37,29 @@ export class EscalationsController {
       .map((e) => withLadderOutlook(publicView(e), this.config.forTenant(who.tenant), e.ladderAt));
   }
 
-  @Post('escalations/:id/ack')
-  @HttpCode(200)
-  ack(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'acknowledged', (e, by, now) => acknowledge(e, by, now),
+  @ApiRoute(ROUTES.acknowledgeEscalation)
+  ack(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.acknowledgeEscalation>) {
+    return this.actions.transition(who, id, 'acknowledged', (e, by, now) => acknowledge(e, by, now),
       (next) => [lifecycleEvent('acknowledged', next), auditEvent('acknowledge', next, actorOf(who), next.updatedAt, next.updatedAt)]);
   }
 
-  @Post('escalations/:id/resolve')
-  @HttpCode(200)
-  resolve(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.actions.transition(who, parseOr400(IdParam, id, 'id'), 'resolved', (e, by, now) => resolve(e, by, now),
+  @ApiRoute(ROUTES.resolveEscalation)
+  resolve(@CurrentPrincipal() who: Principal, @RouteInput('params') { id }: RouteParams<typeof ROUTES.resolveEscalation>) {
+    return this.actions.transition(who, id, 'resolved', (e, by, now) => resolve(e, by, now),
       (next) => [lifecycleEvent('resolved', next), auditEvent('resolve', next, actorOf(who), next.updatedAt, next.updatedAt)]);
   }
 
-  @Get('stream')
-  stream(@CurrentPrincipal() who: Principal, @Res() res: Response): void {
-    this.hub.attach(who, res);
+  @ApiRoute(ROUTES.stream)
+  stream(@CurrentAuth() auth: Authenticated, @RouteInput('query') _q: RouteQuery<typeof ROUTES.stream>, @Res() res: Response): void {
+    this.hub.attach(auth.principal, res);
+    endWithCredential(auth, res);
   }
+}
+
+/** A stream opened with a signed token must not outlive the token: it ends then, and the client reconnects with a fresh one. */
+function endWithCredential(auth: Authenticated, res: Response): void {
+  if (auth.expiresAt === undefined) return;
+  const timer = setTimeout(() => res.end(), Math.max(0, auth.expiresAt - Date.now()));
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
 }

@@ -1,6 +1,7 @@
 // The supervisor console: signs in through window.cxAuth, loads the open escalations this
 // principal may see, follows them live over Server-Sent Events, and wires the board, the
 // wallboard, the filters, the actions, the history and the alerts together.
+import { signIn, signOut } from './login.js';
 import { api } from './api.js';
 import { alertCritical, initAlerts, setTitleCount } from './alerts.js';
 import { applyFilters, focusCard, initBoard, markDirty, received, renderAll, shownCount, tickAll } from './board.js';
@@ -230,11 +231,11 @@ async function main() {
   translateStatic();
   $('lang').value = currentLang();
   $('lang').addEventListener('change', () => setLang($('lang').value));
-  state.principal = await window.cxAuth.signIn();
+  state.principal = await signIn();
   $('main').hidden = false;
   $('sign-out').hidden = false;
-  $('sign-out').addEventListener('click', () => window.cxAuth.signOut());
-  $('whoami').textContent = `${state.principal.agentId || state.principal.role} · ${state.principal.role}`;
+  $('sign-out').addEventListener('click', signOut);
+  $('whoami').textContent = `${state.principal.agentId || state.principal.role} · ${state.principal.tenant}`;
   initBoard(afterFlush);
   initDialog();
   initWallboard((kind, value) => {

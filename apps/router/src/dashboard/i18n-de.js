@@ -5,6 +5,7 @@ export default {
   'nav.board': 'Live', 'nav.history': 'Verlauf',
   'lang.label': 'Sprache',
   'stream.idle': 'nicht verbunden', 'stream.connecting': 'verbinde …', 'stream.connected': 'live', 'stream.reconnecting': 'verbinde neu …',
+  'auth.title': 'Anmelden', 'auth.sso': 'Anmelden mit {name}', 
   'auth.signOut': 'Abmelden', 'auth.key': 'API-Schlüssel', 'auth.connect': 'Verbinden',
   'auth.hint': 'Der Schlüssel bleibt nur in diesem Browser-Tab (Sitzungsspeicher).',
   'auth.rejected': 'Der API-Schlüssel wurde nicht angenommen. Bitte einen gültigen Schlüssel eingeben.',

@@ -5,6 +5,7 @@ export default {
   'nav.board': 'Live', 'nav.history': 'History',
   'lang.label': 'Language',
   'stream.idle': 'not connected', 'stream.connecting': 'connecting…', 'stream.connected': 'live', 'stream.reconnecting': 'reconnecting…',
+  'auth.title': 'Sign in', 'auth.sso': 'Sign in with {name}', 
   'auth.signOut': 'Sign out', 'auth.key': 'API key', 'auth.connect': 'Connect',
   'auth.hint': 'The key is kept in this browser tab only (session storage).',
   'auth.rejected': 'The API key was not accepted. Enter a valid key.',
