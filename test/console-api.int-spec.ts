@@ -204,6 +204,6 @@ describe('console API: reassign, take over, notes, feedback, history, presence, 
     expect(wall.body.totals.resolved).toBeGreaterThanOrEqual(4);
     expect(wall.body.teams.map((t: Data) => t.team)).toEqual(expect.arrayContaining(['billing', 'support']));
     expect(wall.body.totals.sla).toMatchObject({ source: 'router' });
-    expect((await fx.api('/api/me', KEYS.agentA1)).body).toEqual({ role: 'agent', tenant: 'default', teams: ['support'], agentId: 'a1' });
+    expect((await fx.api('/api/me', KEYS.agentA1)).body).toEqual({ role: 'agent', tenant: 'default', teams: ['support'], agentId: 'a1', via: 'api_key' });
   }, 60_000);
 });

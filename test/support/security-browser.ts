@@ -91,6 +91,7 @@ export async function runBrowserChecks(o: { fx: RouterFixture; issuer: string; s
     await card.waitFor({ timeout: 20_000 });
     expectEqual('evidence rendered as text', (await page.getByTestId(`evidence-${id}-0`).textContent())?.includes(XSS_PAYLOADS[3]), true);
     expectEqual('detail rendered as text', (await page.getByTestId(`reason-${id}-0`).textContent())?.includes(XSS_PAYLOADS[0]), true);
+    await card.locator('details.more > summary').click(); // the console builds a card's context when it is opened
     expectEqual('promise rendered as text', (await page.getByTestId(`promise-${id}-p1`).textContent())?.includes(XSS_PAYLOADS[1]), true);
     expectEqual('no element came from the payload', await card.locator('img, script, svg, iframe').count(), 0);
     expectEqual('nothing executed', await page.evaluate(() => (globalThis as unknown as Win).__xss ?? null), null);
