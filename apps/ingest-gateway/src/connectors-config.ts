@@ -40,10 +40,13 @@ export const TenantConnectors = z.object({
 export type TenantConnectors = z.infer<typeof TenantConnectors>;
 
 export const ConnectorsFile = z.object({
-  tenants: z.record(
-    z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'tenant names: 1-128 letters, digits, ".", "_" or "-" (they appear in URLs)'),
-    TenantConnectors,
-  ),
+  tenants: z.record(z.string(), TenantConnectors).superRefine((tenants, ctx) => {
+    for (const name of Object.keys(tenants)) {
+      if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'tenant names: 1-128 letters, digits, ".", "_" or "-" (they appear in URLs)' });
+      }
+    }
+  }),
 }).strict();
 export type ConnectorsFile = z.infer<typeof ConnectorsFile>;
 

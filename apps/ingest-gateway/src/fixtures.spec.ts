@@ -6,27 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InteractionEvent, decodeCloudEvent, encodeCloudEvent } from '@cx/contracts';
 import { PipelineMetrics } from '@cx/metrics';
-import { CONNECTOR_NAMES, ConnectorDirectory, ConnectorsFile, type ConnectorName } from './connectors-config';
+import { CONNECTOR_NAMES, type ConnectorName } from './connectors-config';
 import { GatewayMetrics } from './gateway-metrics';
 import { IngestService } from './ingest.service';
 import { MemoryContactStarts, RecordingPublisher } from './testing/fakes';
+import { FIXTURE_SECRETS, fixtureDirectory } from './testing/fixture-tenants';
 import { bearer, chatwootHeaders, twilioForm, twilioJson, zendeskHeaders } from './testing/platform-signers';
-
-export const FIXTURE_SECRETS = {
-  chatwoot: 'chatwoot-fixture-secret', zendesk: 'zendesk-fixture-signing-secret', twilio: 'twilio-fixture-auth-token',
-  publicUrl: 'https://cx.example.com', amazonConnect: 'connect-forwarder-token-0123', cloudevents: 'cloudevents-token-0123456789',
-};
-
-export const fixtureDirectory = () => new ConnectorDirectory(ConnectorsFile.parse({
-  tenants: {
-    acme: {
-      chatwoot: { secret: FIXTURE_SECRETS.chatwoot }, zendesk: { secret: FIXTURE_SECRETS.zendesk },
-      twilio: { authToken: FIXTURE_SECRETS.twilio, publicUrl: FIXTURE_SECRETS.publicUrl },
-      'amazon-connect': { token: FIXTURE_SECRETS.amazonConnect }, cloudevents: { token: FIXTURE_SECRETS.cloudevents },
-    },
-    legacy: { chatwoot: { allowUnsigned: true } },
-  },
-}));
 
 interface FixtureRequest {
   note?: string;
