@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(IngestGatewayModule.forRoot(env, directory), {
     bodyParser: false, logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
   });
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  // No ETag hashing of every small JSON answer, no advertising of the framework.
+  app.getHttpAdapter().getInstance().disable('x-powered-by').disable('etag');
   app.enableShutdownHooks();
   await app.listen(env.GATEWAY_PORT, env.HTTP_HOST);
   const logger = new Logger('ingest-gateway');
