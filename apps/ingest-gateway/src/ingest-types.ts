@@ -1,6 +1,6 @@
 // The shapes every connector shares: the request as it arrived (raw bytes, for signatures), what
 // a connector makes of each record, and the §3 event drafts the service turns into CloudEvents.
-import type { Channel, InteractionType, TraceContext } from '@cx/contracts';
+import type { Channel, InteractionType } from '@cx/contracts';
 import type { ConnectorName } from './connectors-config';
 
 export interface IngestRequest {
@@ -66,10 +66,3 @@ export interface ContactStartStore {
 export class UnmappableError extends Error {
   override name = 'UnmappableError';
 }
-
-export interface ParsedBody {
-  /** One entry per record of the request (a body may be one record or a JSON array). */
-  records: unknown[];
-}
-
-export type TraceFromHeaders = TraceContext;
