@@ -45,7 +45,9 @@ export async function startGatewayProcess(env: Record<string, string>, tenant = 
     },
   }));
   const entry = process.env.CX_SERVICE_RUNTIME === 'dist' ? ['dist/apps/ingest-gateway/main.js'] : ['-r', '@swc-node/register', 'apps/ingest-gateway/src/main.ts'];
-  const child = spawn(process.execPath, entry, {
+  // e.g. CX_SERVICE_NODE_ARGS="--prof" to profile the gateway under the benchmark.
+  const nodeArgs = (process.env.CX_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT, env: { ...process.env, ...env, GATEWAY_PORT: String(port), GATEWAY_CONNECTORS_FILE: file, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
