@@ -16,7 +16,7 @@ export const GatewayEnv = BaseEnv.extend({
   /** Events waiting for Kafka beyond this answer 503 at once instead of piling up in memory. */
   GATEWAY_MAX_PENDING_EVENTS: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
   /** Produce requests in flight at once; requests arriving meanwhile share the next one. */
-  GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
+  GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
   /** How long a contact's start (Amazon Connect offsets → event times) is kept in Redis. */
   GATEWAY_CONTACT_START_TTL_SECONDS: z.coerce.number().int().min(60).default(2 * 24 * 3600),
   /**
