@@ -1,10 +1,10 @@
-# One image for the three services; choose with APP (emotion-detector, sla-monitor, router).
+# One image for the four services; choose with APP (emotion-detector, sla-monitor, router, ingest-gateway).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx nest build emotion-detector && npx nest build sla-monitor && npx nest build router
+RUN npx nest build emotion-detector && npx nest build sla-monitor && npx nest build router && npx nest build ingest-gateway
 
 FROM node:20-bookworm-slim
 WORKDIR /app

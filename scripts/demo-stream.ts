@@ -1,15 +1,23 @@
 // The scripted demo: German and English conversations over chat, e-mail and call that produce each
 // kind of escalation (negative emotion, complaint intents, ended negative, customer at risk, SLA
-// warning and breach, a broken promise). Waits until the router shows them, then prints a summary.
+// warning and breach, a broken promise), and one ticket that arrives as signed Zendesk webhooks
+// through the ingestion gateway. Waits until the router shows them, then prints a summary.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Topics } from '@cx/contracts';
+import { zendeskHeaders } from '../apps/ingest-gateway/src/testing/platform-signers';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const prefix = process.env.TOPIC_PREFIX ?? '';
 const routerUrl = process.env.DEMO_ROUTER_URL ?? 'http://127.0.0.1:3000/';
 const apiKey = process.env.DEMO_API_KEY ?? '';
 const run = Date.now().toString(36);
+const gatewayUrl = process.env.DEMO_GATEWAY_URL;
+const connectorsFile = process.env.DEMO_CONNECTORS_FILE;
+/** A Zendesk ticket number for this run: conversation `zendesk:<ticket>`. */
+const ticket = String(700_000_000 + (Date.now() % 100_000_000));
+const zendeskConversation = `zendesk:${ticket}`;
 
 type Channel = 'chat' | 'email' | 'call';
 const topicOf: Record<Channel, string> = { chat: Topics.chat, email: Topics.email, call: Topics.call };
@@ -69,7 +77,37 @@ async function openEscalations(): Promise<{ conversationId: string; severity: st
   if (!r.ok) throw new Error(`router answered ${r.status}`);
   const body = (await r.json()) as unknown[] | { items?: unknown[] };
   const list = (Array.isArray(body) ? body : body.items ?? []) as { conversationId: string; severity: string; reasons: { code: string }[] }[];
-  return list.filter((e) => e.conversationId.startsWith(`demo-${run}-`));
+  return list.filter((e) => e.conversationId.startsWith(`demo-${run}-`) || e.conversationId === zendeskConversation);
+}
+
+/** The Zendesk secret of tenant "default" in the gateway's connectors file, if it has one. */
+function zendeskSecret(): string | undefined {
+  if (!connectorsFile) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(connectorsFile, 'utf8')) as { tenants?: Record<string, { zendesk?: { secret?: string } }> };
+    return parsed.tenants?.default?.zendesk?.secret;
+  } catch {
+    return undefined; // a YAML file of the user's own: the webhook part is skipped
+  }
+}
+
+/** A ticket as Zendesk's webhooks deliver it (ticket.created, then the customer's comment), signed. */
+async function zendeskTicket(secret: string): Promise<void> {
+  const now = new Date();
+  const detail = { id: ticket, requester_id: '5550001', status: 'OPEN', priority: 'HIGH', tags: ['billing'], via: { channel: 'email' }, subject: 'Charged twice', created_at: now.toISOString() };
+  const deliveries = [
+    { type: 'zen:event-type:ticket.created', id: randomUUID(), time: now.toISOString(), subject: `zen:ticket:${ticket}`, detail, event: {} },
+    {
+      type: 'zen:event-type:ticket.comment_added', id: randomUUID(), time: new Date(now.getTime() + 1000).toISOString(), subject: `zen:ticket:${ticket}`, detail,
+      event: { comment: { id: randomUUID(), body: 'You charged me twice for March. This is unacceptable, I want my money back now!', is_public: true, author: { id: '5550001', is_staff: false, name: 'Dana' } } },
+    },
+  ];
+  for (const d of deliveries) {
+    const body = JSON.stringify({ account_id: 1, zendesk_event_version: '2022-11-06', ...d });
+    const r = await fetch(`${gatewayUrl}/ingest/default/zendesk`, { method: 'POST', headers: zendeskHeaders(secret, body, new Date()), body });
+    if (r.status !== 200) throw new Error(`gateway answered ${r.status} to a Zendesk webhook: ${await r.text()}`);
+  }
+  process.stderr.write(`demo: ticket ${ticket} sent as 2 signed Zendesk webhooks to ${gatewayUrl}\n`);
 }
 
 async function main(): Promise<void> {
@@ -81,6 +119,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 150));
   }
   await producer.disconnect();
+  const secret = gatewayUrl ? zendeskSecret() : undefined;
+  if (secret) await zendeskTicket(secret);
+  else process.stderr.write('demo: no Zendesk secret for tenant "default" in the connectors file; skipping the webhook conversation\n');
   const want = Number(process.env.DEMO_WAIT_SECONDS ?? 45) * 1000;
   const deadline = Date.now() + want;
   let seen: Awaited<ReturnType<typeof openEscalations>> = [];
@@ -89,14 +130,22 @@ async function main(): Promise<void> {
   while (Date.now() < deadline) {
     seen = await openEscalations().catch(() => seen);
     codes = new Set(seen.flatMap((e) => e.reasons.map((r) => r.code)));
-    if (codes.has('sla_breached') && codes.has('ended_negative') && codes.has('customer_at_risk')) break;
+    const viaGateway = !secret || seen.some((e) => e.conversationId === zendeskConversation);
+    if (viaGateway && codes.has('sla_breached') && codes.has('ended_negative') && codes.has('customer_at_risk')) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   process.stdout.write(`\nDemo escalations now open (${seen.length}):\n`);
-  for (const e of seen) process.stdout.write(`  ${e.severity.padEnd(8)} ${e.conversationId.replace(`demo-${run}-`, '').padEnd(12)} ${[...new Set(e.reasons.map((r) => r.code))].join(', ')}\n`);
+  for (const e of seen) {
+    const name = e.conversationId === zendeskConversation ? `${zendeskConversation} (arrived as Zendesk webhooks)` : e.conversationId.replace(`demo-${run}-`, '');
+    process.stdout.write(`  ${e.severity.padEnd(8)} ${name.padEnd(12)} ${[...new Set(e.reasons.map((r) => r.code))].join(', ')}\n`);
+  }
   process.stdout.write(`Reasons seen: ${[...codes].sort().join(', ') || 'none'}\n`);
   if (seen.length === 0) {
     process.stderr.write('demo: no escalation appeared; check the service logs above\n');
+    process.exit(1);
+  }
+  if (secret && !seen.some((e) => e.conversationId === zendeskConversation)) {
+    process.stderr.write(`demo: the Zendesk ticket ${zendeskConversation} did not become an escalation; check the ingest-gateway log above\n`);
     process.exit(1);
   }
 }

@@ -9,13 +9,17 @@ import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { parsePolicies } from '@cx/sla';
 import { parseRoutingConfigFile } from '@cx/routing';
+import { ConnectorDirectory } from '../apps/ingest-gateway/src/connectors-config';
 import { ROOT } from './ops-metrics-catalog';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; file: string };
 
 const DIR = join(ROOT, 'deploy', 'k8s');
+/** The Kafka consumers: each scales on its own consumer group's lag. */
 const APPS = ['emotion-detector', 'sla-monitor', 'router'];
+/** Every Deployment: the consumers and the ingestion gateway (HTTP in, Kafka out; scales on CPU). */
+const DEPLOYMENTS = [...APPS, 'ingest-gateway'];
 /** Resident memory measured after start-up and a few events (test/ops-prometheus.int-spec.ts: 180-203 MiB per service over several runs). */
 const MEASURED_RSS_MIB = 203;
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
@@ -48,10 +52,10 @@ describe('deploy/k8s manifests', () => {
     for (const d of docs) expect([d.file, d.apiVersion, d.kind, d.metadata?.name].every(Boolean)).toBe(true);
     expect(kustomization.resources.filter((r) => !files.includes(r))).toEqual([]);
     expect(files.filter((f) => f !== 'kustomization.yaml' && f !== 'hpa-cpu.yaml' && !kustomization.resources.includes(f))).toEqual([]);
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...APPS].sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...DEPLOYMENTS].sort());
   });
 
-  it.each(APPS)('%s: a Service selects its pods and targets a declared port', (app) => {
+  it.each(DEPLOYMENTS)('%s: a Service selects its pods and targets a declared port', (app) => {
     const d = byName('Deployment', app)!;
     const podLabels = d.spec.template.metadata.labels;
     expect(podLabels).toMatchObject(d.spec.selector.matchLabels);
@@ -68,7 +72,7 @@ describe('deploy/k8s manifests', () => {
     }
   });
 
-  it.each(APPS)('%s: probes on /health at the container port, which the service listens on and Prometheus scrapes', (app) => {
+  it.each(DEPLOYMENTS)('%s: probes on /health at the container port, which the service listens on and Prometheus scrapes', (app) => {
     const d = byName('Deployment', app)!;
     const c = container(d);
     const port = c.ports[0];
@@ -76,20 +80,20 @@ describe('deploy/k8s manifests', () => {
       expect(c[probe]?.httpGet?.path).toBe('/health');
       expect([port.name, port.containerPort]).toContain(c[probe].httpGet.port);
     }
-    const portVar = { 'emotion-detector': 'EMOTION_PORT', 'sla-monitor': 'SLA_PORT', router: 'ROUTER_PORT' }[app]!;
+    const portVar = { 'emotion-detector': 'EMOTION_PORT', 'sla-monitor': 'SLA_PORT', router: 'ROUTER_PORT', 'ingest-gateway': 'GATEWAY_PORT' }[app]!;
     expect(Number(envOf(d)[portVar])).toBe(port.containerPort);
     expect(envOf(d).APP).toBe(app);
     expect(Number(d.spec.template.metadata.annotations['prometheus.io/port'])).toBe(port.containerPort);
   });
 
-  it.each(APPS)('%s: resource requests cover the measured RSS, limits leave headroom', (app) => {
+  it.each(DEPLOYMENTS)('%s: resource requests cover the measured RSS, limits leave headroom', (app) => {
     const r = container(byName('Deployment', app)!).resources;
     expect(mib(r.requests.memory)).toBeGreaterThanOrEqual(MEASURED_RSS_MIB);
     expect(mib(r.limits.memory)).toBeGreaterThanOrEqual(2 * MEASURED_RSS_MIB);
     expect(r.requests.cpu).toBeDefined(); // CPU utilization scaling is relative to the request
   });
 
-  it.each(APPS)('%s: every ConfigMap, Secret and key it references exists; mounts match volumes; *_FILE paths are mounted', (app) => {
+  it.each(DEPLOYMENTS)('%s: every ConfigMap, Secret and key it references exists; mounts match volumes; *_FILE paths are mounted', (app) => {
     const d = byName('Deployment', app)!;
     const c = container(d);
     const volumes = d.spec.template.spec.volumes as any[];
@@ -118,7 +122,9 @@ describe('deploy/k8s manifests', () => {
     const scaled = of('ScaledObject');
     const hpas = of('HorizontalPodAutoscaler');
     expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...APPS].sort());
-    expect(hpas.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...APPS].sort());
+    expect(hpas.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...DEPLOYMENTS].sort());
+    // The gateway has no consumer group: its CPU autoscaler is applied with it, KEDA or not.
+    expect(of('HorizontalPodAutoscaler', applied).map((h) => h.spec.scaleTargetRef.name)).toEqual(['ingest-gateway']);
     for (const s of [...scaled, ...hpas]) expect(byName(s.spec.scaleTargetRef.kind, s.spec.scaleTargetRef.name)).toBeDefined();
     const targets = [...of('ScaledObject', applied), ...of('HorizontalPodAutoscaler', applied)].map((s) => s.spec.scaleTargetRef.name);
     expect(new Set(targets).size).toBe(targets.length);
@@ -146,5 +152,7 @@ describe('deploy/k8s manifests', () => {
     const keys = JSON.parse(byName('Secret', 'cx-router-api-keys')!.stringData!['api-keys.json']) as Record<string, { role: string }>;
     expect(Object.values(keys).every((k) => ['agent', 'supervisor', 'admin'].includes(k.role))).toBe(true);
     expect(cxEnv.KAFKA_BROKERS.split(',').every((b) => /^[a-z0-9.-]+:\d+$/.test(b))).toBe(true);
+    const connectors = ConnectorDirectory.parse(byName('Secret', 'cx-gateway-connectors')!.stringData!['connectors.yaml'], 'cx-gateway-connectors');
+    expect(connectors.config('acme', 'twilio')?.publicUrl).toBe('https://cx.example.com');
   });
 });

@@ -1,6 +1,7 @@
 // `npm run stack` / `npm run demo`: local Kafka and Redis (unless KAFKA_BROKERS and REDIS_URL point
-// elsewhere), the three services as processes, a development API key, and with --demo a scripted
-// stream of German and English conversations. Ctrl-C stops everything this script started.
+// elsewhere), the four services as processes (with the ingestion gateway), a development API key
+// and a development connectors file with generated secrets, and with --demo a scripted stream of
+// German and English conversations. Ctrl-C stops everything this script started.
 'use strict';
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -19,8 +20,10 @@ const PORTS = {
   router: Number(process.env.ROUTER_PORT || 3000),
   'emotion-detector': Number(process.env.EMOTION_PORT || 3001),
   'sla-monitor': Number(process.env.SLA_PORT || 3002),
+  'ingest-gateway': Number(process.env.GATEWAY_PORT || 3004),
 };
-const PORT_VAR = { router: 'ROUTER_PORT', 'emotion-detector': 'EMOTION_PORT', 'sla-monitor': 'SLA_PORT' };
+const PORT_VAR = { router: 'ROUTER_PORT', 'emotion-detector': 'EMOTION_PORT', 'sla-monitor': 'SLA_PORT', 'ingest-gateway': 'GATEWAY_PORT' };
+const CONNECTORS = ['chatwoot', 'zendesk', 'twilio', 'amazon-connect', 'cloudevents'];
 
 function devKeysFile() {
   if (process.env.ROUTER_API_KEYS_FILE) return { file: process.env.ROUTER_API_KEYS_FILE, key: undefined };
@@ -33,6 +36,30 @@ function devKeysFile() {
   }
   const key = Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')))[0];
   return { file, key };
+}
+
+/**
+ * The gateway's connectors file (DESIGN.md §7): GATEWAY_CONNECTORS_FILE when given, else a
+ * development file for tenant "default" (the dev API key's tenant) with generated secrets.
+ */
+function devConnectorsFile() {
+  if (process.env.GATEWAY_CONNECTORS_FILE) return { file: process.env.GATEWAY_CONNECTORS_FILE, generated: undefined };
+  const file = path.join(infra.INFRA, 'dev-connectors.json');
+  fs.mkdirSync(infra.INFRA, { recursive: true });
+  if (!fs.existsSync(file)) {
+    const secret = () => crypto.randomBytes(18).toString('base64url');
+    const tenants = {
+      default: {
+        chatwoot: { secret: secret() },
+        zendesk: { secret: secret() },
+        twilio: { authToken: crypto.randomBytes(16).toString('hex'), publicUrl: `http://127.0.0.1:${PORTS['ingest-gateway']}` },
+        'amazon-connect': { token: `dev-connect-${secret()}` },
+        cloudevents: { token: `dev-ce-${secret()}` },
+      },
+    };
+    fs.writeFileSync(file, JSON.stringify({ tenants }, null, 2) + '\n', { mode: 0o600 });
+  }
+  return { file, generated: JSON.parse(fs.readFileSync(file, 'utf8')).tenants.default };
 }
 
 function startService(app, env) {
@@ -77,6 +104,8 @@ async function main() {
   }
   const keys = devKeysFile();
   env.ROUTER_API_KEYS_FILE = keys.file;
+  const connectors = devConnectorsFile();
+  env.GATEWAY_CONNECTORS_FILE = connectors.file;
   if (!process.env.SLA_POLICIES_FILE) env.SLA_POLICIES_FILE = path.join(ROOT, demo ? 'deploy/sla/demo-policies.yaml' : 'deploy/sla/policies.example.yaml');
   if (!process.env.ROUTER_CONFIG_FILE && fs.existsSync(path.join(ROOT, 'deploy/router/routing.example.yaml'))) {
     env.ROUTER_CONFIG_FILE = path.join(ROOT, 'deploy/router/routing.example.yaml');
@@ -102,7 +131,7 @@ async function main() {
   process.on('SIGTERM', () => stop(0));
 
   try {
-    for (const app of ['router', 'emotion-detector', 'sla-monitor']) children.set(app, startService(app, env));
+    for (const app of ['router', 'emotion-detector', 'sla-monitor', 'ingest-gateway']) children.set(app, startService(app, env));
     for (const [app, child] of children) {
       await healthy(app, child);
       child.once('exit', (code) => { if (!stopping) { log(`${app} exited with code ${code}`); stop(1); } });
@@ -113,12 +142,20 @@ async function main() {
   }
 
   const url = `http://127.0.0.1:${PORTS.router}/`;
+  const gatewayUrl = `http://127.0.0.1:${PORTS['ingest-gateway']}`;
   log('all services healthy');
+  const g = connectors.generated;
+  const secretsLine = g
+    ? `  Secrets:     chatwoot ${g.chatwoot.secret}  zendesk ${g.zendesk.secret}  twilio ${g.twilio.authToken}\n` +
+      `               amazon-connect ${g['amazon-connect'].token}  cloudevents ${g.cloudevents.token}   (tenant "default"; file ${path.relative(ROOT, connectors.file)})`
+    : `  Connectors:  ${connectors.file}`;
   process.stdout.write([
     '',
     `  Dashboard:   ${url}`,
     keys.key ? `  API key:     ${keys.key}   (supervisor, tenant "default"; file ${path.relative(ROOT, keys.file)})` : `  API keys:    ${keys.file}`,
-    `  Metrics:     http://127.0.0.1:${PORTS.router}/metrics  :${PORTS['emotion-detector']}/metrics  :${PORTS['sla-monitor']}/metrics`,
+    `  Gateway:     ${gatewayUrl}/ingest/default/{${CONNECTORS.join('|')}}   (docs/connectors.md)`,
+    secretsLine,
+    `  Metrics:     http://127.0.0.1:${PORTS.router}/metrics  :${PORTS['emotion-detector']}/metrics  :${PORTS['sla-monitor']}/metrics  :${PORTS['ingest-gateway']}/metrics`,
     `  Live stream: curl -N -H "Authorization: Bearer <key>" http://127.0.0.1:${PORTS.router}/api/stream`,
     '',
   ].join('\n') + '\n');
@@ -126,7 +163,8 @@ async function main() {
   if (demo) {
     const brokers = env.KAFKA_BROKERS || process.env.KAFKA_BROKERS;
     const streamer = spawn(process.execPath, ['-r', '@swc-node/register', 'scripts/demo-stream.ts'], {
-      cwd: ROOT, env: { ...process.env, KAFKA_BROKERS: brokers, DEMO_ROUTER_URL: url, DEMO_API_KEY: keys.key || '' }, stdio: 'inherit',
+      cwd: ROOT, stdio: 'inherit',
+      env: { ...process.env, KAFKA_BROKERS: brokers, DEMO_ROUTER_URL: url, DEMO_API_KEY: keys.key || '', DEMO_GATEWAY_URL: gatewayUrl, DEMO_CONNECTORS_FILE: connectors.file },
     });
     const code = await new Promise((r) => streamer.once('exit', r));
     if (code !== 0) { log(`demo stream failed with code ${code}`); return stop(1); }

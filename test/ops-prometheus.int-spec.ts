@@ -1,5 +1,5 @@
 /*
- * The operations package against the running stack: the three services as real processes, and
+ * The operations package against the running stack: the four services as real processes, and
  * Debian's Prometheus scraping them with deploy/prometheus/prometheus.local.yml (ports rewritten,
  * 1 s interval) and the shipped alert rules. Asserts through Prometheus' HTTP API that every
  * service is up, that the rules load and evaluate, and that a counter moves with traffic; and
@@ -14,11 +14,14 @@ import { Topics } from '@cx/contracts';
 import { conventionProblems, IMPLICIT_LABELS, loadMetricsDoc, parseExposition, ROOT, type MetricInfo } from '../scripts/ops-metrics-catalog';
 import { customerMessage } from './support/events';
 import { uniq } from './support/ids';
+import { startGatewayProcess, type GatewayProcess } from '../apps/ingest-gateway/src/testing/gateway-process';
 import { freePort, type AppName } from './support/service-process';
 import { StackFixture } from './support/stack-fixture';
 import { waitFor } from './support/wait-for';
 
 const APPS: AppName[] = ['emotion-detector', 'sla-monitor', 'router'];
+/** The Prometheus jobs: the three consumers and the ingestion gateway. */
+const JOBS = [...APPS, 'ingest-gateway'];
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
 
 type Vector = { metric: Record<string, string>; value: [number, string] }[];
@@ -28,6 +31,8 @@ describe('operations: Prometheus against the running stack', () => {
   let prom: ChildProcess | undefined;
   let promUrl = '';
   let promOut = '';
+  let gateway: GatewayProcess | undefined;
+  const urlOf = (job: string) => (job === 'ingest-gateway' ? gateway!.url : stack.url(job as AppName));
 
   async function query(expr: string): Promise<Vector> {
     const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
@@ -41,15 +46,15 @@ describe('operations: Prometheus against the running stack', () => {
       throw new Error(`"${PROMETHEUS}" not found: install Debian's Prometheus (apt-get install -y prometheus) or set PROMETHEUS_BIN`);
     }
     await stack.start(...APPS);
+    gateway = await startGatewayProcess(stack.env);
     // The shipped local config, pointed at this test's ports and scraped every second.
     const dir = mkdtempSync(join(tmpdir(), 'cx-prom-'));
     const config = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.local.yml'), 'utf8'));
     config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
     config.rule_files = [join(ROOT, 'deploy/prometheus/alerts.yml')];
     for (const job of config.scrape_configs as { job_name: string; static_configs: { targets: string[] }[] }[]) {
-      const app = job.job_name as AppName;
-      if (!APPS.includes(app)) throw new Error(`prometheus.local.yml: unexpected job ${job.job_name}`);
-      job.static_configs = [{ targets: [new URL(stack.url(app)).host] }];
+      if (!JOBS.includes(job.job_name)) throw new Error(`prometheus.local.yml: unexpected job ${job.job_name}`);
+      job.static_configs = [{ targets: [new URL(urlOf(job.job_name)).host] }];
     }
     writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
     const port = await freePort();
@@ -73,13 +78,14 @@ describe('operations: Prometheus against the running stack', () => {
       process.kill(prom.pid!, 'SIGTERM');
       await exited;
     }
+    await gateway?.stop();
     await stack.stop();
   }, 60_000);
 
   it('docs/metrics.md lists exactly the cx_ metrics the services expose, named by the conventions', async () => {
     const exposed = new Map<string, MetricInfo & { services: string[] }>();
-    for (const app of APPS) {
-      const text = await (await fetch(`${stack.url(app)}/metrics`)).text();
+    for (const app of JOBS) {
+      const text = await (await fetch(`${urlOf(app)}/metrics`)).text();
       for (const [name, m] of parseExposition(text)) {
         if (!name.startsWith('cx_')) continue;
         const seen = exposed.get(name);
@@ -107,11 +113,11 @@ describe('operations: Prometheus against the running stack', () => {
   }, 30_000);
 
   it('scrapes every service (up == 1) and loads the alert rules without evaluation errors', async () => {
-    const up = await waitFor('up == 1 for all three jobs', async () => {
+    const up = await waitFor('up == 1 for all four jobs', async () => {
       const v = await query('up == 1');
-      return v.length === APPS.length ? v : false;
+      return v.length === JOBS.length ? v : false;
     }, 30_000, 250);
-    expect(up.map((s) => s.metric.job).sort()).toEqual([...APPS].sort());
+    expect(up.map((s) => s.metric.job).sort()).toEqual([...JOBS].sort());
 
     const groups = await waitFor('rules evaluated', async () => {
       const r = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
@@ -140,7 +146,7 @@ describe('operations: Prometheus against the running stack', () => {
     // Resident memory after traffic, for the k8s resource requests (deploy/k8s, docs/runbook.md).
     const rss = await query('process_resident_memory_bytes');
     const report = rss.map((s) => `${s.metric.service ?? s.metric.job}=${(Number(s.value[1]) / 2 ** 20).toFixed(0)}MiB`).sort();
-    expect(report).toHaveLength(APPS.length);
+    expect(report).toHaveLength(JOBS.length);
     process.stderr.write(`ops: measured RSS after traffic: ${report.join(' ')}\n`);
   }, 60_000);
 });
