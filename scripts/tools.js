@@ -34,20 +34,33 @@ function binPath(name) {
   return path.join(TOOLS_DIR, `${name}-${t.version}`, t.bin);
 }
 
-/** The go command: PATH, then the usual /usr/local/go; Debian's golang-go as a last resort. */
-function goCommand() {
-  if (have('go')) return 'go';
-  if (fs.existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
-  aptInstall('golang-go');
-  return 'go';
+// Debian 12's golang-go is Go 1.19, older than the tools need and older than GOTOOLCHAIN; then
+// the same toolchain that GOTOOLCHAIN would switch to is taken from the Go module proxy.
+const FALLBACK_TOOLCHAIN = 'go1.26.8';
+
+function goMinor(go, env = process.env) {
+  const v = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8', env }).stdout?.trim() ?? '';
+  const m = /^go1\.(\d+)/.exec(v);
+  return m ? Number(m[1]) : 0;
 }
 
-function goVersionOk(go) {
-  const v = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
-  const m = /^go1\.(\d+)/.exec(v);
-  if (!m || Number(m[1]) < 23) {
-    throw new Error(`Go ${v || '(unknown)'} is too old to build the test tools (they need Go 1.24 or newer); install a current Go or set GOTOOLCHAIN (see docs/infrastructure.md)`);
+/** The go command and its environment: PATH, then /usr/local/go, then Debian's golang-go. */
+function goCommand() {
+  let go = have('go') ? 'go' : fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined;
+  if (!go) { aptInstall('golang-go'); go = 'go'; }
+  if (goMinor(go) >= 23) return { go, env: process.env };
+  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
+  const mod = `golang.org/toolchain@v0.0.1-${FALLBACK_TOOLCHAIN}.linux-${arch}`;
+  log(`${go} is too old for the test tools; fetching ${mod} from the Go module proxy`);
+  const { Dir } = JSON.parse(run(go, ['mod', 'download', '-json', mod], { cwd: require('node:os').tmpdir() }));
+  // Module zips keep no file modes: make the toolchain's programs executable, as the go command does.
+  for (const sub of ['bin', `pkg/tool/linux_${arch}`]) {
+    for (const f of fs.readdirSync(path.join(Dir, sub))) fs.chmodSync(path.join(Dir, sub, f), 0o555);
   }
+  const env = { ...process.env, GOROOT: Dir, GOTOOLCHAIN: 'local' };
+  const newer = path.join(Dir, 'bin', 'go');
+  if (goMinor(newer, env) < 23) throw new Error(`no usable Go toolchain: ${newer} does not run`);
+  return { go: newer, env };
 }
 
 /** Builds `name` unless its binary is there; returns the binary's path. */
@@ -55,14 +68,13 @@ function build(name) {
   const bin = binPath(name);
   if (fs.existsSync(bin)) return bin;
   const t = TOOLS[name];
-  const go = goCommand();
-  goVersionOk(go);
+  const { go, env: goEnv } = goCommand();
   // Install into a scratch GOBIN and rename, so a build cut short never leaves a half binary.
   const scratch = `${path.dirname(bin)}.tmp-${process.pid}`;
   fs.mkdirSync(scratch, { recursive: true });
   const started = Date.now();
   log(`building ${name} ${t.version} with go install (first run only)`);
-  const env = { ...process.env, GOBIN: scratch };
+  const env = { ...goEnv, GOBIN: scratch };
   if (t.module) run(go, ['install', t.pkg], { cwd: path.join(ROOT, t.module), env });
   else run(go, ['install', `${t.pkg}@${t.version}`], { cwd: ROOT, env });
   fs.rmSync(path.dirname(bin), { recursive: true, force: true });
