@@ -49,9 +49,6 @@ function config(id) {
     'broker.heartbeat.interval.ms=1000',
     'broker.session.timeout.ms=4000',
     'replica.lag.time.max.ms=10000',
-    // The active controller appends a no-op record this often when idle (default 500 ms): fewer
-    // wake-ups while the cluster waits for its tests.
-    'metadata.max.idle.interval.ms=5000',
     // Few threads: three brokers share two cores with the services under test.
     'num.network.threads=2',
     'num.io.threads=2',

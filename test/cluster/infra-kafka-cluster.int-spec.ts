@@ -15,14 +15,23 @@ describe('infrastructure: Kafka cluster', () => {
   // Brokers learn a new topic from the metadata log one after another: ask until the one asked knows it.
   const eventually = <T>(what: string, f: () => Promise<T>) => waitFor(what, f, 10_000, 100);
   const topicMeta = (topic: string) => eventually(`metadata of ${topic}`, async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]);
-  // kafkajs' waitForLeaders gives up on that race (UNKNOWN_TOPIC_OR_PARTITION), so poll instead.
+  // kafkajs' waitForLeaders gives up on that race (UNKNOWN_TOPIC_OR_PARTITION), and a consumer may
+  // ask another broker than the admin did, so wait until each broker (asked alone) knows the topic.
+  const probes = clusterBrokers().map((b) => new Kafka({ clientId: 'infra-cluster-probe', brokers: [b], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin());
   const createTopic = async (topic: string) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-    await eventually(`leaders of ${topic}`, async () => (await topicMeta(topic)).partitions.every((p) => p.leader >= 0 && p.isr.length === 3));
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: false });
+    await eventually(`${topic} known to every broker`, async () => {
+      for (const probe of probes) {
+        const [m] = (await probe.fetchTopicMetadata({ topics: [topic] })).topics;
+        if (!m.partitions.every((p) => p.leader >= 0 && p.isr.length === 3)) return false;
+      }
+      return true;
+    });
   };
 
   beforeAll(async () => {
     await admin.connect();
+    await Promise.all(probes.map((p) => p.connect()));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   });
@@ -30,6 +39,7 @@ describe('infrastructure: Kafka cluster', () => {
     await consumer?.disconnect();
     await producer.disconnect();
     await admin.disconnect();
+    await Promise.all(probes.map((p) => p.disconnect()));
   });
 
   it('creates topics with replication factor 3 and min.insync.replicas 2 by default', async () => {
@@ -49,7 +59,9 @@ describe('infrastructure: Kafka cluster', () => {
     const topic = uniq('infra-failover');
     await createTopic(topic);
     const received = new Map<number, number>(); // message number → when it was consumed
-    consumer = kafka.consumer({ groupId: uniq('infra-failover'), maxWaitTimeInMs: 100 });
+    // When the group coordinator dies, the group may wait a session timeout for the member to rejoin
+    // (30 s by default); 10 s keeps the test short and still exercises the coordinator move.
+    consumer = kafka.consumer({ groupId: uniq('infra-failover'), maxWaitTimeInMs: 100, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 1000 });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => { received.set(Number(message.value), Date.now()); } });
@@ -72,15 +84,20 @@ describe('infrastructure: Kafka cluster', () => {
     const victim = meta.partitions.find((p) => p.partitionId === 0)!.leader;
     await clusterFaults.killBroker(victim);
     const killedAt = Date.now();
+    const phases: Record<string, number> = {};
     const ackedBeforeKill = acked.length;
     try {
       await produceUntil(ackedBeforeKill + 200, 60_000);
+      phases.produced200AfterKill = Date.now() - killedAt;
       const afterKill = acked.slice(ackedBeforeKill);
       // The consumer keeps going on the two remaining brokers.
       await waitFor('messages produced after the kill consumed before the restart', () => afterKill.every((n) => received.has(n)), 60_000, 100);
+      phases.consumedAfterKill = Date.now() - killedAt;
       expect(await clusterFaults.liveBrokers()).not.toContain(victim);
     } finally {
+      const t = Date.now();
       await clusterFaults.restartBroker(victim);
+      phases.restart = Date.now() - t;
     }
     await produceUntil(acked.length + 100, 30_000);
     await waitFor('every acknowledged message consumed', () => acked.every((n) => received.has(n)), 60_000, 100);
@@ -93,5 +110,6 @@ describe('infrastructure: Kafka cluster', () => {
       const m = await topicMeta(topic);
       return m.partitions.every((p) => p.isr.length === 3);
     }, 60_000, 500);
+    process.stderr.write(`kafka cluster failover (ms after kill -9 of broker ${victim}): ${JSON.stringify(phases)}\n`);
   }, 240_000);
 });
