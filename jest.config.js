@@ -1,5 +1,7 @@
-// Two tiers in one run: fast pure/service tests in parallel, and integration tests that share
-// one real Kafka broker and Redis (started once in globalSetup) running serially.
+// Three tiers in one run: fast pure/service tests in parallel; integration tests that share one
+// real Kafka broker and Redis (started once in globalSetup) running serially; and the cluster tier
+// (test/cluster/), whose globalSetup starts a 3-master Redis Cluster and a 3-broker Kafka cluster.
+// `jest --selectProjects unit integration` leaves the clusters out.
 const swc = ['@swc/jest', {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -29,8 +31,17 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      maxWorkers: 1,
+    },
+    {
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/support/cluster-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/cluster-global-teardown.ts',
       maxWorkers: 1,
     },
   ],

@@ -17,6 +17,11 @@ const HOST = '127.0.0.1';
 const KAFKA_PORT = Number(process.env.KAFKA_PORT || 9092);
 const CONTROLLER_PORT = Number(process.env.KAFKA_CONTROLLER_PORT || KAFKA_PORT + 1);
 const REDIS_PORT = Number(process.env.REDIS_PORT || 6379);
+// A third listener for fault tests: Toxiproxy listens on KAFKA_PROXY_PORT and forwards to
+// KAFKA_PROXIED_PORT; the broker advertises the proxy's port on it, so a client that bootstraps
+// through the proxy is told to keep using the proxy (PLAINTEXT on 9092 is untouched).
+const PROXIED_PORT = Number(process.env.KAFKA_PROXIED_PORT || KAFKA_PORT + 2);
+const PROXY_PORT = Number(process.env.KAFKA_PROXY_PORT || KAFKA_PORT + 3);
 
 const log = (msg) => process.stderr.write(`infra: ${msg}\n`);
 
@@ -121,11 +126,11 @@ function kafkaConfig() {
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${HOST}:${CONTROLLER_PORT}`,
-    `listeners=PLAINTEXT://${HOST}:${KAFKA_PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${KAFKA_PORT}`,
+    `listeners=PLAINTEXT://${HOST}:${KAFKA_PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT},PROXIED://${HOST}:${PROXIED_PORT}`,
+    `advertised.listeners=PLAINTEXT://${HOST}:${KAFKA_PORT},PROXIED://${HOST}:${PROXY_PORT}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT',
     `log.dirs=${path.join(KAFKA_DIR, 'data')}`,
     'num.partitions=6',
     'offsets.topic.replication.factor=1',
@@ -216,6 +221,11 @@ async function stopPid(pidFile, name) {
   return true;
 }
 
+/** Where Toxiproxy must listen and forward to so that clients of the single broker go through it. */
+function kafkaProxyListener() {
+  return { listen: `${HOST}:${PROXY_PORT}`, upstream: `${HOST}:${PROXIED_PORT}` };
+}
+
 /** Starts what is missing; returns the addresses and what this call started. */
 async function up() {
   const [redis, kafka] = [await redisUp(), await kafkaUp()];
@@ -234,7 +244,12 @@ async function down({ kafka = true, redis = true } = {}) {
   return stopped;
 }
 
-module.exports = { up, down, restart, portOpen, INFRA, KAFKA_DIR, REDIS_DIR, kafkaLibs };
+module.exports = {
+  up, down, restart, portOpen, INFRA, KAFKA_DIR, REDIS_DIR, kafkaLibs, kafkaProxyListener,
+  // Process and wait helpers shared with cluster-infra.js and tools.js, so the three scripts start,
+  // record and stop processes the same way.
+  util: { HOST, log, run, have, aptInstall, readPid, alive, waitFor, stopPid, writeRecord, readRecord, recordFile },
+};
 
 if (require.main === module) {
   const cmd = process.argv[2];
