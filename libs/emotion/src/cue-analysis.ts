@@ -59,7 +59,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   tokenise(lower, tokens);
   const T = tokens;
   const hits: CueHit[] = [];
-  const cues = new Float64Array(CUE_NAMES.length);
+  // The counts live with the per-detector token arrays: read before the next call (as the tokens are).
+  const cues = T.cues;
+  cues.fill(0);
   const add = (k: keyof typeof CUE, v = 1) => {
     cues[CUE[k]] += v;
   };

@@ -1,5 +1,6 @@
 /** Hashed feature space: FNV hashing with a sign hash, the reusable feature buffer, cue feature names. */
 import type { Lang } from './lexicon';
+import { CUE_COUNT } from './text-tokens';
 
 // ------------------------------------------------------------------ hashing
 export const FNV_OFFSET = 0x811c9dc5;
@@ -46,21 +47,47 @@ export interface FeatureSink {
   /** Number of features pushed so far. */
   n: number;
   push(h: number, v: number, mask: number): void;
+  /** Push the char n-grams of the word lower[s, e) (featurizer.ts `charGrams`, weight CHAR_W each). */
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number): void;
   /** Multiply the values of the features pushed since index `from` by `scale` (the length normalisation). */
   scaleFrom(from: number, scale: number): void;
 }
 
+type CharGramFn = (lower: string, s: number, e: number, seed: number, out: Int32Array) => number;
+/** Set once by featurizer.ts (the char n-gram definition lives with the other features). */
+let charGramsOf: CharGramFn = () => 0;
+let charGramWeight = 0.5;
+export function setCharGrams(fn: CharGramFn, weight: number): void {
+  charGramsOf = fn;
+  charGramWeight = weight;
+}
+const GRAMS = new Int32Array(64);
+
+/** Slots of DotSink's per-word char n-gram cache (direct-mapped; a word's entry is its exact sum). */
+const WORD_CACHE_BITS = 14;
+
 /**
  * Scores features as they come: the logistic-regression logit without materialising the vector,
  * over 16-bit weights (EmotionModel.servingWeights) scaled once at the end.
+ * A word's char n-grams depend on the word alone, so their weighted sum is cached per word (keyed by
+ * two independent 32-bit hashes of its characters, the language seed and its length). The weights
+ * are integers and CHAR_W is 0.5, so every sum is exact and a cached word scores bit for bit as
+ * an uncached one: the cache changes speed, never a score.
  */
 export class DotSink implements FeatureSink {
   n = 0;
   private fixed = 0;
   private open = 0;
   private scale = 1;
+  private readonly k1 = new Int32Array(1 << WORD_CACHE_BITS);
+  private readonly k2 = new Int32Array(1 << WORD_CACHE_BITS);
+  /** |sum| <= 40 n-grams x 32767 x 0.5 < 2^23: exact in float32. */
+  private readonly sum = new Float32Array(1 << WORD_CACHE_BITS);
+  /** Number of n-grams of the cached word + 1 (0 = empty slot). */
+  private readonly cnt = new Uint16Array(1 << WORD_CACHE_BITS);
   constructor(private weights: Int16Array) {}
   reset(weights: Int16Array, scale: number): void {
+    if (weights !== this.weights) this.cnt.fill(0);
     this.weights = weights;
     this.scale = scale;
     this.n = 0;
@@ -71,6 +98,35 @@ export class DotSink implements FeatureSink {
     const m = mix(h);
     this.open += this.weights[m & mask] * (m & 0x80000000 ? -v : v);
     this.n++;
+  }
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number): void {
+    let a = (0x811c9dc5 ^ seed) | 0;
+    let b = (0x2545f491 + seed + e - s) | 0;
+    for (let i = s; i < e; i++) {
+      const c = lower.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b + c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    const slot = (a ^ (a >>> WORD_CACHE_BITS) ^ b) & ((1 << WORD_CACHE_BITS) - 1);
+    if (this.cnt[slot] !== 0 && this.k1[slot] === a && this.k2[slot] === b) {
+      this.open += this.sum[slot];
+      this.n += this.cnt[slot] - 1;
+      return;
+    }
+    const w = this.weights;
+    const v = charGramWeight;
+    const n = charGramsOf(lower, s, e, seed, GRAMS);
+    let z = 0;
+    for (let k = 0; k < n; k++) {
+      const m = mix(GRAMS[k]);
+      z += w[m & mask] * (m & 0x80000000 ? -v : v);
+    }
+    this.k1[slot] = a;
+    this.k2[slot] = b;
+    this.sum[slot] = z;
+    this.cnt[slot] = n + 1;
+    this.open += z;
+    this.n += n;
   }
   /** The block to be scaled starts here (after the bias): what came before is final. */
   markBlock(): void {
@@ -115,6 +171,10 @@ export class FeatureBuffer implements FeatureSink {
   scaleFrom(from: number, scale: number): void {
     for (let i = from; i < this.n; i++) this.val[i] *= scale;
   }
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number): void {
+    const n = charGramsOf(lower, s, e, seed, GRAMS);
+    for (let k = 0; k < n; k++) this.push(GRAMS[k] >>> 0, charGramWeight, mask);
+  }
   markBlock(): void {
     // The buffer knows the block by index (scaleFrom's `from`).
   }
@@ -128,6 +188,8 @@ export const CUE_NAMES = [
   'negator', 'tenant', 'no_pos', 'neg_dominant', 'long_text', 'has_user', 'has_url', 'only_cc',
   'sarcasm', 'final_warning', 'calm', 'gratitude', 'resolved', 'has_pii',
 ] as const;
+
+if (CUE_NAMES.length !== CUE_COUNT) throw new Error(`CUE_COUNT (${CUE_COUNT}) must equal CUE_NAMES.length (${CUE_NAMES.length})`);
 
 /** Index of each cue feature in `Analysis.cues`. */
 export const CUE: Record<(typeof CUE_NAMES)[number], number> = Object.fromEntries(CUE_NAMES.map((c, i) => [c, i])) as never;

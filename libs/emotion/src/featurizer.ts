@@ -1,5 +1,5 @@
 /** Features of one analysed message (deterministic; shared by training and serving) and the knowledge prior. */
-import { CUE, CUE_NAMES, DotSink, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix } from './feature-space';
+import { CUE, CUE_NAMES, DotSink, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix, setCharGrams } from './feature-space';
 import { Analysis, DROP, Tok } from './text-tokens';
 
 // ------------------------------------------------------------------ featurisation
@@ -23,7 +23,8 @@ const MAX_NGRAM_TOKENS = 400;
  * @handles and links, long forum posts): kept in the analysis, never model features, so the model
  * cannot learn "a link means a negative news item" and carry that to e-mails and chats.
  */
-const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text, CUE.has_pii]);
+const NOT_FEATURES = new Uint8Array(CUE_NAMES.length);
+for (const k of [CUE.has_user, CUE.has_url, CUE.long_text, CUE.has_pii]) NOT_FEATURES[k] = 1;
 const NEG_SEED = 0x5bd1e995;
 
 /** Word hashes of the DROP list per feature space and language: the per-word check needs no slice. */
@@ -37,6 +38,26 @@ function dropped(space: FeatureSpace, lang: string): Set<number> {
   }
   return c[lang];
 }
+
+/**
+ * The char 5-gram hashes of the word lower[s, e) padded with a boundary on each side, into `out`
+ * (returns their number). The one definition of these features: FeatureBuffer pushes each, DotSink
+ * caches their weighted sum per word.
+ */
+export function charGrams(lower: string, s: number, e: number, seed: number, out: Int32Array): number {
+  const L = e - s + 2;
+  let n = 0;
+  for (let i = 0; i < L - 2; i++) {
+    let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
+    for (let q = 0; q < CHAR_MAX && i + q < L; q++) {
+      const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
+      ch = Math.imul(ch ^ c, FNV_PRIME);
+      if (q >= CHAR_MIN - 1) out[n++] = ch;
+    }
+  }
+  return n;
+}
+setCharGrams(charGrams, CHAR_W);
 
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
@@ -89,19 +110,11 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
           h = mix(h ^ NEG_SEED);
         }
         if (T.neg[k]) negScope = 3;
-        // Char 5-grams with word boundaries, hashed incrementally (no substrings); the budget
-        // bounds the cost of very long posts (their first ~700 letters carry the char n-grams).
+        // Char 5-grams with word boundaries (charGrams); the budget bounds the cost of very long
+        // posts (their first ~300 letters carry the char n-grams).
         if (len < 40 && charBudget > 0) {
           charBudget -= len;
-          const L = len + 2;
-          for (let i = 0; i < L - 2; i++) {
-            let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
-            for (let q = 0; q < CHAR_MAX && i + q < L; q++) {
-              const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
-              ch = Math.imul(ch ^ c, FNV_PRIME);
-              if (q >= CHAR_MIN - 1) buf.push(ch >>> 0, CHAR_W, mask);
-            }
-          }
+          buf.pushCharGrams(lower, s, e, seed, mask);
         }
         break;
       }
@@ -130,7 +143,7 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
   const cues = a.cues;
   for (let k = 0; k < cues.length; k++) {
     if (cues[k] === 0) continue;
-    if (NOT_FEATURES.has(k)) continue;
+    if (NOT_FEATURES[k]) continue;
     const hs = chs[k];
     const v = Math.log1p(cues[k]);
     buf.push(hs[0], v, mask);

@@ -2,6 +2,9 @@
 import type { Lang } from './lexicon';
 import { isDigit, isLetter } from './matcher';
 
+/** Number of cue features (CUE_NAMES.length in feature-space.ts; checked there). */
+export const CUE_COUNT = 45;
+
 export interface CueHit {
   cue: string;
   kind: string;
@@ -31,6 +34,8 @@ export class Tokens {
   clause = new Int32Array(1024);
   /** 1 when the token is a negator (set by analyse, used by featurize). */
   neg = new Uint8Array(1024);
+  /** Cue counts of the last analysed message (Analysis.cues): reused, not allocated per message. */
+  readonly cues = new Float64Array(CUE_COUNT);
   n = 0;
   push(s: number, e: number, t: number): void {
     if (this.n >= this.start.length) {
