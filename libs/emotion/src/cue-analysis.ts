@@ -11,8 +11,14 @@ const matchBuf: Array<Match<CueInfo>> = [];
 const marks = new RuleMarks();
 /** Hashes of the time and repeat units, so the token rules slice only the words that may be one. */
 const UNIT_HASHES: Record<Lang, Set<number>> = { en: new Set(), de: new Set() };
+/** First letters of the units (all ASCII): most words are ruled out by one load, before any hashing. */
+const UNIT_FIRST: Record<Lang, Uint8Array> = { en: new Uint8Array(128), de: new Uint8Array(128) };
 for (const l of ['en', 'de'] as Lang[]) {
-  for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
+  for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) {
+    UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
+    if (w.charCodeAt(0) >= 128) throw new Error(`unit "${w}" must start with an ASCII letter`);
+    UNIT_FIRST[l][w.charCodeAt(0)] = 1;
+  }
 }
 /** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
 const PROBLEM_NOUNS = ['problem', 'issue', 'trouble', 'error', 'fehler', 'störung', 'stoerung', 'panne', 'mangel'];
@@ -162,10 +168,14 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (negTok.length) add('negator');
 
   // Token rules: waiting time and counted repeat contacts.
+  const unitFirst = UNIT_FIRST[lang];
+  const unitHashes = UNIT_HASHES[lang];
   for (let k = 1; k < T.n; k++) {
     if (T.type[k] !== Tok.Word) continue;
     const len = T.end[k] - T.start[k];
-    if (len > 9 || !UNIT_HASHES[lang].has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
+    const c0 = lower.charCodeAt(T.start[k]);
+    if (len > 9 || c0 >= 128 || unitFirst[c0] === 0) continue;
+    if (!unitHashes.has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
     const w = lower.slice(T.start[k], T.end[k]);
     const isUnit = lex.timeUnits.has(w);
     const isRep = lex.repeatUnits.has(w);

@@ -48,7 +48,7 @@ export interface FeatureSink {
   n: number;
   push(h: number, v: number, mask: number): void;
   /** Push the char n-grams of the word lower[s, e) (featurizer.ts `charGrams`, weight CHAR_W each). */
-  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number): void;
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number, wordHash: number, rawHash: number): void;
   /** Multiply the values of the features pushed since index `from` by `scale` (the length normalisation). */
   scaleFrom(from: number, scale: number): void;
 }
@@ -99,14 +99,14 @@ export class DotSink implements FeatureSink {
     this.open += this.weights[m & mask] * (m & 0x80000000 ? -v : v);
     this.n++;
   }
-  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number): void {
-    let a = (0x811c9dc5 ^ seed) | 0;
-    let b = (0x2545f491 + seed + e - s) | 0;
-    for (let i = s; i < e; i++) {
-      const c = lower.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b + c, 0x5bd1e995) ^ (b >>> 15);
-    }
+  /**
+   * `wordHash` (the seeded word feature hash, umlauts folded) and `rawHash` (its raw characters and
+   * length) key the cache: both must match, so "ärger" and "aerger" (one word feature, different
+   * n-grams) keep apart.
+   */
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number, wordHash: number, rawHash: number): void {
+    const a = wordHash | 0;
+    const b = rawHash | 0;
     const slot = (a ^ (a >>> WORD_CACHE_BITS) ^ b) & ((1 << WORD_CACHE_BITS) - 1);
     if (this.cnt[slot] !== 0 && this.k1[slot] === a && this.k2[slot] === b) {
       this.open += this.sum[slot];

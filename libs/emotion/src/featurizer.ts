@@ -59,6 +59,23 @@ export function charGrams(lower: string, s: number, e: number, seed: number, out
 }
 setCharGrams(charGrams, CHAR_W);
 
+/** A bitmap over the DROP hashes' low bits: almost every word is ruled out before the Set lookup. */
+const DROP_WORDS = 255;
+const dropBitsCache = new WeakMap<FeatureSpace, Record<string, Uint32Array>>();
+function droppedBits(space: FeatureSpace, lang: string): Uint32Array {
+  let c = dropBitsCache.get(space);
+  if (!c) {
+    c = {};
+    for (const l of Object.keys(space.seeds)) {
+      const bits = new Uint32Array(DROP_WORDS + 1);
+      for (const h of dropped(space, l)) bits[(h >>> 5) & DROP_WORDS] |= 1 << (h & 31);
+      c[l] = bits;
+    }
+    dropBitsCache.set(space, c);
+  }
+  return c[lang];
+}
+
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
   buf.reset();
@@ -77,6 +94,7 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
   const seed = space.seeds[a.lang];
   const ph = space.placeholder[a.lang];
   const drop = dropped(space, a.lang);
+  const dropBits = droppedBits(space, a.lang);
   const T = a.tokens;
   buf.push(space.biasHash[a.lang], 1, mask);
   buf.markBlock();
@@ -103,8 +121,24 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
         break;
       case Tok.Word: {
         const len = e - s;
-        h = hashRange(lower, s, e, seed);
-        if (len <= 13 && len >= 2 && drop.has(h) && DROP.has(lower.slice(s, e))) continue;
+        // The word's feature hash (hashRange: umlauts folded) and, in the same pass, a hash of its
+        // raw characters: together the key of DotSink's char n-gram cache.
+        let hw = (FNV_OFFSET ^ seed) >>> 0;
+        let raw = (0x2545f491 + len) | 0;
+        for (let i = s; i < e; i++) {
+          const c = lower.charCodeAt(i);
+          raw = Math.imul(raw + c, 0x5bd1e995) ^ (raw >>> 15);
+          if (c < 0xdf) hw = Math.imul(hw ^ c, FNV_PRIME);
+          else if (c === 0xe4 || c === 0xf6 || c === 0xfc) {
+            hw = Math.imul(hw ^ (c === 0xe4 ? 0x61 : c === 0xf6 ? 0x6f : 0x75), FNV_PRIME);
+            hw = Math.imul(hw ^ 0x65, FNV_PRIME);
+          } else if (c === 0xdf) {
+            hw = Math.imul(hw ^ 0x73, FNV_PRIME);
+            hw = Math.imul(hw ^ 0x73, FNV_PRIME);
+          } else hw = Math.imul(hw ^ (c === 0x2019 ? 0x27 : c), FNV_PRIME);
+        }
+        h = hw >>> 0;
+        if (len <= 13 && len >= 2 && (dropBits[(h >>> 5) & DROP_WORDS] >>> (h & 31)) & 1 && drop.has(h) && DROP.has(lower.slice(s, e))) continue;
         if (negScope > 0) {
           negScope--;
           h = mix(h ^ NEG_SEED);
@@ -114,7 +148,7 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
         // posts (their first ~300 letters carry the char n-grams).
         if (len < 40 && charBudget > 0) {
           charBudget -= len;
-          buf.pushCharGrams(lower, s, e, seed, mask);
+          buf.pushCharGrams(lower, s, e, seed, mask, h, raw);
         }
         break;
       }

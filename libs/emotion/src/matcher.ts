@@ -36,10 +36,11 @@ ALPHA[0x27] = 2;
 ALPHA[0x2019] = 2;
 ALPHA[0x2d] = 3;
 for (const ch of 'abcdefghijklmnopqrstuvwxyzäöüßéèàáâêîôûçñ') letterIndex(ch.charCodeAt(0));
-const ALPHA_MAX = 64;
+const ALPHA_BITS = 6;
+const ALPHA_MAX = 1 << ALPHA_BITS;
 
-/** Fast letter test for boundaries: ASCII letters, Latin-1/Latin Extended letters, and other scripts. */
-export function isLetter(c: number): boolean {
+/** Letter test for boundaries: ASCII letters, Latin-1/Latin Extended letters, and other scripts. */
+function letterRule(c: number): boolean {
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
   if (c < 0xc0) return c === 0xaa || c === 0xb5 || c === 0xba;
   if (c === 0xd7 || c === 0xf7) return false;
@@ -48,6 +49,15 @@ export function isLetter(c: number): boolean {
   if (c >= 0xd800 && c <= 0xdfff) return false; // surrogates (emoji)
   if (c >= 0xfe00 && c <= 0xfe0f) return false; // variation selectors
   return c >= 0x370;
+}
+
+/** letterRule for every UTF-16 code unit: one load per character in the per-character loops. */
+const LETTER = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) LETTER[c] = letterRule(c) ? 1 : 0;
+
+/** Is the UTF-16 code unit (or code point) `c` a letter (letterRule)? */
+export function isLetter(c: number): boolean {
+  return c <= 0xffff ? LETTER[c] === 1 : letterRule(c);
 }
 
 export function isDigit(c: number): boolean {
@@ -140,7 +150,7 @@ export class CueMatcher<T> {
     const n = lower.length;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      s = delta[s * ALPHA_MAX + ALPHA[lower.charCodeAt(i)]];
+      s = delta[(s << ALPHA_BITS) | ALPHA[lower.charCodeAt(i)]];
       if (hasOut[s] === 0) continue;
       const o = this.out[s];
       for (let k = 0; k < o.length; k++) {
