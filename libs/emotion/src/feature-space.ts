@@ -79,15 +79,14 @@ export class DotSink implements FeatureSink {
   private fixed = 0;
   private open = 0;
   private scale = 1;
-  private readonly k1 = new Int32Array(1 << WORD_CACHE_BITS);
-  private readonly k2 = new Int32Array(1 << WORD_CACHE_BITS);
-  /** |sum| <= 40 n-grams x 32767 x 0.5 < 2^23: exact in float32. */
-  private readonly sum = new Float32Array(1 << WORD_CACHE_BITS);
-  /** Number of n-grams of the cached word + 1 (0 = empty slot). */
-  private readonly cnt = new Uint16Array(1 << WORD_CACHE_BITS);
+  /**
+   * One slot = 4 int32 in one cache line: the two key hashes, the sum of the n-grams' int16 weights
+   * (signed; at most 40 n-grams, so far inside int32) and the number of n-grams + 1 (0 = empty slot).
+   */
+  private readonly cache = new Int32Array(4 << WORD_CACHE_BITS);
   constructor(private weights: Int16Array) {}
   reset(weights: Int16Array, scale: number): void {
-    if (weights !== this.weights) this.cnt.fill(0);
+    if (weights !== this.weights) this.cache.fill(0);
     this.weights = weights;
     this.scale = scale;
     this.n = 0;
@@ -107,25 +106,27 @@ export class DotSink implements FeatureSink {
   pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number, wordHash: number, rawHash: number): void {
     const a = wordHash | 0;
     const b = rawHash | 0;
-    const slot = (a ^ (a >>> WORD_CACHE_BITS) ^ b) & ((1 << WORD_CACHE_BITS) - 1);
-    if (this.cnt[slot] !== 0 && this.k1[slot] === a && this.k2[slot] === b) {
-      this.open += this.sum[slot];
-      this.n += this.cnt[slot] - 1;
+    const c = this.cache;
+    const slot = ((a ^ (a >>> WORD_CACHE_BITS) ^ b) & ((1 << WORD_CACHE_BITS) - 1)) << 2;
+    if (c[slot + 3] !== 0 && c[slot] === a && c[slot + 1] === b) {
+      this.open += c[slot + 2] * charGramWeight;
+      this.n += c[slot + 3] - 1;
       return;
     }
     const w = this.weights;
     const v = charGramWeight;
     const n = charGramsOf(lower, s, e, seed, GRAMS);
-    let z = 0;
+    // Sum the integer weights, then scale once: exact, and what a cached word adds too.
+    let z2 = 0;
     for (let k = 0; k < n; k++) {
       const m = mix(GRAMS[k]);
-      z += w[m & mask] * (m & 0x80000000 ? -v : v);
+      z2 += m & 0x80000000 ? -w[m & mask] : w[m & mask];
     }
-    this.k1[slot] = a;
-    this.k2[slot] = b;
-    this.sum[slot] = z;
-    this.cnt[slot] = n + 1;
-    this.open += z;
+    c[slot] = a;
+    c[slot + 1] = b;
+    c[slot + 2] = z2;
+    c[slot + 3] = n + 1;
+    this.open += z2 * v;
     this.n += n;
   }
   /** The block to be scaled starts here (after the bias): what came before is final. */

@@ -65,8 +65,13 @@ export function isDigit(c: number): boolean {
 }
 
 export class CueMatcher<T> {
-  /** Dense transitions; 16-bit while the automaton has < 65,536 states (half the cache footprint). */
+  /**
+   * Dense transitions; 16-bit while the automaton has < 32,768 states (half the cache footprint).
+   * An entry is the next state, with `outBit` set when that state ends a pattern: the scan needs
+   * no second load per character to know whether to look at outputs.
+   */
   private readonly delta: Uint16Array | Int32Array;
+  private readonly outBit: number;
   private readonly out: Int32Array[];
   /** 1 for states that end at least one pattern: the scan loads `out` only there. */
   private readonly hasOut: Uint8Array;
@@ -110,7 +115,7 @@ export class CueMatcher<T> {
     // BFS: failure links, dense transition table, merged outputs.
     const n = trie.length;
     this.nStates = n;
-    const delta = n < 65536 ? new Uint16Array(n * ALPHA_MAX) : new Int32Array(n * ALPHA_MAX);
+    const delta = n < 32768 ? new Uint16Array(n * ALPHA_MAX) : new Int32Array(n * ALPHA_MAX);
     const fail = new Int32Array(n);
     const queue: number[] = [];
     for (const [a, nx] of trie[0]) {
@@ -134,9 +139,11 @@ export class CueMatcher<T> {
       // Alphabet 0 ("other") always returns to the root.
       delta[s * ALPHA_MAX] = 0;
     }
-    this.delta = delta;
     this.out = outs.map((o) => Int32Array.from(o));
     this.hasOut = Uint8Array.from(outs, (o) => (o.length ? 1 : 0));
+    this.outBit = n < 32768 ? 0x8000 : 0x40000000;
+    for (let i = 0; i < delta.length; i++) if (this.hasOut[delta[i]]) delta[i] |= this.outBit;
+    this.delta = delta;
   }
 
   get size(): number {
@@ -146,12 +153,13 @@ export class CueMatcher<T> {
   /** All matches in `lower` that satisfy their boundary mode, spans extended per mode. */
   scan(lower: string, into: Array<Match<T>>, limit = 256): Array<Match<T>> {
     const delta = this.delta;
-    const hasOut = this.hasOut;
+    const outBit = this.outBit;
     const n = lower.length;
     let s = 0;
     for (let i = 0; i < n; i++) {
       s = delta[(s << ALPHA_BITS) | ALPHA[lower.charCodeAt(i)]];
-      if (hasOut[s] === 0) continue;
+      if ((s & outBit) === 0) continue;
+      s ^= outBit;
       const o = this.out[s];
       for (let k = 0; k < o.length; k++) {
         const p = this.patterns[o[k]];

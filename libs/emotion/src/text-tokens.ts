@@ -105,6 +105,10 @@ function isPlaceholderAt(lower: string, i: number): boolean {
   return false;
 }
 
+/** Letters, digits and combining marks (U+0300-036F): what continues a word, one load per character. */
+const WORD_CHAR = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) WORD_CHAR[c] = isLetter(c) || isDigit(c) || (c >= 0x300 && c <= 0x36f) ? 1 : 0;
+
 export function tokenise(lower: string, t: Tokens): void {
   t.n = 0;
   const n = lower.length;
@@ -123,7 +127,7 @@ export function tokenise(lower: string, t: Tokens): void {
       i++;
       while (i < n) {
         const d = lower.charCodeAt(i);
-        if (isLetter(d) || isDigit(d) || (d >= 0x300 && d <= 0x36f)) i++;
+        if (WORD_CHAR[d] === 1) i++;
         else if ((d === 0x27 || d === 0x2019 || d === 0x2d) && i + 1 < n && isLetter(lower.charCodeAt(i + 1))) i += 2;
         else break;
       }
