@@ -89,8 +89,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     matchBuf.length = w;
   }
   marks.reset();
+  // A complaint noun or verb negated up to 4 tokens before: "never had anything to complain about".
   const negatedBefore = (t0: number) => {
-    for (const j of negTok) if (j < t0 && j >= t0 - 3 && T.clause[j] === T.clause[t0]) return true;
+    for (const j of negTok) if (j < t0 && j >= t0 - 4 && T.clause[j] === T.clause[t0]) return true;
     return false;
   };
 
