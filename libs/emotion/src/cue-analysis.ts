@@ -11,13 +11,18 @@ const matchBuf: Array<Match<CueInfo>> = [];
 const marks = new RuleMarks();
 /** Hashes of the time and repeat units, so the token rules slice only the words that may be one. */
 const UNIT_HASHES: Record<Lang, Set<number>> = { en: new Set(), de: new Set() };
-/** First letters of the units (all ASCII): most words are ruled out by one load, before any hashing. */
-const UNIT_FIRST: Record<Lang, Uint8Array> = { en: new Uint8Array(128), de: new Uint8Array(128) };
+/**
+ * Units by first and last letter (both ASCII) and length (bit): most words are ruled out by one
+ * load, before any hashing.
+ */
+const UNIT_SHAPE: Record<Lang, Uint16Array> = { en: new Uint16Array(128 * 128), de: new Uint16Array(128 * 128) };
 for (const l of ['en', 'de'] as Lang[]) {
   for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) {
     UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
-    if (w.charCodeAt(0) >= 128) throw new Error(`unit "${w}" must start with an ASCII letter`);
-    UNIT_FIRST[l][w.charCodeAt(0)] = 1;
+    const a = w.charCodeAt(0);
+    const z = w.charCodeAt(w.length - 1);
+    if (a >= 128 || z >= 128 || w.length > 9) throw new Error(`unit "${w}" must be ASCII-bounded and at most 9 letters`);
+    UNIT_SHAPE[l][a * 128 + z] |= 1 << w.length;
   }
 }
 /** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
@@ -51,6 +56,32 @@ function intensifiedCompound(lower: string, wordStart: number, stemStart: number
   return false;
 }
 
+/** Insertion sort (a message has a handful of matches): start, then longer span, then later stem first. */
+function sortMatches(m: Array<Match<CueInfo>>): void {
+  for (let i = 1; i < m.length; i++) {
+    const x = m[i];
+    let j = i - 1;
+    while (j >= 0 && (m[j].start - x.start || x.end - m[j].end || x.stemStart - m[j].stemStart) > 0) {
+      m[j + 1] = m[j];
+      j--;
+    }
+    m[j + 1] = x;
+  }
+}
+
+/** Stable insertion sort of the hits by start (as Array.prototype.sort, without a comparator call each). */
+function sortHits(h: CueHit[]): void {
+  for (let i = 1; i < h.length; i++) {
+    const x = h[i];
+    let j = i - 1;
+    while (j >= 0 && h[j].start > x.start) {
+      h[j + 1] = h[j];
+      j--;
+    }
+    h[j + 1] = x;
+  }
+}
+
 function overlapsAny(s: number, e: number, spans: number[]): boolean {
   for (let k = 0; k < spans.length; k += 2) if (s < spans[k + 1] && spans[k] < e) return true;
   return false;
@@ -81,7 +112,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (extra) extra.scan(lower, matchBuf);
   // Same span: the pattern found later in the word wins, as the last part (the head) of a German
   // compound carries its meaning ("Superchaos" is chaos, "Kundenservice-Katastrophe" a disaster).
-  matchBuf.sort((a, b) => a.start - b.start || b.end - a.end || b.stemStart - a.stemStart);
+  sortMatches(matchBuf);
   // A placeholder's letters ("[email]") are never a cue.
   if (pii && pii.length) {
     let w = 0;
@@ -169,13 +200,14 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (negTok.length) add('negator');
 
   // Token rules: waiting time and counted repeat contacts.
-  const unitFirst = UNIT_FIRST[lang];
+  const unitShape = UNIT_SHAPE[lang];
   const unitHashes = UNIT_HASHES[lang];
   for (let k = 1; k < T.n; k++) {
     if (T.type[k] !== Tok.Word) continue;
     const len = T.end[k] - T.start[k];
     const c0 = lower.charCodeAt(T.start[k]);
-    if (len > 9 || c0 >= 128 || unitFirst[c0] === 0) continue;
+    const c1 = lower.charCodeAt(T.end[k] - 1);
+    if (len > 9 || c0 >= 128 || c1 >= 128 || ((unitShape[c0 * 128 + c1] >> len) & 1) === 0) continue;
     if (!unitHashes.has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
     const w = lower.slice(T.start[k], T.end[k]);
     const isUnit = lex.timeUnits.has(w);
@@ -285,7 +317,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (lower.length > 600) add('long_text');
 
   applyCueRules(lower, lang, T, marks, hits, cues);
-  hits.sort((a, b) => a.start - b.start);
+  sortHits(hits);
   intents.sort();
   return { lang, hits, intents, cues, tokens };
 }

@@ -104,6 +104,8 @@ function evidenceSpan(orig: string, h: CueHit): [number, number] {
 }
 
 function buildEvidence(orig: string, hits: CueHit[], negative: boolean, max: number): Evidence[] {
+  // Most calm messages carry no intent tag: nothing to rank.
+  if (hits.length === 0 || (!negative && !hits.some((h) => h.intent))) return [];
   const pool = negative ? hits.filter((h) => h.kind !== 'contrast') : hits.filter((h) => h.intent);
   const ranked = pool
     .map((h, i) => ({ h, i }))

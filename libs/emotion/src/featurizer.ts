@@ -76,6 +76,11 @@ function droppedBits(space: FeatureSpace, lang: string): Uint32Array {
   return c[lang];
 }
 
+// The last space's tables (one model serves almost every call): no WeakMap lookup per message.
+let lastSpace: FeatureSpace | null = null;
+let lastDrop: Record<'en' | 'de', Set<number>> = { en: new Set(), de: new Set() };
+let lastDropBits: Record<'en' | 'de', Uint32Array> = { en: new Uint32Array(0), de: new Uint32Array(0) };
+
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
   buf.reset();
@@ -93,8 +98,13 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
   const mask = space.mask;
   const seed = space.seeds[a.lang];
   const ph = space.placeholder[a.lang];
-  const drop = dropped(space, a.lang);
-  const dropBits = droppedBits(space, a.lang);
+  if (space !== lastSpace) {
+    lastSpace = space;
+    lastDrop = { en: dropped(space, 'en'), de: dropped(space, 'de') };
+    lastDropBits = { en: droppedBits(space, 'en'), de: droppedBits(space, 'de') };
+  }
+  const drop = lastDrop[a.lang];
+  const dropBits = lastDropBits[a.lang];
   const T = a.tokens;
   buf.push(space.biasHash[a.lang], 1, mask);
   buf.markBlock();

@@ -116,6 +116,10 @@ export function tokenise(lower: string, t: Tokens): void {
   let clause = 0;
   while (i < n) {
     const c = lower.charCodeAt(i);
+    if (c === 0x20) {
+      i++; // the most common non-letter, before the chain of tests below
+      continue;
+    }
     if (isLetter(c)) {
       const s = i;
       if ((c === 0x68 && (lower.startsWith('http://', i) || lower.startsWith('https://', i))) || (c === 0x77 && lower.startsWith('www.', i))) {
