@@ -149,6 +149,13 @@ const sb = gv('balanced/sb10k_corpus_v1.0.cgsa.tsv').filter((p) => p.length >= 3
   .map((p) => ({ text: clean(unquote(p.slice(2).join(' '))), lang: 'de', negative: p[1] === 'negative' }));
 write('de-tweets', sb, 107);
 
+// German product reviews (thermos mugs, dishwasher tabs, detergent; madvx/NLP_22Z, the balanced
+// corpora): negative vs positive, as the other review sets (the "neutral" middle ratings left out).
+// Validation only.
+const nlp22 = (f, negative) => show('madvx+NLP_22Z', `corpora_nlp22z/${f}`).split('\n').map((t) => clean(t))
+  .filter((t) => t.length >= 3).map((text) => ({ text, lang: 'de', negative }));
+write('de-product-reviews', [...nlp22('negative_reviews_balanced.txt', true), ...nlp22('positive_reviews_balanced.txt', false)], 109);
+
 // ---------------------------------------------------------------- extra TRAINING data (never validated on)
 // Written to ../data/: calm requests from the TRAIN splits of banking77 and CLINC150 (the validation
 // sets above use their TEST splits), so the model learns that a plain question about a bill, a
