@@ -158,7 +158,8 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
         // posts (their first ~300 letters carry the char n-grams).
         if (len < 40 && charBudget > 0) {
           charBudget -= len;
-          buf.pushCharGrams(lower, s, e, seed, mask, h, raw);
+          // A word of one or two letters has no 5-gram even with its boundaries: nothing to look up.
+          if (len > 2) buf.pushCharGrams(lower, s, e, seed, mask, h, raw);
         }
         break;
       }
