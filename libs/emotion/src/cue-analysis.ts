@@ -1,8 +1,8 @@
 /** Cue analysis: lexicon hits, negation scope, intensifiers, contrast, waiting time, repeat contact, intents. */
 import { CueInfo, LEXICONS, Lang } from './lexicon';
-import { CueMatcher, Match } from './matcher';
+import { CueMatcher, Match, sortMatches } from './matcher';
 import { CUE, CUE_NAMES, hashRange } from './feature-space';
-import { Analysis, CueHit, Tok, Tokens, tokenise } from './text-tokens';
+import { Analysis, CueHit, Tok, Tokens, sortHits, tokenise } from './text-tokens';
 import { RuleMarks, applyCueRules } from './cue-rules';
 import { emphasisCues } from './emphasis';
 
@@ -54,32 +54,6 @@ function intensifiedCompound(lower: string, wordStart: number, stemStart: number
   if (stemStart - wordStart < 3) return false;
   for (const p of DE_INTENSE_PREFIX) if (p.length <= stemStart - wordStart && lower.startsWith(p, wordStart)) return true;
   return false;
-}
-
-/** Insertion sort (a message has a handful of matches): start, then longer span, then later stem first. */
-function sortMatches(m: Array<Match<CueInfo>>): void {
-  for (let i = 1; i < m.length; i++) {
-    const x = m[i];
-    let j = i - 1;
-    while (j >= 0 && (m[j].start - x.start || x.end - m[j].end || x.stemStart - m[j].stemStart) > 0) {
-      m[j + 1] = m[j];
-      j--;
-    }
-    m[j + 1] = x;
-  }
-}
-
-/** Stable insertion sort of the hits by start (as Array.prototype.sort, without a comparator call each). */
-function sortHits(h: CueHit[]): void {
-  for (let i = 1; i < h.length; i++) {
-    const x = h[i];
-    let j = i - 1;
-    while (j >= 0 && h[j].start > x.start) {
-      h[j + 1] = h[j];
-      j--;
-    }
-    h[j + 1] = x;
-  }
 }
 
 function overlapsAny(s: number, e: number, spans: number[]): boolean {

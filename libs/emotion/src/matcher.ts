@@ -179,3 +179,16 @@ export class CueMatcher<T> {
     return into;
   }
 }
+
+/** Insertion sort (a message has a handful of matches): start, then longer span, then later stem first. */
+export function sortMatches<T>(m: Array<Match<T>>): void {
+  for (let i = 1; i < m.length; i++) {
+    const x = m[i];
+    let j = i - 1;
+    while (j >= 0 && (m[j].start - x.start || x.end - m[j].end || x.stemStart - m[j].stemStart) > 0) {
+      m[j + 1] = m[j];
+      j--;
+    }
+    m[j + 1] = x;
+  }
+}

@@ -203,3 +203,16 @@ export function tokenise(lower: string, t: Tokens): void {
   }
 }
 
+
+/** Stable insertion sort of the hits by start (as Array.prototype.sort, without a comparator call each). */
+export function sortHits(h: CueHit[]): void {
+  for (let i = 1; i < h.length; i++) {
+    const x = h[i];
+    let j = i - 1;
+    while (j >= 0 && h[j].start > x.start) {
+      h[j + 1] = h[j];
+      j--;
+    }
+    h[j + 1] = x;
+  }
+}
