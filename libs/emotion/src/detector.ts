@@ -104,20 +104,30 @@ function evidenceSpan(orig: string, h: CueHit): [number, number] {
 }
 
 function buildEvidence(orig: string, hits: CueHit[], negative: boolean, max: number): Evidence[] {
-  const pool = negative ? hits.filter((h) => h.kind !== 'contrast') : hits.filter((h) => h.intent);
-  const ranked = pool
-    .map((h, i) => ({ h, i }))
-    .sort((a, b) => (KIND_RANK[a.h.kind] ?? 20) - (KIND_RANK[b.h.kind] ?? 20) || a.i - b.i);
+  // Most calm messages carry no intent tag: nothing to rank.
+  if (hits.length === 0 || (!negative && !hits.some((h) => h.intent))) return [];
+  const ranked = negative ? hits.filter((h) => h.kind !== 'contrast') : hits.filter((h) => h.intent);
+  // Stable insertion sort by kind rank (a handful of hits): ties keep the text order.
+  for (let i = 1; i < ranked.length; i++) {
+    const x = ranked[i];
+    const rx = KIND_RANK[x.kind] ?? 20;
+    let j = i - 1;
+    while (j >= 0 && (KIND_RANK[ranked[j].kind] ?? 20) > rx) {
+      ranked[j + 1] = ranked[j];
+      j--;
+    }
+    ranked[j + 1] = x;
+  }
   const out: Evidence[] = [];
-  const seen = new Set<string>();
-  for (const { h } of ranked) {
+  const seen: string[] = [];
+  for (const h of ranked) {
     if (out.length >= max) break;
     const [start, end] = evidenceSpan(orig, h);
     // `orig` is the masked text: a span can hold a placeholder, never a piece of personal data.
     const text = orig.slice(start, Math.min(end, start + 160));
     const key = `${h.cue}|${text.toLowerCase()}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.includes(key)) continue;
+    seen.push(key);
     out.push({ cue: h.cue, kind: h.kind, text, start, end });
   }
   return out;

@@ -145,5 +145,6 @@ export const FACTUAL_NEG = new Set([
   '~schwierig', '~unklar', '~überfüllt', '~hitze', '~notfall', '~evakuier', 'stecken*', 'steckt', '~stillstand',
   '~entgleis', 'gefahr', '~gefährlich', '~schaden', '~beschädigt', '~gekündigt', '~abgelehnt', '~verweiger', 'kein anschluss',
   'nein', 'sorge*', 'schade*', 'nix', '~unvollständig', '~verschwunden', '~gestrandet', '~ausgebucht', '~überfällig',
-  '~preiserhöhung', '~gekürzt', '~verwechsel', '~irrtum', '~durcheinander', 'nicht erhalten',
+  '~preiserhöhung', '~gekürzt', '~verwechsel', '~irrtum', '~durcheinander', 'nicht erhalten', '~ausfäll',
+  'broke', 'fell apart', 'falls apart', '~veraltet', '~renovierungsbedürftig',
 ]);
