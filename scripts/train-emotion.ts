@@ -238,7 +238,7 @@ function main(): void {
       trainedOn: { files: files.map((f) => path.basename(f)), n: ex.length, options: opts, ...(holdout > 0 ? { heldOut: holdout } : {}) },
       metrics: { crossValidated: summary.crossValidated, inSample },
       licence: files.some((f) => DEFAULT_DATA.includes(path.resolve(f)))
-        ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0), GermEval 2017 dev and synchronic test (research use), '
+        ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0), GermEval 2017 dev (research use), '
           + 'banking77 (CC BY 4.0), CLINC150 (CC BY 3.0), UCI sentiment labelled sentences, IMDB part (CC BY 4.0), PotTS (MIT) and '
           + 'filmstarts reviews (research use): non-commercial terms apply (libs/emotion/README.md).'
         : 'Weights derived from user-supplied data.',

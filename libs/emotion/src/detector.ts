@@ -197,7 +197,11 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     // not flagged on the model's word.
     const calm = a.cues[CUE.contrast] === 0 && (a.cues[CUE.neg_negated] > 0 || a.cues[CUE.gratitude] > 0 || a.cues[CUE.resolved] > 0);
     const bar = facts ? factThreshold : calm ? Math.max(CALM_MODEL_THRESHOLD, modelOnlyThreshold) : modelOnlyThreshold;
-    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || (isFinalEscalation(a.hits) && speaksForThemselves(p.lower, a.tokens));
+    // Sarcastic thanks for a negative fact ("thanks for charging me twice") is a complaint whatever the
+    // model says: the thanks are exactly what pulls a bag-of-words score down.
+    const sarcastic = a.hits.some((h) => h.kind === 'sarcasm');
+    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || sarcastic
+      || (isFinalEscalation(a.hits) && speaksForThemselves(p.lower, a.tokens));
     const rounded = Math.round(score * 10000) / 10000;
     let evidence: Evidence[];
     if (negative && !backed) {

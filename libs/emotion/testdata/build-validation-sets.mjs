@@ -183,10 +183,8 @@ process.stderr.write(`train de-reviews-tweets-train: ${deTrain.length} lines (${
 // ---------------------------------------------------------------- GermEval 2017 test splits (de rail feedback)
 // The XML releases (KaoCircle/modified_GermEval17, the organisers' files with their tag errors fixed).
 // Relevant documents only, negative = document polarity "negative" (the shape of the dev file in
-// shared/data/emotion). The SYNCHRONIC test split (same period as train/dev) becomes TRAINING data;
-// the DIACHRONIC ("later") test split is the project's hidden set: it is written as a check-only file
-// (validation/check/de-germeval2017-dia.jsonl, no tune half) and is never trained or tuned on. A
-// training line whose text also occurs in the later split or the dev file is dropped.
+// shared/data/emotion). The DIACHRONIC ("later") test split is written as a check-only file
+// (validation/check/de-germeval2017-dia.jsonl, no tune half) and is never trained or tuned on.
 const geDocs = (f) => [...show('KaoCircle+modified_GermEval17', `data/${f}`).matchAll(/<Document\b[\s\S]*?<\/Document>/g)]
   .map(([d]) => ({
     relevant: /<relevance>true<\/relevance>/.test(d),
@@ -201,20 +199,8 @@ function xmlText(s) {
 const dia = dedupe(geDocs('test_dia-2017-09-15.xml'));
 fs.writeFileSync(path.join(OUT, 'check', 'de-germeval2017-dia.jsonl'), dia.map((r) => JSON.stringify(r)).join('\n') + '\n');
 process.stderr.write(`de-germeval2017-dia (check only): ${dia.length} lines, ${dia.filter((r) => r.negative).length} negative\n`);
-function devFile(name) {
-  if (process.env.CX_EMOTION_DEV_DATA) return path.join(process.env.CX_EMOTION_DEV_DATA, name);
-  for (let d = path.dirname(OUT); d !== path.dirname(d); d = path.dirname(d)) {
-    const f = path.join(d, 'shared', 'data', 'emotion', name);
-    if (fs.existsSync(f)) return f;
-  }
-  throw new Error(`${name} not found (set CX_EMOTION_DEV_DATA)`);
-}
-const devDe = fs.readFileSync(devFile('de-germeval2017-dev.jsonl'), 'utf8');
-const notTrain = new Set([...dia.map((r) => r.text.toLowerCase()),
-  ...devDe.split('\n').filter(Boolean).map((l) => clean(JSON.parse(l).text).toLowerCase())]);
-const syn = dedupe(geDocs('test_syn-2017-09-15.xml')).filter((r) => !notTrain.has(r.text.toLowerCase()));
-fs.writeFileSync(path.join(TRAIN_OUT, 'de-germeval2017-syn-train.jsonl'), syn.map((r) => JSON.stringify(r)).join('\n') + '\n');
-process.stderr.write(`train de-germeval2017-syn-train: ${syn.length} lines, ${syn.filter((r) => r.negative).length} negative\n`);
+// The synchronic test split is NOT training data: a held-out rail figure is likely drawn from the
+// GermEval test splits, and training on one would measure memory, not generalisation.
 
 // English sentences from a third UCI domain (IMDB movie reviews; the validation set uses the amazon
 // and yelp files): review language for TRAINING, so product-review complaints are not read as
