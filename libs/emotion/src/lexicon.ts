@@ -6,17 +6,10 @@
  * whole words, `stem*` word prefix, `~stem` anywhere inside a word (German compounds).
  */
 import { CueMatcher } from './matcher';
-import { FACTUAL_NEG, RuleCat, ruleEntries } from './lexicon-rules';
+import { FACTUAL_NEG, ruleEntries, type CueInfo, type Lang } from './lexicon-rules';
 
-export type Lang = 'en' | 'de';
-
-/** What a literal cue means. `cat` drives the analysis; `cue`/`kind` are reported in evidence. */
-export interface CueInfo {
-  cat: 'neg' | 'pos' | 'profanity' | 'unacceptable' | 'cc' | 'intent' | 'negator' | 'intensifier' | 'contrast' | 'tenant' | RuleCat;
-  cue: string;
-  kind: string;
-  intent?: string;
-}
+// The cue types live with the rule tables (which need them), so neither file imports the other back.
+export type { CueInfo, Lang } from './lexicon-rules';
 
 // ---------------------------------------------------------------- English
 const EN_NEG = [
