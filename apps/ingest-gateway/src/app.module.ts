@@ -1,5 +1,5 @@
 // The ingestion gateway's Nest module: metrics and health (@cx/metrics), Kafka and Redis behind
-// the gateway's own ports, and the one ingest controller.
+// the gateway's own ports, and the one ingest controller (served ahead of Express: main.ts).
 import { DynamicModule, Module } from '@nestjs/common';
 import { MetricsModule, PipelineMetrics } from '@cx/metrics';
 import type { ConnectorDirectory } from './connectors-config';
@@ -18,8 +18,8 @@ export class IngestGatewayModule {
     return {
       module: IngestGatewayModule,
       imports: [MetricsModule.forRoot('ingest-gateway', [KafkaIngestHealth, RedisHealth]), GatewayInfraModule.forRoot(env)],
-      controllers: [IngestController],
       providers: [
+        IngestController,
         { provide: GatewayMetrics, inject: [PipelineMetrics], useFactory: (m: PipelineMetrics) => new GatewayMetrics(m) },
         {
           provide: IngestService, inject: [INGEST_PUBLISHER, RedisContactStartStore, GatewayMetrics],
