@@ -1,4 +1,4 @@
-// Load test of the ingestion gateway (DESIGN.md §7 target: 2,000 requests/s, p99 < 50 ms from
+// Load test of the ingestion gateway (docs/connectors.md target: 2,000 requests/s, p99 < 50 ms from
 // request to Kafka acknowledgement). Starts Kafka/Redis if needed and a gateway process, then
 // sends signed Zendesk comment webhooks open-loop at a fixed rate (latency counted from each
 // request's scheduled send time, so a stall is not hidden by the client waiting; requests are

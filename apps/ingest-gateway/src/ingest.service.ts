@@ -1,5 +1,5 @@
-// One request, the same way for every connector (DESIGN.md §7): tenant and connector → 404,
-// signature → 401, map every record → §3 events validated against the contract, publish with
+// One request, the same way for every connector (docs/connectors.md): tenant and connector → 404,
+// signature → 401, map every record → contract events validated against the contract, publish with
 // acks=all → 200, nothing mapped → 202, a record that cannot be mapped → its raw body to cx.dlq
 // and 422, Kafka (or Redis) not answering in time → 503 with Retry-After. No I/O of its own: the
 // publisher and the contact-start store are ports.
@@ -107,7 +107,7 @@ export class IngestService {
     return { events, failures, ignored, records: outcomes.length, recordsMapped };
   }
 
-  /** The §3 CloudEvent of a draft, checked against the contract; a string says why it is invalid. */
+  /** The contract CloudEvent of a draft, checked against the contract; a string says why it is invalid. */
   private envelope(req: IngestRequest, d: EventDraft, trace: TraceContext): IngestEvent | string {
     const event = makeEvent({
       type: d.type, id: d.id, source: `urn:cx:ingest-gateway:${req.connector}`, subject: d.conversationId, time: d.time,
