@@ -14,8 +14,9 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { z } from 'zod';
 import { decodeCloudEvent, type RawMessage } from '@cx/contracts';
-import { CONSUMER_SETTINGS, ensureTopics, type FetchOptions } from '@cx/kafka';
+import { CONSUMER_SETTINGS, ensureTopics, PartitionOffsets, type FetchOptions } from '@cx/kafka';
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
+import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './idle-probe';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
 
@@ -32,6 +33,8 @@ export interface ConsumerOptions {
   /** Topics this service produces to, created at start-up with the subscriptions. */
   produces: string[];
   retry?: { attempts: number; baseMs: number; maxMs: number };
+  /** How often idle partitions are checked for being caught up (only with a ConsumerProgress). */
+  idleProbeMs?: number;
 }
 
 /** How far a partition's input has been consumed and committed (event-time watermarks, sla-monitor). */
@@ -47,8 +50,8 @@ export interface PartitionProgress {
 
 export interface ConsumerProgress {
   committed(progress: PartitionProgress[]): void;
-  /** A fetch found nothing new on any assigned partition: all of them were caught up at `fetchedAt`. */
-  idle(assigned: { topic: string; partitions: number[] }[], fetchedAt: number): void;
+  /** These partitions had been consumed and committed to their log end as of `fetchedAt` (IdleProbe). */
+  idle(caughtUp: AssignedPartitions[], fetchedAt: number): void;
 }
 
 type Envelope = { time: string };
@@ -75,8 +78,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   private readonly collecting: Member[] = [];
   private readonly handlers = new Map<string, UnitHandler>();
   private lastActivity = 0;
-  private fetchStartedAt = Date.now();
-  private assigned: { topic: string; partitions: number[] }[] = [];
+  private readonly activity = new ConsumerActivityTracker();
+  private probe?: IdleProbe;
   private busy = false;
 
   constructor(
@@ -110,13 +113,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       this.touchSeries();
       const consumer = (this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...this.options.fetch }));
       consumer.on(consumer.events.CRASH, (e) => { this.lastActivity = 0; this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
-      consumer.on(consumer.events.FETCH_START, () => { this.fetchStartedAt = Date.now(); });
+      consumer.on(consumer.events.FETCH_START, (e) => this.activity.fetchStarted(e.payload.nodeId));
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        this.assigned = Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] }));
+        this.activity.assign(Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] })));
       });
       consumer.on(consumer.events.FETCH, (e) => {
         this.lastActivity = Date.now();
-        if (e.payload.numberOfBatches === 0 && this.assigned.length) this.progress?.idle(this.assigned, this.fetchStartedAt);
+        this.activity.fetchCompleted(e.payload.nodeId);
       });
       await consumer.connect();
       await consumer.subscribe({ topics: Object.keys(subscriptions).map((t) => prefix + t), fromBeginning: true });
@@ -128,6 +131,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       });
       this.running = true;
       this.lastActivity = Date.now();
+      this.startProbe();
       callback();
     } catch (e) {
       callback(e);
@@ -156,7 +160,24 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   /** Stops fetching, lets the in-flight unit finish and commit, then leaves the group. */
   async close(): Promise<void> {
     this.running = false;
+    await this.probe?.stop();
     await this.consumer?.disconnect();
+  }
+
+  /** Idle partitions advance the watermarks only once Kafka confirms they are consumed to their end. */
+  private startProbe(): void {
+    const progress = this.progress;
+    if (!progress) return;
+    const offsets = new PartitionOffsets(this.kafka, this.options.groupId);
+    this.probe = new IdleProbe(offsets, this.activity, this.options.topicPrefix, (c, at) => progress.idle(c, at), this.options.idleProbeMs ?? 200);
+    this.probe.start();
+  }
+
+  private track(members: Member[], delta: 1 | -1): void {
+    for (const m of members) {
+      const key = `${m.topic}:${m.payload.batch.partition}`;
+      if (delta > 0) this.activity.arrived(key); else this.activity.finished(key);
+    }
   }
 
   private logical(topic: string): string {
@@ -167,7 +188,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     if (payload.batch.messages.length === 0) return Promise.resolve();
     const member = this.decode(payload);
     return new Promise<void>((resolve, reject) => {
-      this.collecting.push({ ...member, resolve, reject });
+      const m = { ...member, resolve, reject };
+      this.track([m], 1);
+      this.collecting.push(m);
       if (this.collecting.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -188,7 +211,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
         stamps.push(Number(m.timestamp));
       } else invalid.push({ item, reason: decoded.reason });
     }
-    return { payload, topic, items, stamps, invalid, fetchedAt: this.fetchStartedAt, started: process.hrtime.bigint() };
+    return { payload, topic, items, stamps, invalid, fetchedAt: this.activity.fetchedAt(), started: process.hrtime.bigint() };
   }
 
   private async flush(): Promise<void> {
@@ -201,6 +224,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     } catch (e) {
       for (const m of group) m.reject(e);
     } finally {
+      this.track(group, -1);
       this.busy = false;
       this.lastActivity = Date.now();
     }
