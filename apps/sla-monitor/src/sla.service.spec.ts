@@ -167,6 +167,17 @@ describe('policy reloads', () => {
   });
 });
 
+describe('PolicyVersions', () => {
+  it('switching back to an earlier file is a new reload at the new instant; another instance or a restart reuses the instant', async () => {
+    const { store, keys } = await setup(); // v1 in force since T0
+    const at = (now: number) => new PolicyVersions(store.redis as never, keys, () => now);
+    expect((await at(T0 + 5_000).use({ set: policies, text: 'policies v1' })).at).toBe(T0); // a restart: still v1's instant
+    expect((await at(T0 + 10_000).use({ set: policies, text: 'policies v2' })).at).toBe(T0 + 10_000);
+    expect((await at(T0 + 10_050).use({ set: policies, text: 'policies v2' })).at).toBe(T0 + 10_000); // a second instance
+    expect((await at(T0 + 20_000).use({ set: policies, text: 'policies v1' })).at).toBe(T0 + 20_000); // back to v1: now
+  });
+});
+
 describe('attainment buckets (the console\'s "within SLA today")', () => {
   it('counts each ended clock once, in its 15-minute bucket, with the conversation\'s attributes', async () => {
     const { store, scheduler, consume, setNow } = await setup();
