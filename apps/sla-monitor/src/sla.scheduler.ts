@@ -74,7 +74,7 @@ export class SlaScheduler {
     if (claimed.length === 0) return 0;
     const { parts, outcomeOf } = await this.plan(shard, claimed.map((c) => c.member), cutoff, escalateOn);
     // Firings continue the trace stored with their clock: one span per cause, on the events it fired.
-    const spans = traceOutputs('sla fire', parts);
+    const spans = traceOutputs('sla fire', parts, { 'cx.shard': shard });
     const statuses = await this.committer.apply(parts).finally(() => spans?.end());
     const outcomes = new Map<TimerOutcome, number>();
     statuses.forEach((s, i) => {

@@ -30,13 +30,13 @@ describe('work spans', () => {
         { events: [event('4')] },
         { commands: [] },
       ];
-      const spans = traceOutputs('sla fire', parts, { 'cx.tenant': 't' })!;
+      const spans = traceOutputs('sla fire', parts, { 'cx.shard': 3 })!;
       spans.end();
       const fired = t.named('sla fire');
       expect(fired).toHaveLength(3);
       const [sa, sb, sc] = fired;
       expect(sa.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
-      expect(sa.attributes).toEqual({ 'cx.tenant': 't', 'cx.events': 2 });
+      expect(sa.attributes).toEqual({ 'cx.shard': 3, 'cx.tenant': 't', 'cx.events': 2, 'cx.event_types': ['cx.sla.breached.v1'] });
       expect(sb.spanContext().traceId).toBe('11111111111111111111111111111111');
       expect(sc.parentSpanContext).toBeUndefined(); // a clock armed before tracing was on: a trace of its own
       const [e1, e2, e3] = parts[0].events!.map((e) => e.event);

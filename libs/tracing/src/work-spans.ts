@@ -7,7 +7,7 @@
  */
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import { traceOf, type TraceContext } from '@cx/contracts';
-import { ATTR_ERROR_TYPE } from './semconv';
+import { ATTR_ERROR_TYPE, ATTR_TENANT } from './semconv';
 import { parentContext, traceContextOf } from './trace-context';
 import { activeTracer } from './tracer-setup';
 
@@ -60,22 +60,24 @@ interface WithEvents { events?: { event: object }[] }
 export function traceOutputs(name: string, parts: WithEvents[], attributes?: Attributes): { end(): void } | undefined {
   const tracer = activeTracer();
   if (!tracer) return undefined;
-  const spans: { w: WorkSpan; events: number }[] = [];
+  const spans: { w: WorkSpan; events: number; types: Set<string> }[] = [];
   for (const part of parts) {
-    const byCause = new Map<string, { w: WorkSpan; events: number }>();
+    const byCause = new Map<string, { w: WorkSpan; events: number; types: Set<string> }>();
     for (const out of part.events ?? []) {
-      const ev = out.event as TraceContext;
+      const ev = out.event as TraceContext & { type?: string; tenantid?: string };
       const key = ev.traceparent ?? '';
       let s = byCause.get(key);
       if (!s) {
-        byCause.set(key, (s = { w: workSpan(tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parentContext(ev))), events: 0 }));
+        const attrs = { ...attributes, ...(ev.tenantid ? { [ATTR_TENANT]: ev.tenantid } : {}) };
+        byCause.set(key, (s = { w: workSpan(tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: attrs }, parentContext(ev))), events: 0, types: new Set() }));
         spans.push(s);
       }
       s.events++;
+      if (ev.type) s.types.add(ev.type);
       ev.traceparent = s.w.trace.traceparent;
       if (s.w.trace.tracestate) ev.tracestate = s.w.trace.tracestate;
       else delete ev.tracestate;
     }
   }
-  return { end: () => { for (const s of spans) s.w.end({ 'cx.events': s.events }); } };
+  return { end: () => { for (const s of spans) s.w.end({ 'cx.events': s.events, 'cx.event_types': [...s.types].sort() }); } };
 }
