@@ -1,8 +1,9 @@
 // OpenTelemetry tracing across the four services as real processes, exporting over OTLP/HTTP to
 // a real receiver (Jaeger, built from its Go module): one signed webhook becomes one trace with
-// spans from the gateway, both detectors and the router down to the SSE and webhook deliveries,
-// an SLA breach fired later from its timer stays in that trace, and with no endpoint set nothing
-// is traced (the events' trace context passes through untouched).
+// spans from the gateway, both detectors and the router down to the SSE and webhook deliveries;
+// the ladder step taken when nobody acknowledges and the SLA breach fired later from its timer
+// stay in that trace; and with no endpoint set nothing is traced (the events' trace context
+// passes through untouched).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { SLA_SOURCE } from '@cx/sla';
 import { startGatewayProcess, type GatewayProcess } from '../apps/ingest-gateway/src/testing/gateway-process';
 import { customerMessage as platformMessage, deliver } from '../apps/ingest-gateway/src/testing/platform-client';
 import { customerMessage } from './support/events';
+import { agentBody } from './support/router-fixture';
 import { startReceiver } from './support/http-receiver';
 import { uniq } from './support/ids';
 import { OtlpReceiver, type SpanView, type TraceView } from './support/otlp-receiver';
@@ -39,7 +41,9 @@ describe('tracing: one trace from the webhook to the SSE and webhook deliveries 
     jaeger = await OtlpReceiver.start();
     hooks = await startReceiver(() => 200);
     const dir = mkdtempSync(join(tmpdir(), 'cx-tracing-'));
-    writeFileSync(join(dir, 'routing.json'), JSON.stringify({ defaults: { teams: { settings: { support: { webhookUrl: `${hooks.url}/hooks/support/secret-token` } } } } }));
+    // One agent and a short acknowledgement timeout: the escalation goes to a1, then, unacknowledged, up the ladder to the team.
+    const ackTimeouts = { critical: 'PT1S', high: 'PT1S', medium: 'PT1S', low: 'PT1S' };
+    writeFileSync(join(dir, 'routing.json'), JSON.stringify({ defaults: { ackTimeouts, teams: { settings: { support: { webhookUrl: `${hooks.url}/hooks/support/secret-token` } } } } }));
     // A first-response target short enough to breach while the test waits.
     writeFileSync(join(dir, 'policies.yaml'), 'policies:\n  - id: chat-fast\n    match: { channel: chat }\n    targets: { firstResponse: PT3S }\n');
     stack = new StackFixture({
@@ -49,6 +53,10 @@ describe('tracing: one trace from the webhook to the SSE and webhook deliveries 
     });
     await stack.start('emotion-detector', 'sla-monitor', 'router');
     gw = await startGatewayProcess(stack.env);
+    const put = await fetch(`${stack.url('router')}/api/agents/a1`, {
+      method: 'PUT', headers: { Authorization: `Bearer ${SUPERVISOR_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(agentBody('a1', 'agent')),
+    });
+    expect(put.status).toBe(200);
   }, 1_200_000);
   afterAll(async () => {
     await gw?.stop();
@@ -57,7 +65,7 @@ describe('tracing: one trace from the webhook to the SSE and webhook deliveries 
     await jaeger?.stop();
   }, 60_000);
 
-  it('follows one customer message through every service, and its SLA breach too', async () => {
+  it('follows one customer message through every service, its ladder step and its SLA breach too', async () => {
     const inputs = await stack.kafka.collect(Topics.chat);
     const escalations = await stack.kafka.collect(Topics.escalations);
     const notifications = await stack.kafka.collect(Topics.notifications);
@@ -73,11 +81,14 @@ describe('tracing: one trace from the webhook to the SSE and webhook deliveries 
 
     const p = stack.prefix;
     const processOf = (svc: string, topic: string) => (s: SpanView) => s.service === svc && s.name === `process ${p}.${topic}`;
-    // Spans arrive in separate exports: wait for the last hop of each branch (the breach's request at the router).
+    // Spans arrive in separate exports: wait for the last hop of each branch (the breach's request at
+    // the router, the ladder step's webhook).
     const t = await jaeger.waitForTrace(traceId, (x) => {
-      const fired = x.spans.filter((s) => s.name === 'sla fire').map((s) => s.spanId);
-      return ['sse deliver', 'webhook deliver'].every((n) => x.spans.some((s) => s.name === n))
-        && x.spans.some((s) => processOf('router', Topics.escalations)(s) && fired.includes(s.parentSpanId ?? ''));
+      const idsOf = (name: string) => x.spans.filter((s) => s.name === name).map((s) => s.spanId);
+      const [fired, stepped] = [idsOf('sla fire'), idsOf('ladder step')];
+      return x.spans.some((s) => s.name === 'sse deliver')
+        && x.spans.some((s) => processOf('router', Topics.escalations)(s) && fired.includes(s.parentSpanId ?? ''))
+        && x.spans.some((s) => s.name === 'webhook deliver' && stepped.includes(s.parentSpanId ?? ''));
     }, 30_000);
     expect(t.services).toEqual(expect.arrayContaining(['emotion-detector', 'ingest-gateway', 'router', 'sla-monitor']));
     expect(new Set(t.spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
@@ -133,7 +144,20 @@ describe('tracing: one trace from the webhook to the SSE and webhook deliveries 
     const breach = requests.find((m) => m.json!.source === SLA_SOURCE)
       ?? await waitFor('SLA escalation request', () => escalations.find((m) => m.json?.subject === conversationId && m.json.source === SLA_SOURCE));
     expect(breach.json!.traceparent).toBe(`00-${traceId}-${fire.spanId}-01`);
-    one(t, (s) => processOf('router', Topics.escalations)(s) && s.parentSpanId === fire.spanId, 'router span of the SLA request');
+    const routedBreach = one(t, (s) => processOf('router', Topics.escalations)(s) && s.parentSpanId === fire.spanId, 'router span of the SLA request');
+
+    // Nobody acknowledged within 1 s: the ladder's timer stepped the escalation up (a1 → the team) in the
+    // trace of the request the escalation last took in, and the step's webhook and event follow the step.
+    const step = one(t, (s) => s.name === 'ladder step', 'ladder step span');
+    expect(step.service).toBe('router');
+    expect([routed.spanId, routedBreach.spanId]).toContain(step.parentSpanId);
+    expect(step.attributes).toMatchObject({ 'span.kind': 'internal', 'cx.tenant': 'default', 'cx.escalation.id': escalationId, 'cx.ladder.step': 1 });
+    const stepHook = one(t, (s) => s.name === 'webhook deliver' && s.parentSpanId === step.spanId, 'webhook span of the ladder step');
+    expect(stepHook.attributes).toMatchObject({ 'cx.outcome': 'delivered', 'cx.team': 'support' });
+    expect(hooks.received.some((r) => r.headers.traceparent === `00-${traceId}-${stepHook.spanId}-01`)).toBe(true);
+    const escalated = await waitFor('escalated update', () => escalations.find((m) => m.json?.subject === conversationId && m.json.type === 'cx.escalation.updated.v1'
+      && (m.json.data as { change: string }).change === 'escalated'));
+    expect(escalated.json!.traceparent).toBe(`00-${traceId}-${step.spanId}-01`);
 
     // No payload text and no secret in any span.
     const everything = JSON.stringify(t.spans);
