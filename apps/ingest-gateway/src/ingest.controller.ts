@@ -5,7 +5,8 @@
 // arrive untouched —, no guards, no pipes). Everything else (/health, /metrics, 404s) stays Nest's.
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { IngestService, type IngestResponse } from './ingest.service';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_OUTCOME, ATTR_TENANT, errorType, startWork, type WorkSpan } from '@cx/tracing';
+import { IngestService } from './ingest.service';
 import { readBody } from './raw-body';
 
 /** The answer as JSON, written directly. */
@@ -38,6 +39,13 @@ export function ingestRoute(url: string | undefined): { tenant: string; connecto
   }
 }
 
+/** The request's server span, a child of the platform's `traceparent` header when it sends one. */
+function requestSpan(tenant: string, connector: string, headers: Record<string, string>): WorkSpan | undefined {
+  return startWork('POST /ingest/{tenant}/{connector}', { traceparent: headers.traceparent, tracestate: headers.tracestate }, 'server', {
+    [ATTR_HTTP_REQUEST_METHOD]: 'POST', [ATTR_HTTP_ROUTE]: '/ingest/{tenant}/{connector}', [ATTR_TENANT]: tenant.slice(0, 128), 'cx.connector': connector.slice(0, 64),
+  });
+}
+
 @Injectable()
 export class IngestController {
   private readonly logger = new Logger('ingest');
@@ -51,24 +59,28 @@ export class IngestController {
 
   async serve(tenant: string, connector: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = new Date();
+    const headers = headersOf(req);
+    const span = requestSpan(tenant, connector, headers);
     const body = await readBody(req);
     if (!body.ok) {
       const r = body.reason === 'too_large'
         ? this.service.reject(connector, 413, 'too_large', 'body over 1 MiB')
         : this.service.reject(connector, 400, 'bad_request', 'request body aborted');
       reply(res, r.status, r.body, { Connection: 'close' });
+      span?.end({ [ATTR_HTTP_RESPONSE_STATUS_CODE]: r.status, [ATTR_OUTCOME]: r.outcome });
       return;
     }
-    let r: IngestResponse;
     try {
-      r = await this.service.handle(tenant, connector, { headers: headersOf(req), originalUrl: req.url ?? '/', body: body.body, receivedAt });
+      // The events this request publishes carry its span's trace context (the service reads it from the headers).
+      const r = await this.service.handle(tenant, connector, { headers: span ? { ...headers, ...span.trace } : headers, originalUrl: req.url ?? '/', body: body.body, receivedAt });
+      reply(res, r.status, r.body, r.headers);
+      span?.end({ [ATTR_HTTP_RESPONSE_STATUS_CODE]: r.status, [ATTR_OUTCOME]: r.outcome }, r.status >= 500 ? String(r.status) : undefined);
     } catch (e) {
       // Never the payload, never a secret: only what failed.
       this.logger.error(`${connector} request failed: ${(e as Error).message}`);
       reply(res, 500, { error: 'internal', reason: 'the gateway could not process the request' });
-      return;
+      span?.end({ [ATTR_HTTP_RESPONSE_STATUS_CODE]: 500, [ATTR_OUTCOME]: 'internal' }, errorType(e));
     }
-    reply(res, r.status, r.body, r.headers);
   }
 }
 

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { InteractionEvent, Topics, describeZodError, makeEvent, traceOf, type Channel, type TraceContext } from '@cx/contracts';
 import { deadLetter } from '@cx/kafka';
+import { ATTR_MESSAGING_MESSAGE_ID, ATTR_MESSAGING_SYSTEM, createdTrace } from '@cx/tracing';
 import { CONNECTORS } from './connectors';
 import { isConnectorName, type ConnectorDirectory } from './connectors-config';
 import type { ConnectorLabel, GatewayMetrics, RequestOutcome } from './gateway-metrics';
@@ -141,8 +142,13 @@ export class IngestService {
   }
 }
 
-/** A passed-through event keeps its own trace context; the HTTP request's applies when it has none. */
+/**
+ * A passed-through event keeps its own trace (with tracing on, through a producer span of the
+ * gateway in it); the HTTP request's applies when it has none.
+ */
 function withTrace(event: IngestEvent['event'], trace: TraceContext, channel: Channel): IngestEvent {
-  const e = event.traceparent === undefined && trace.traceparent ? { ...event, ...trace } : event;
-  return { topic: event.type.startsWith('cx.call.') ? Topics.call : TOPIC[channel], event: e };
+  const topic = event.type.startsWith('cx.call.') ? Topics.call : TOPIC[channel];
+  if (event.traceparent === undefined) return { topic, event: trace.traceparent ? { ...event, ...trace } : event };
+  const own = createdTrace(`create ${topic}`, event as TraceContext, { [ATTR_MESSAGING_SYSTEM]: 'kafka', [ATTR_MESSAGING_MESSAGE_ID]: event.id });
+  return { topic, event: own.traceparent === event.traceparent ? event : { ...event, ...own } };
 }

@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { decodeCloudEvent, type RawMessage } from '@cx/contracts';
 import { CONSUMER_SETTINGS, ensureTopics, PartitionOffsets, type FetchOptions } from '@cx/kafka';
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
+import { startUnitSpans } from '@cx/tracing';
 import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './idle-probe';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
@@ -237,10 +238,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       // Not committed: the partition's new owner re-reads these messages.
       const live = group.filter((m) => m.payload.isRunning() && !m.payload.isStale());
       if (live.length === 0) return [];
+      const units = this.units(live);
+      const spans = startUnitSpans(units, { groupId: this.options.groupId, topicPrefix: this.options.topicPrefix, attempt });
       try {
-        await this.runner.run(this.units(live));
+        await this.runner.run(units);
+        spans?.end();
         return live;
       } catch (e) {
+        spans?.end(e);
         this.metrics.transientErrors.inc({ stage: 'unit' });
         for (const m of live) this.metrics.consumed.inc({ topic: m.topic, outcome: 'retried' }, m.payload.batch.messages.length);
         const where = live.map((m) => `${m.topic}/${m.payload.batch.partition}`).join(', ');
