@@ -5,8 +5,8 @@
 // lag over time; `--ramp` then raises the rate until it no longer holds, `--contention` keeps half a
 // core busy meanwhile. Writes report.json, report.md and latency-lag.png (docs/benchmarks/README.md).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
@@ -38,7 +38,7 @@ const o = new Command('bench')
   .option('--skip-noop', 'leave out the no-op pipeline')
   .option('--noop-duration <s>', 'no-op pipeline seconds, measured (after 15 s of warm-up)', Number, 60)
   .option('--ramp', 'after the live phase, raise the rate in steps until it no longer holds')
-  .option('--ramp-from <n>', 'first ramp rate', Number, 3000)
+  .option('--ramp-from <n>', 'first ramp rate', Number, 2000)
   .option('--ramp-step <n>', 'ramp increment', Number, 1000)
   .option('--ramp-max <n>', 'last ramp rate tried', Number, 10000)
   .option('--ramp-duration <s>', 'seconds measured per ramp step (after 15 s of warm-up)', Number, 60)
@@ -160,11 +160,19 @@ async function live(kafka: Kafka, r: Infra, keysFile: string, apiKey: string) {
   } finally {
     await contention?.stop();
     await admin.disconnect();
+    // What the services said and counted (retries, conflicts, unit durations) explains a bad run.
+    mkdirSync(o.out, { recursive: true });
+    await Promise.all(services.map(async (s) => {
+      const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text()).catch(() => '');
+      writeFileSync(join(o.out, `${s.app}.metrics.txt`), metrics);
+    }));
     await Promise.all(services.map((s) => s.stop()));
+    for (const s of services) writeFileSync(join(o.out, `${s.app}.log`), s.output());
   }
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((x) => +x.toFixed(2));
   if (o.build) {
     // Measure what production runs: the webpack builds, not the on-the-fly TypeScript compiler.
     log('building the services (nest build)...');
@@ -197,6 +205,8 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, broker and Redis on the same machine, shared with other work`,
       options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed, contention: contentionShare ?? 0, ramp: !!o.ramp, nodeOptions: PRODUCTION_NODE_OPTIONS.NODE_OPTIONS ?? '', serviceNodeArgs: process.env.CX_SERVICE_NODE_ARGS ?? '' },
+      // The machine is shared: the load average and the CPU of processes that are not ours say how busy it was.
+      loadAverage: { start: loadAtStart, end: loadavg().map((x) => +x.toFixed(2)), othersCoresLive: run.cpu.othersCores, othersCoresNoop: noop?.othersCores ?? null },
       ceiling: ceil, noop,
       live: { ...run, samples: undefined, cpuPctAvg: Object.fromEntries(SERVICES.map((s) => [s, Math.round(avg(run.samples.filter((x) => x.t >= o.warmup).map((x) => x.cpuPct[s] ?? 0)))])),
         consumedPerSecAvg: Object.fromEntries(SERVICES.map((s) => [s, Math.round(avg(run.samples.map((x) => x.consumedPerSec[s] ?? 0)))])),

@@ -46,7 +46,7 @@ export function checks(f: BenchFigures): TargetCheck[] {
     const top = f.ramp.steps.find((s) => s.rate === h);
     for (const svc of SERVICES) {
       const rss = top?.rssMbMax[svc] ?? 0;
-      out.push({ name: `RSS ${svc} at the highest sustained rate`, target: '< 250 MB', measured: `${rss} MB`, ok: rss > 0 && rss < 250 });
+      out.push({ name: `RSS ${svc} at the highest sustained rate`, target: '< 250 MB', measured: top ? `${rss} MB at ${top.rate}/s` : 'no step held', ok: rss > 0 && rss < 250 });
     }
   } else {
     for (const svc of SERVICES) {
