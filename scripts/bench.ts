@@ -1,10 +1,12 @@
 // `npm run bench`: starts Kafka/Redis (or reuses them), measures the consumer ceiling (bare kafkajs and
-// Kafka's ConsumerPerformance) against the emotion-detector draining the same backlog, then runs the
-// three services under steady load and reports throughput, end-to-end latency, SLA fire lateness, CPU,
-// RSS and lag over time. Writes report.json, report.md and latency-lag.png under bench-results/.
+// Kafka's ConsumerPerformance) against the emotion-detector draining the same backlog, the no-op
+// pipeline (the same topology with empty handlers) at the live rate, then runs the three services
+// under steady load and reports CPU per input event, end-to-end latency, SLA fire lateness, RSS and
+// lag over time; `--ramp` then raises the rate until it no longer holds, `--contention` keeps half a
+// core busy meanwhile. Writes report.json, report.md and latency-lag.png (docs/benchmarks/README.md).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
@@ -15,8 +17,13 @@ import { isolatedEnv, startServiceProcess, type ServiceProcess } from '../test/s
 import { TrafficGenerator } from './loadgen/traffic-generator';
 import { bareKafkajs, kafkaConsumerPerformance, type Throughput } from './bench/consumer-ceiling';
 import { groupLag } from './bench/consumer-lag';
+import { startContention, type Contention } from './bench/contention';
 import { interactionTopics, runLiveLoad } from './bench/live-load';
-import { writeReport, type TargetCheck } from './bench/report-writer';
+import { runNoopPipeline } from './bench/noop-pipeline';
+import { listenerPid } from './bench/process-cpu';
+import { judgeStep, ramp, type RampResult } from './bench/ramp';
+import { writeReport } from './bench/report-writer';
+import { checks, SERVICES } from './bench/targets';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const infra = require('./infra.js');
 
@@ -27,8 +34,18 @@ const o = new Command('bench')
   .option('--backlog <n>', 'messages for the ceiling phase', Number, 100_000)
   .option('--seed <n>', 'traffic seed', Number, 7)
   .option('--out <dir>', 'report directory', `bench-results/${new Date().toISOString().replace(/[:.]/g, '-')}`)
-  .option('--skip-ceiling', 'only the live phase')
+  .option('--skip-ceiling', 'leave out the backlog drain (bare kafkajs, ConsumerPerformance, emotion-detector)')
+  .option('--skip-noop', 'leave out the no-op pipeline')
+  .option('--noop-duration <s>', 'no-op pipeline seconds, measured (after 15 s of warm-up)', Number, 60)
+  .option('--ramp', 'after the live phase, raise the rate in steps until it no longer holds')
+  .option('--ramp-from <n>', 'first ramp rate', Number, 2000)
+  .option('--ramp-step <n>', 'ramp increment', Number, 1000)
+  .option('--ramp-max <n>', 'last ramp rate tried', Number, 10000)
+  .option('--ramp-duration <s>', 'seconds measured per ramp step (after 15 s of warm-up)', Number, 60)
+  .option('--contention [share]', 'keep this share of one core busy during the live phase and the ramp', (v) => Number(v), undefined)
+  .option('--no-build', 'run the existing dist/ build (after npm run build)')
   .parse().opts();
+const contentionShare: number | undefined = o.contention === true ? 0.5 : o.contention;
 
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
@@ -101,7 +118,17 @@ async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
     ratioToBare: +(emotion.perSec / bare.perSec).toFixed(2), ratioToConsumerPerformance: +(emotion.perSec / perf.fetchPerSec).toFixed(2) };
 }
 
-async function live(kafka: Kafka, keysFile: string, apiKey: string) {
+interface Infra { brokers: string; redisUrl: string; startedKafka: boolean; startedRedis: boolean }
+
+/** Processes whose CPU the report shows beside the services': the broker, Redis, this process. */
+function infraPids(r: Infra, contention?: Contention): Record<string, number | undefined> {
+  return {
+    kafka: listenerPid(Number(r.brokers.split(':').at(-1))), redis: listenerPid(Number(new URL(r.redisUrl).port || 6379)),
+    bench: process.pid, ...(contention ? { contention: contention.pid } : {}),
+  };
+}
+
+async function live(kafka: Kafka, r: Infra, keysFile: string, apiKey: string) {
   const prefix = `benchl${Date.now().toString(36)}`;
   const env = isolatedEnv(prefix, { ROUTER_API_KEYS_FILE: keysFile, SLA_POLICIES_FILE: join(__dirname, '..', 'deploy/sla/bench-policies.yaml'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn', ...PRODUCTION_NODE_OPTIONS });
   const services: ServiceProcess[] = [];
@@ -109,29 +136,51 @@ async function live(kafka: Kafka, keysFile: string, apiKey: string) {
   const admin = kafka.admin();
   await admin.connect();
   const p = `${prefix}.`;
+  const groups = {
+    'emotion-detector': { group: env.EMOTION_GROUP_ID, topics: interactionTopics(p) },
+    'sla-monitor': { group: env.SLA_GROUP_ID, topics: interactionTopics(p) },
+    router: { group: env.ROUTER_GROUP_ID, topics: [p + Topics.escalations] },
+  };
+  const contention = contentionShare ? startContention(contentionShare) : undefined;
+  if (contention) log(`contention: keeping ${contentionShare} of a core busy (pid ${contention.pid})`);
+  const extraPids = infraPids(r, contention);
   try {
-    log(`live: ${o.rate} events/s for ${o.duration} s`);
-    return await runLiveLoad({
-      kafka, admin, prefix: p, rate: o.rate, duration: o.duration, warmup: o.warmup, seed: o.seed, services, apiKey,
-      groups: {
-        'emotion-detector': { group: env.EMOTION_GROUP_ID, topics: interactionTopics(p) },
-        'sla-monitor': { group: env.SLA_GROUP_ID, topics: interactionTopics(p) },
-        router: { group: env.ROUTER_GROUP_ID, topics: [p + Topics.escalations] },
-      },
-    });
+    log(`live: ${o.rate} events/s for ${o.duration} s (+${o.warmup} s warm-up)`);
+    const run = await runLiveLoad({ kafka, admin, prefix: p, rate: o.rate, duration: o.duration, warmup: o.warmup, seed: o.seed, services, apiKey, groups, extraPids });
+    log(`live: p99 ${run.latencyMs?.p99 ?? '-'} ms, CPU ${run.cpu.cpuUsPerEvent.total} µs/event ${JSON.stringify(run.cpu.cpuUsPerEvent)}`);
+    let rampResult: RampResult | undefined;
+    if (o.ramp) {
+      const warmup = 15;
+      rampResult = await ramp(async (rate, i) => {
+        const step = await runLiveLoad({ kafka, admin, prefix: p, rate, duration: o.rampDuration, warmup, seed: o.seed + 1 + i, services, apiKey, groups, extraPids, drainTimeoutMs: 30_000 });
+        return judgeStep(rate, step, { warmup, duration: o.rampDuration, groups: Object.keys(groups), services: SERVICES });
+      }, { from: o.rampFrom, step: o.rampStep, max: o.rampMax }, log);
+    }
+    return { run, ramp: rampResult };
   } finally {
+    await contention?.stop();
     await admin.disconnect();
+    // What the services said and counted (retries, conflicts, unit durations) explains a bad run.
+    mkdirSync(o.out, { recursive: true });
+    await Promise.all(services.map(async (s) => {
+      const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text()).catch(() => '');
+      writeFileSync(join(o.out, `${s.app}.metrics.txt`), metrics);
+    }));
     await Promise.all(services.map((s) => s.stop()));
+    for (const s of services) writeFileSync(join(o.out, `${s.app}.log`), s.output());
   }
 }
 
 async function main(): Promise<void> {
-  // Measure what production runs: the webpack builds, not the on-the-fly TypeScript compiler.
-  log('building the services (nest build)...');
-  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) throw new Error('npm run build failed');
+  const loadAtStart = loadavg().map((x) => +x.toFixed(2));
+  if (o.build) {
+    // Measure what production runs: the webpack builds, not the on-the-fly TypeScript compiler.
+    log('building the services (nest build)...');
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
   process.env.CX_SERVICE_RUNTIME = 'dist';
-  const r = await infra.up();
+  const r = (await infra.up()) as Infra;
   process.env.CX_TEST_BROKERS = r.brokers;
   process.env.CX_TEST_REDIS_URL = r.redisUrl;
   const kafka = new Kafka({ clientId: 'bench', brokers: [r.brokers], logLevel: logLevel.NOTHING });
@@ -140,30 +189,34 @@ async function main(): Promise<void> {
   writeFileSync(keysFile, JSON.stringify({ [apiKey]: { role: 'admin', tenant: 'default' } }));
   try {
     const ceil = o.skipCeiling ? undefined : await ceiling(kafka, r.brokers, keysFile);
-    const run = await live(kafka, keysFile, apiKey);
-    const last = run.samples.slice(-60);
-    const first = run.samples.filter((s) => s.t >= o.warmup && s.t < o.warmup + 60);
+    let noop;
+    if (!o.skipNoop) {
+      const admin = kafka.admin();
+      await admin.connect();
+      log(`no-op pipeline: ${o.rate} events/s for ${o.noopDuration} s`);
+      noop = await runNoopPipeline({ kafka, admin, brokers: r.brokers, rate: o.rate, duration: o.noopDuration, warmup: 15, seed: o.seed, extraPids: infraPids(r) }).finally(() => admin.disconnect());
+      log(`no-op pipeline: ${noop.cpuUsPerEvent.total} µs/event ${JSON.stringify(noop.cpuUsPerEvent)}`);
+    }
+    const { run, ramp: rampResult } = await live(kafka, r, keysFile, apiKey);
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-    const lagOf = (ss: typeof last, svc: string) => avg(ss.map((s) => s.lag[svc] ?? 0));
     const maxRss = (svc: string) => Math.max(0, ...run.samples.map((s) => s.rssMb[svc] ?? 0));
-    const services = ['emotion-detector', 'sla-monitor', 'router'];
-    const checks: TargetCheck[] = [
-      ...(ceil ? [{ name: 'emotion-detector throughput vs bare kafkajs', target: '≥ 60%', measured: `${Math.round(ceil.ratioToBare * 100)}% (${ceil.emotionDetector.perSec} vs ${ceil.bare.perSec} msg/s)`, ok: ceil.ratioToBare >= 0.6 }] : []),
-      { name: `end-to-end p99 at ${o.rate}/s for ${o.duration}s`, target: '< 250 ms', measured: run.latencyMs ? `${run.latencyMs.p99} ms (n=${run.latencyMs.n})` : 'no samples', ok: !!run.latencyMs && run.latencyMs.p99 < 250 },
-      ...services.map((svc) => ({ name: `no lag growth: ${svc}`, target: 'last-minute avg lag ≤ max(first-minute avg, 2 s of input)', measured: `${Math.round(lagOf(first, svc))} → ${Math.round(lagOf(last, svc))}`, ok: lagOf(last, svc) <= Math.max(lagOf(first, svc), 2 * o.rate) })),
-      ...services.map((svc) => ({ name: `RSS ${svc}`, target: '< 250 MB', measured: `${maxRss(svc)} MB`, ok: maxRss(svc) > 0 && maxRss(svc) < 250 })),
-    ];
+    const targetChecks = checks({ rate: o.rate, duration: o.duration, warmup: o.warmup, contention: !!contentionShare, ceiling: ceil, noop, live: run, ramp: rampResult });
     const report = {
-      at: new Date().toISOString(), machine: `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, broker and Redis on the same machine`,
-      options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed }, ceiling: ceil,
-      live: { ...run, samples: undefined, cpuPctAvg: Object.fromEntries(services.map((s) => [s, Math.round(avg(run.samples.map((x) => x.cpuPct[s] ?? 0)))])),
-        consumedPerSecAvg: Object.fromEntries(services.map((s) => [s, Math.round(avg(run.samples.map((x) => x.consumedPerSec[s] ?? 0)))])),
-        rssMbMax: Object.fromEntries(services.map((s) => [s, maxRss(s)])) },
+      at: new Date().toISOString(),
+      machine: `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, broker and Redis on the same machine, shared with other work`,
+      options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed, contention: contentionShare ?? 0, ramp: !!o.ramp, nodeOptions: PRODUCTION_NODE_OPTIONS.NODE_OPTIONS ?? '', serviceNodeArgs: process.env.CX_SERVICE_NODE_ARGS ?? '' },
+      // The machine is shared: the load average and the CPU of processes that are not ours say how busy it was.
+      loadAverage: { start: loadAtStart, end: loadavg().map((x) => +x.toFixed(2)), othersCoresLive: run.cpu.othersCores, othersCoresNoop: noop?.othersCores ?? null },
+      ceiling: ceil, noop,
+      live: { ...run, samples: undefined, cpuPctAvg: Object.fromEntries(SERVICES.map((s) => [s, Math.round(avg(run.samples.filter((x) => x.t >= o.warmup).map((x) => x.cpuPct[s] ?? 0)))])),
+        consumedPerSecAvg: Object.fromEntries(SERVICES.map((s) => [s, Math.round(avg(run.samples.map((x) => x.consumedPerSec[s] ?? 0)))])),
+        rssMbMax: Object.fromEntries(SERVICES.map((s) => [s, maxRss(s)])) },
+      ramp: rampResult,
     };
-    const files = await writeReport(o.out, report, checks, run.samples);
+    const files = await writeReport(o.out, report, targetChecks, run.samples);
     writeFileSync(join(o.out, 'samples.json'), JSON.stringify(run.samples));
-    for (const c of checks) log(`${c.ok ? 'met   ' : 'MISSED'} ${c.name}: ${c.measured} (target ${c.target})`);
-    process.stdout.write(JSON.stringify({ report: files[1], checks }) + '\n');
+    for (const c of targetChecks) log(`${c.ok ? 'met   ' : 'MISSED'} ${c.name}: ${c.measured} (target ${c.target})`);
+    process.stdout.write(JSON.stringify({ report: files[1], checks: targetChecks }) + '\n');
   } finally {
     await infra.down({ kafka: r.startedKafka, redis: r.startedRedis });
   }

@@ -6,6 +6,7 @@ import type { ServiceProcess } from '../../test/support/service-process';
 import { sendPaced } from '../loadgen/paced-sender';
 import { TrafficGenerator } from '../loadgen/traffic-generator';
 import { groupLag } from './consumer-lag';
+import { countingGenerator, cpuBetween, cpuSeconds, perEvent, rssMb, snapshot } from './process-cpu';
 import { histogramQuantile, scrape, sum } from './prom-scrape';
 
 export interface Sample {
@@ -29,11 +30,17 @@ export interface LiveResult {
   warmupLatencyMs: Quantiles | null;
   slaFireLatenessMs: { p50: number | null; p99: number | null; fired: number };
   drainedAfterSec: number | null;
+  /** Process CPU over the measured window (warm-up end to the last send), per input event produced in it. */
+  cpu: { seconds: number; inputEvents: number; cpuSeconds: Record<string, number>; cpuUsPerEvent: Record<string, number>; othersCores: number | null };
 }
 
 interface LiveOptions {
   kafka: Kafka; admin: Admin; prefix: string; rate: number; duration: number; warmup: number; seed: number;
   services: ServiceProcess[]; groups: Record<string, { group: string; topics: string[] }>; apiKey: string;
+  /** Other processes whose CPU the report shows (broker, Redis, the contention load, this process). */
+  extraPids?: Record<string, number | undefined>;
+  /** How long to wait for the groups to catch up after the last send. */
+  drainTimeoutMs?: number;
 }
 
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -76,6 +83,10 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
   const total = Math.round(o.rate * (o.warmup + o.duration));
   const started = Date.now();
   measureFrom = started + o.warmup * 1000;
+  const pids = { ...Object.fromEntries(o.services.map((s) => [s.app, s.pid])), ...o.extraPids };
+  const counted = countingGenerator(gen);
+  let measured: { cpu: ReturnType<typeof snapshot>; at: number; sent: number } | undefined;
+  const windowTimer = setTimeout(() => { measured = { cpu: snapshot(pids), at: Date.now(), sent: counted.count() }; }, o.warmup * 1000);
   const samples: Sample[] = [];
   let prev = new Map<string, { cpu: number; consumed: number; at: number }>();
   const sampler = setInterval(async () => {
@@ -83,7 +94,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     for (const svc of o.services) {
       const m = await scrape(`${svc.url}/metrics`).catch(() => undefined);
       if (!m) continue;
-      const cpu = sum(m, 'process_cpu_seconds_total');
+      const cpu = cpuSeconds(svc.pid) ?? sum(m, 'process_cpu_seconds_total');
       const consumed = sum(m, 'cx_messages_consumed_total');
       const p = prev.get(svc.app);
       const at = Date.now();
@@ -91,7 +102,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
         s.cpuPct[svc.app] = Math.round((100 * (cpu - p.cpu)) / ((at - p.at) / 1000));
         s.consumedPerSec[svc.app] = Math.round((consumed - p.consumed) / ((at - p.at) / 1000));
       }
-      s.rssMb[svc.app] = Math.round(sum(m, 'process_resident_memory_bytes') / 2 ** 20);
+      s.rssMb[svc.app] = rssMb(svc.pid) ?? Math.round(sum(m, 'process_resident_memory_bytes') / 2 ** 20);
       prev.set(svc.app, { cpu, consumed, at });
     }
     for (const [name, g] of Object.entries(o.groups)) s.lag[name] = await groupLag(o.admin, g.group, g.topics).catch(() => -1);
@@ -100,14 +111,25 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     samples.push(s);
   }, 1000);
 
-  const { sent } = await sendPaced(producer, gen, { rate: o.rate, total, topicPrefix: o.prefix });
+  const { sent } = await sendPaced(producer, counted.gen, { rate: o.rate, total, topicPrefix: o.prefix });
+  const endCpu = snapshot(pids);
+  const endAt = Date.now();
+  clearTimeout(windowTimer);
   const producedPerSec = Math.round(sent / ((Date.now() - started) / 1000));
   await producer.disconnect();
+  const inputEvents = sent - (measured?.sent ?? 0);
+  const used = cpuBetween(measured?.cpu ?? new Map(), endCpu);
+  const cpu = {
+    seconds: measured ? (endAt - measured.at) / 1000 : 0, inputEvents,
+    cpuSeconds: Object.fromEntries(Object.entries(used).map(([k, v]) => [k, +v.toFixed(2)])),
+    cpuUsPerEvent: perEvent(used, inputEvents, o.services.map((s) => s.app)),
+    othersCores: measured && used.others !== undefined ? +(used.others / ((endAt - measured.at) / 1000)).toFixed(2) : null,
+  };
 
   // Let the services catch up, then take the final figures.
   const drainStart = Date.now();
   let drainedAfterSec: number | null = null;
-  while (Date.now() - drainStart < 60_000) {
+  while (Date.now() - drainStart < (o.drainTimeoutMs ?? 60_000)) {
     const lags = await Promise.all(Object.values(o.groups).map((g) => groupLag(o.admin, g.group, g.topics).catch(() => 1)));
     if (lags.every((l) => l === 0)) { drainedAfterSec = (Date.now() - drainStart) / 1000; break; }
     await new Promise((r) => setTimeout(r, 250));
@@ -123,7 +145,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     return v === null ? null : Math.round(v * 1000);
   };
   return {
-    produced: sent, producedPerSec, samples, drainedAfterSec,
+    produced: sent, producedPerSec, samples, drainedAfterSec, cpu,
     latencyMs: quantiles(latencies), warmupLatencyMs: quantiles(warmupLatencies),
     slaFireLatenessMs: { p50: lateness(0.5), p99: lateness(0.99), fired: sum(slaMetrics, 'cx_sla_fire_lateness_seconds_count') },
   };

@@ -26,14 +26,34 @@ export async function plotPng(samples: Sample[]): Promise<Buffer> {
 
 export interface TargetCheck { name: string; target: string; measured: string; ok: boolean }
 
+type PerEvent = { cpuUsPerEvent: Record<string, number>; cpuSeconds: Record<string, number> };
+interface RampRow { rate: number; held: boolean; why: string[]; latencyMs: { p50: number; p99: number } | null; cpuUsPerEvent: Record<string, number>; rssMbMax: Record<string, number> }
+
+/** CPU µs per input event by process: the services' run beside the no-op pipeline's. */
+function cpuTable(live: PerEvent, noop?: PerEvent): string[] {
+  const names = [...new Set([...Object.keys(live.cpuUsPerEvent), ...Object.keys(noop?.cpuUsPerEvent ?? {})])];
+  return ['| process | CPU µs per input event | no-op pipeline |', '|---|---|---|',
+    ...names.map((n) => `| ${n === 'total' ? '**total (3 services)**' : n} | ${live.cpuUsPerEvent[n] ?? '–'} | ${noop?.cpuUsPerEvent[n] ?? '–'} |`)];
+}
+
+function rampTable(steps: RampRow[]): string[] {
+  return ['| rate/s | held | p50 / p99 ms | CPU µs/event | RSS MB (emotion / sla / router) | why not |', '|---|---|---|---|---|---|',
+    ...steps.map((s) => `| ${s.rate} | ${s.held ? 'yes' : 'no'} | ${s.latencyMs ? `${s.latencyMs.p50} / ${s.latencyMs.p99}` : '–'} | ${s.cpuUsPerEvent.total ?? '–'} | ${['emotion-detector', 'sla-monitor', 'router'].map((k) => s.rssMbMax[k] ?? '–').join(' / ')} | ${s.why.join('; ')} |`)];
+}
+
 export async function writeReport(dir: string, report: Record<string, unknown>, checks: TargetCheck[], samples: Sample[]): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const files = [join(dir, 'report.json'), join(dir, 'report.md'), join(dir, 'latency-lag.png')];
   writeFileSync(files[0], JSON.stringify({ ...report, checks }, null, 2) + '\n');
+  const live = report.live as { cpu?: PerEvent } | undefined;
+  const ramp = report.ramp as { steps: RampRow[] } | undefined;
   const md = [
     `# Benchmark ${report.at as string}`, '', `Machine: ${report.machine as string}`, '',
+    `Machine load (1/5/15-min load average, start → end; cores used by processes not ours): \`${JSON.stringify(report.loadAverage)}\``, '', `Options: \`${JSON.stringify(report.options)}\``, '',
     '| target | goal | measured | |', '|---|---|---|---|',
     ...checks.map((c) => `| ${c.name} | ${c.target} | ${c.measured} | ${c.ok ? 'met' : '**missed**'} |`),
+    ...(live?.cpu ? ['', '## CPU per input event (process CPU over the measured window)', '', ...cpuTable(live.cpu, report.noop as PerEvent | undefined)] : []),
+    ...(ramp ? ['', '## Ramp', '', ...rampTable(ramp.steps)] : []),
     '', '![latency and lag](latency-lag.png)', '', '```json', JSON.stringify(report, null, 2), '```', '',
   ].join('\n');
   writeFileSync(files[1], md);

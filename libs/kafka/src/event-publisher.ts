@@ -5,6 +5,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
+import { requestChunks } from './request-chunks';
 
 export class EventPublisher implements Publisher, OnApplicationShutdown {
   private readonly log = new Logger('EventPublisher');
@@ -28,6 +29,11 @@ export class EventPublisher implements Publisher, OnApplicationShutdown {
   }
 
   async send(records: KafkaOut[]): Promise<void> {
+    // One request after the other: each stays under the broker's size limit, per-key order holds.
+    for (const chunk of requestChunks(records)) await this.sendRequest(chunk);
+  }
+
+  private async sendRequest(records: KafkaOut[]): Promise<void> {
     if (records.length === 0) return;
     const byTopic = new Map<string, Message[]>();
     for (const r of records) {

@@ -6,3 +6,4 @@ export * from './dead-letter';
 export * from './topic-admin';
 export * from './lag-monitor';
 export * from './partition-offsets';
+export * from './request-chunks';

@@ -12,6 +12,7 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import { CLIENT_RETRY, PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
+import { requestChunks } from './request-chunks';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -79,6 +80,11 @@ export class WorkerPublisher implements Publisher {
   }
 
   async send(records: KafkaOut[]): Promise<void> {
+    // One request after the other: each stays under the broker's size limit, per-key order holds.
+    for (const chunk of requestChunks(records)) await this.sendRequest(chunk);
+  }
+
+  private async sendRequest(records: KafkaOut[]): Promise<void> {
     if (records.length === 0) return;
     if (this.closed) throw new Error('Kafka publish worker closed');
     const byTopic = new Map<string, Omit<KafkaOut, 'topic'>[]>();
