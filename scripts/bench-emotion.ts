@@ -2,12 +2,19 @@
  * Benchmark of the negative-emotion detector on one core.
  *
  *   node -r @swc-node/register scripts/bench-emotion.ts [--data a.jsonl,b.jsonl] [--seconds 5] [--detect-language]
+ *   node -r @swc-node/register scripts/bench-emotion.ts --against DIR [--rounds 12]
+ *
+ * --against DIR compares with another version of the library (DIR holds its libs/emotion/src and
+ * libs/emotion/model, e.g. `git archive <commit> libs/emotion/src libs/emotion/model | tar -x -C DIR`;
+ * --lib DIR benchmarks that version alone): rounds alternate the two, and it prints the median of
+ * each and the median of the per-round speed ratios.
  *
  * Prints one JSON line: messages/s of detect() over the dev texts, masking of personal data included
  * (target >= 80,000 on one core; wall clock
  * and per second of the process's own CPU time, which is what a core delivers when not shared) and the heap
  * taken by loading the model (target < 50 MB), measured with forced GC when --expose-gc is on.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -30,7 +37,41 @@ function heap(): number {
   return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 }
 
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+/**
+ * Alternating comparison with another version of the library (see the header). Each round runs
+ * both versions, one child process each, in alternating order: load on a shared machine hits both
+ * alike. (Two copies of the library in ONE process do not compare fairly: the copy loaded second
+ * ran 1.7-2x slower even when it was byte-identical, measured 2026-12-01.)
+ */
+function against(dir: string): void {
+  const rounds = Number(arg('--rounds') ?? 12);
+  const child = (lib?: string): Record<string, number> => {
+    const args = [...process.execArgv, __filename, '--seconds', arg('--seconds') ?? '2', ...(lib ? ['--lib', lib] : [])];
+    for (const o of ['--data', '--detect-language']) if (process.argv.includes(o)) args.push(o, ...(o === '--data' ? [arg('--data')!] : []));
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }));
+  };
+  const r: Record<'cur' | 'base', Array<Record<string, number>>> = { cur: [], base: [] };
+  const ratios: number[] = [];
+  for (let k = 0; k < rounds; k++) {
+    const order: Array<'cur' | 'base'> = k % 2 ? ['base', 'cur'] : ['cur', 'base'];
+    for (const w of order) r[w].push(child(w === 'base' ? dir : undefined));
+    ratios.push(r.cur[k].msgsPerSec / r.base[k].msgsPerSec);
+  }
+  const fig = (x: Array<Record<string, number>>) => ({
+    msgsPerSec: Math.round(median(x.map((p) => p.msgsPerSec))), bestPassMsgsPerSec: Math.max(...x.map((p) => p.bestPassMsgsPerSec)),
+    msgsPerCpuSec: Math.round(median(x.map((p) => p.msgsPerCpuSec))),
+  });
+  process.stdout.write(`${JSON.stringify({
+    rounds, current: fig(r.cur), against: { dir, ...fig(r.base) },
+    speedup: Math.round(median(ratios) * 100) / 100, loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
+  })}\n`);
+}
+
 function main(): void {
+  const dir = arg('--against');
+  if (dir) return against(dir);
   const files = (arg('--data') ?? DEFAULT_DATA.join(',')).split(',').filter(Boolean);
   const seconds = Number(arg('--seconds') ?? 5);
   const detectLang = process.argv.includes('--detect-language');
@@ -44,7 +85,7 @@ function main(): void {
   }
   // Load the library first so that only the model load is measured below.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lib = require('../libs/emotion/src') as typeof import('../libs/emotion/src');
+  const lib = require(arg('--lib') ? path.resolve(arg('--lib')!, 'libs', 'emotion', 'src') : '../libs/emotion/src') as typeof import('../libs/emotion/src');
   const before = heap();
   const detector = lib.createEmotionDetector();
   const modelBytes = heap() - before;

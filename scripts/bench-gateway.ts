@@ -7,6 +7,7 @@
 //   flock /tmp/cx-stack.lock node -r @swc-node/register scripts/bench-gateway.ts --rate 2000 --duration 30
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@cx/contracts';
 import { startGatewayProcess } from '../apps/ingest-gateway/src/testing/gateway-process';
@@ -23,6 +24,17 @@ const RATE = arg('rate', 2000);
 const DURATION_S = arg('duration', 30);
 const WARMUP_S = arg('warmup', 5);
 const CONNECTIONS = arg('connections', 64);
+
+/** Busy and total jiffies of the whole machine (/proc/stat): how much of it others used meanwhile. */
+function machineJiffies(): { busy: number; total: number } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const f = require('node:fs').readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.reduce((a: number, b: number) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch { return { busy: NaN, total: NaN }; }
+}
 
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
 
@@ -124,8 +136,12 @@ async function main(): Promise<void> {
   const measured = build(Math.round(RATE * DURATION_S), warmup.length);
   await phase(warmup, false);
   const cpu0 = cpuSeconds(gw.pid);
+  const client0 = process.cpuUsage();
+  const machine0 = machineJiffies();
   const elapsed = await phase(measured, true);
   const cpu1 = cpuSeconds(gw.pid);
+  const client = process.cpuUsage(client0);
+  const machine1 = machineJiffies();
 
   // Everything acknowledged must be on the topic (warm-up included): count the topic's messages.
   const kafka = new Kafka({ clientId: 'bench-gateway', brokers: [up.brokers], logLevel: logLevel.NOTHING });
@@ -144,11 +160,15 @@ async function main(): Promise<void> {
       p999: +quantile(sorted, 0.999).toFixed(2), max: +(sorted[sorted.length - 1] ?? NaN).toFixed(2),
     },
     gatewayCpuCores: Number(((cpu1 - cpu0) / elapsed).toFixed(2)),
+    gatewayCpuMsPerRequest: Number((((cpu1 - cpu0) * 1000) / latencies.length).toFixed(3)),
+    clientCpuCores: Number(((client.user + client.system) / 1e6 / elapsed).toFixed(2)),
+    // Busy cores of the whole machine (the gateway, this client, Kafka, Redis and anything else running).
+    machineBusyCores: Number((((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * availableParallelism()).toFixed(2)),
     eventsOnTopic: onTopic, acknowledgedIncludingWarmup: acknowledged + warmupSent, target: 'p99 < 50 ms at 2000 requests/s',
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${report.achievedPerSecond} requests/s, p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms; ` +
-    `gateway ${report.gatewayCpuCores} cores; ${onTopic} events on the topic for ${acknowledged} acknowledged (+${warmupSent} warm-up)\n`);
+    `gateway ${report.gatewayCpuCores} cores (${report.gatewayCpuMsPerRequest} ms a request), client ${report.clientCpuCores}, machine ${report.machineBusyCores} busy; ${onTopic} events on the topic for ${acknowledged} acknowledged (+${warmupSent} warm-up)\n`);
   pool.close();
   await gw.stop();
   await infra.down({ kafka: up.startedKafka, redis: up.startedRedis });

@@ -50,6 +50,8 @@ const script = [
   open(c('refund-de'), 'email', anna),
   say(c('refund-de'), 'email', 'customer', 'Das ist eine Frechheit, ich warte seit drei Wochen auf meine Erstattung!', 'de'),
   say(c('refund-de'), 'email', 'customer', 'Trotz mehrfacher Nachfrage keine Antwort. Ich bin wirklich enttäuscht.', 'de'),
+  // Personal data in the text: the escalation shows [iban] and [email], and "sauer" inside the address is no anger word.
+  say(c('refund-de'), 'email', 'customer', 'Überweisen Sie es endlich auf DE89 3704 0044 0532 0130 00 und schreiben Sie an anna.sauer@example.de!', 'de'),
   // Anna calls too: queued, answered, threatens to cancel, the call ends while she is upset.
   ev('cx.call.queued.v1', c('call-de'), 'call', { queue: 'care-de' }),
   open(c('call-de'), 'call', anna),

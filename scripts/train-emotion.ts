@@ -4,6 +4,7 @@
  *
  *   npm run train:emotion                                   # default: the two dev sets, 5-fold CV
  *   npm run train:emotion -- --data mine.jsonl [--out path] # retrain on your own labelled data
+ *   npm run train:emotion -- --data a.jsonl b.jsonl@0.5      # FILE@W: each line of b weighs half a line
  *   npm run train:emotion -- --feedback --tenant acme      # + that tenant's feedback labels (Redis), gated write
  *
  * Input lines: {"text": string, "lang": "en"|"de", "negative": boolean} (lang may be omitted:
@@ -27,6 +28,12 @@ const ROOT = path.resolve(__dirname, '..');
 /** The shipped model's data: the development sets plus libs/emotion/data (see libs/emotion/README.md). */
 const EXTRA_DIR = path.resolve(ROOT, 'libs', 'emotion', 'data');
 const DEFAULT_DATA = [...devDataFiles(ROOT), ...fs.readdirSync(EXTRA_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(EXTRA_DIR, f))];
+/**
+ * Weight of one line of a shipped extra file against one development line (libs/emotion/README.md,
+ * "Data"): sources from another domain than contact-center complaints count less, so they widen the
+ * vocabulary without outvoting the complaint data.
+ */
+const DEFAULT_WEIGHTS: Record<string, number> = JSON.parse(fs.readFileSync(path.join(EXTRA_DIR, 'weights.json'), 'utf8'));
 const DEFAULT_OUT = path.resolve(ROOT, 'libs', 'emotion', 'model', DEFAULT_MODEL_FILE);
 
 function fail(msg: string): never {
@@ -77,9 +84,16 @@ function main(): void {
   program.parse(process.argv);
   const o = program.opts();
 
-  const files: string[] = (o.data as string[] | undefined)?.flatMap((f) => f.split(',')).filter(Boolean) ?? DEFAULT_DATA;
+  const specs: string[] = (o.data as string[] | undefined)?.flatMap((f) => f.split(',')).filter(Boolean) ?? DEFAULT_DATA;
+  // FILE@W: every line of FILE weighs W development lines (default: data/weights.json, else 1).
+  const files: string[] = [];
   const data: LabelledMessage[] = [];
-  for (const f of files) {
+  for (const spec of specs) {
+    const at = spec.lastIndexOf('@');
+    const f = at > 0 && /^\d*\.?\d+$/.test(spec.slice(at + 1)) ? spec.slice(0, at) : spec;
+    const w = f === spec ? DEFAULT_WEIGHTS[path.basename(f)] ?? 1 : Number(spec.slice(at + 1));
+    if (!(w > 0)) fail(`weight of ${f} must be above 0`);
+    files.push(f);
     let content: string;
     try {
       content = fs.readFileSync(f, 'utf8');
@@ -87,7 +101,9 @@ function main(): void {
       fail(`cannot read ${f}: ${(e as Error).message}`);
     }
     try {
-      data.push(...parseLabelledJsonl(content, f));
+      for (const m of parseLabelledJsonl(content, f)) {
+        data.push(w === 1 ? m : { ...m, weight: w });
+      }
     } catch (e) {
       if (e instanceof DataError) fail(e.message);
       throw e;
@@ -222,8 +238,9 @@ function main(): void {
       trainedOn: { files: files.map((f) => path.basename(f)), n: ex.length, options: opts, ...(holdout > 0 ? { heldOut: holdout } : {}) },
       metrics: { crossValidated: summary.crossValidated, inSample },
       licence: files.some((f) => DEFAULT_DATA.includes(path.resolve(f)))
-        ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0), GermEval 2017 (research use), banking77 (CC BY 4.0), '
-          + 'CLINC150 (CC BY 3.0), PotTS and filmstarts reviews (research use): non-commercial terms apply (libs/emotion/README.md).'
+        ? 'Weights derived from Twitter US Airline Sentiment (CC BY-NC-SA 4.0), GermEval 2017 dev (research use), '
+          + 'banking77 (CC BY 4.0), CLINC150 (CC BY 3.0), UCI sentiment labelled sentences, IMDB part (CC BY 4.0), PotTS (MIT) and '
+          + 'filmstarts reviews (research use): non-commercial terms apply (libs/emotion/README.md).'
         : 'Weights derived from user-supplied data.',
       weights: encodeWeights(w),
     };

@@ -1,6 +1,6 @@
 import {
   deterministicId, makeEvent, Topics,
-  type Channel, type ComplaintIntent, type CustomerContribution, type CustomerMessage, type Evidence, type InteractionEvent, type Reason,
+  type Channel, type ComplaintIntent, type Priority, type CustomerContribution, type CustomerMessage, type Evidence, type InteractionEvent, type Reason,
 } from '@cx/contracts';
 import type { OutEvent } from '@cx/runtime';
 
@@ -15,19 +15,26 @@ export interface RequestInput {
   customer: { id?: string; tier?: string; language?: string };
   /** The customer's last messages (masked), so the person who takes it reads their own words. */
   lastMessages?: CustomerMessage[];
+  /** The conversation's priority and queue as last known (severity and team follow them). */
+  conversation?: { priority?: Priority; queue?: string };
 }
 
 /** Ids derive from the cause and the kind, so a replay re-emits the same ids. */
 export const causeId = (c: Cause, kind: string) => deterministicId(c.tenantid, c.source, c.id, kind);
 
 export function escalationRequest(c: Cause, kind: string, r: RequestInput): OutEvent {
+  const context = {
+    ...(r.lastMessages?.length ? { lastMessages: r.lastMessages } : {}),
+    ...(r.conversation?.priority ? { priority: r.conversation.priority } : {}),
+    ...(r.conversation?.queue ? { queue: r.conversation.queue } : {}),
+  };
   return {
     topic: Topics.escalations,
     event: makeEvent({
       type: 'cx.escalation.requested.v1', source: SOURCE, subject: c.subject, tenantid: c.tenantid, time: c.time,
       id: causeId(c, `request:${kind}`), cause: c,
       data: { conversationId: c.subject, channel: r.channel, detector: 'emotion-detector' as const, reasons: r.reasons, intents: r.intents, customer: r.customer,
-        ...(r.lastMessages?.length ? { context: { lastMessages: r.lastMessages } } : {}) },
+        ...(Object.keys(context).length ? { context } : {}) },
     }),
   };
 }

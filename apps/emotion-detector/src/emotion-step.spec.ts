@@ -38,6 +38,22 @@ describe('emotionStep', () => {
     expect(msg.analysed).toMatchObject({ outcome: 'negative', language: 'en' });
   });
 
+  it('carries tier, priority and queue as cx.conversation.updated.v1 changed them into later requests', () => {
+    const [, , first, , second] = run([
+      ev('cx.conversation.opened.v1', { channel: 'email', customer: { id: 'k2', tier: 'standard' }, priority: 'normal', queue: 'billing' }),
+      ev('cx.conversation.updated.v1', { channel: 'email', priority: 'high' }),
+      customer('This is unacceptable, I have been waiting for three weeks!'),
+      ev('cx.conversation.updated.v1', { channel: 'email', priority: 'urgent', queue: 'retention', customer: { tier: 'vip' } }),
+      customer('This is unacceptable, still nothing after three weeks!'),
+    ]);
+    const req = (r: typeof first) => r.outputs.find((o) => o.event.type === 'cx.escalation.requested.v1')!.event as unknown as
+      { data: { customer: { tier?: string }; context?: { priority?: string; queue?: string } } };
+    expect(req(first).data.customer.tier).toBe('standard');
+    expect(req(first).data.context).toMatchObject({ priority: 'high', queue: 'billing' });
+    expect(req(second).data.customer.tier).toBe('vip');
+    expect(req(second).data.context).toMatchObject({ priority: 'urgent', queue: 'retention' });
+  });
+
   it('emits only the flag for a neutral message, and nothing for agents', () => {
     const [calm, agent] = run([customer('Thanks, all good.'), ev('cx.message.v1', { channel: 'chat', messageId: 'a', author: { role: 'agent' }, text: 'This is unacceptable' })]);
     expect(types(calm)).toEqual(['cx.signal.emotion.v1']);

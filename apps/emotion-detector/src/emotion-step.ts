@@ -1,4 +1,4 @@
-import { makeEvent, maskPersonalData, Topics, type Channel, type ConversationStatus, type CustomerMessage, type InteractionEvent, type Reason } from '@cx/contracts';
+import { makeEvent, maskPersonalData, Topics, type Channel, type ConversationStatus, type CustomerMessage, type InteractionEvent, type Priority, type Reason } from '@cx/contracts';
 import { applyConversationStatus, applyCustomerMessage, initialConversationEmotionState, type ConversationEmotionState } from '@cx/emotion';
 import type { OutEvent } from '@cx/runtime';
 import { causeId, customerContribution, escalationRequest, reason, SOURCE } from './emotion-events';
@@ -9,6 +9,8 @@ export interface ConversationState {
   tier?: string;
   channel?: Channel;
   language?: string;
+  priority?: Priority;
+  queue?: string;
   status: ConversationStatus | 'new';
   emo: ConversationEmotionState;
   /** The customer's last messages, masked, for the escalation's context (principle 6). */
@@ -40,11 +42,24 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
   if (e.data.channel) state.channel = e.data.channel;
   const outputs: OutEvent[] = [];
   const customer = () => ({ id: state.customerId, tier: state.tier, language: state.language });
+  const conversation = () => ({ priority: state.priority, queue: state.queue });
   switch (e.type) {
     case 'cx.conversation.opened.v1':
       state.customerId = e.data.customer.id;
       state.tier = e.data.customer.tier;
       state.language = e.data.customer.language ?? state.language;
+      state.priority = e.data.priority ?? state.priority;
+      state.queue = e.data.queue ?? state.queue;
+      break;
+    case 'cx.conversation.updated.v1':
+      // Only what changed is present; escalations raised from now on carry the new values.
+      state.tier = e.data.customer?.tier ?? state.tier;
+      state.language = e.data.customer?.language ?? state.language;
+      state.priority = e.data.priority ?? state.priority;
+      state.queue = e.data.queue ?? state.queue;
+      break;
+    case 'cx.call.queued.v1':
+      state.queue = e.data.queue ?? state.queue;
       break;
     case 'cx.conversation.status.v1': {
       state.status = e.data.status;
@@ -58,7 +73,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
       });
       outputs.push({ topic: Topics.signals, event: signal });
       outputs.push(escalationRequest(e, 'ended_negative', {
-        channel: state.channel, intents: [], customer: customer(), lastMessages: state.messages,
+        channel: state.channel, intents: [], customer: customer(), conversation: conversation(), lastMessages: state.messages,
         reasons: [reason('ended_negative', `conversation ${ended.status} while the customer was upset (${ended.negativeTail} of the last messages negative): follow up`, e.time, signal.id, ended.evidence)],
       }));
       if (state.customerId) outputs.push(customerContribution(e, { customerId: state.customerId, channel: state.channel, at: e.time, negative: false, endedNegative: true, intents: [], evidence: ended.evidence }));
@@ -86,7 +101,7 @@ export function emotionStep(prev: ConversationState | undefined, e: InteractionE
           : reason('negative_emotion', 'negative emotion in a customer message', e.time, signal.id, r.evidence));
       }
       if (r.intents.length) reasons.push(reason('complaint_intent', `complaint: ${r.intents.join(', ')}`, e.time, `${signal.id}:intent`, r.evidence));
-      if (reasons.length) outputs.push(escalationRequest(e, 'message', { channel: e.data.channel, reasons, intents: r.intents, customer: { ...customer(), language: r.language ?? state.language }, lastMessages: state.messages }));
+      if (reasons.length) outputs.push(escalationRequest(e, 'message', { channel: e.data.channel, reasons, intents: r.intents, customer: { ...customer(), language: r.language ?? state.language }, conversation: conversation(), lastMessages: state.messages }));
       if (r.negative && state.customerId) {
         outputs.push(customerContribution(e, { customerId: state.customerId, channel: e.data.channel, at: e.time, negative: true, endedNegative: false, intents: r.intents, evidence: r.evidence }));
       }

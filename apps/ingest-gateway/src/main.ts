@@ -1,10 +1,11 @@
-// Starts the ingestion gateway (DESIGN.md §7): environment and connectors file validated first
+// Starts the ingestion gateway (docs/connectors.md): environment and connectors file validated first
 // (a bad one exits 78 naming the field), then HTTP on GATEWAY_PORT with Nest's body parser off so
 // signatures are checked over the bytes the platform sent.
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadEnv } from '@cx/config';
+import { loadEnv } from '@cx/config';
+import { runMain } from '@cx/runtime';
 import { IngestGatewayModule } from './app.module';
 import { ConnectorDirectory } from './connectors-config';
 import { GatewayEnv } from './gateway-env';
@@ -26,11 +27,4 @@ async function main(): Promise<void> {
   logger.log(`tenants: ${directory.summary()}`);
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  process.stderr.write(`fatal: ${(e as Error)?.stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -35,6 +35,7 @@ import { METRIC_TENANTS, RouterMetrics } from './router-metrics';
 import { AgentDirectory } from './store/agent-directory';
 import { ChangeFeed } from './store/change-feed';
 import { CustomerHistoryStore } from './store/customer-history.store';
+import { SlaAttainmentReader } from './store/sla-attainment.reader';
 import { EscalationStore } from './store/escalation.store';
 
 /** The routing config reloads on SIGHUP and when its file changes, counted by outcome. */
@@ -84,7 +85,7 @@ export class RouterModule {
       providers: [
         RouterKeys, RouterMetrics, ChangeFeed, EscalationStore, AgentDirectory, CustomerHistoryStore, WebhookQueue,
         InboxHandler, AgentsHandler, EscalationActions, WebhookDispatcher, LadderScheduler, SseHub, AuthGuard, ConfigReloads,
-        HistoryStore, FeedbackStore, Authenticator, StreamTickets, RateLimits,
+        HistoryStore, SlaAttainmentReader, FeedbackStore, Authenticator, StreamTickets, RateLimits,
         { provide: OidcVerifier, useValue: oidc },
         { provide: RATE_LIMIT_SETTINGS, useValue: rateLimits },
         { provide: STREAM_TICKET_TTL_SECONDS, useValue: env.ROUTER_STREAM_TICKET_TTL_SECONDS },

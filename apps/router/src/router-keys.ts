@@ -9,11 +9,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KeySpace } from '@cx/redis';
 import { escalationHash, escalationHashOf } from '@cx/routing';
+import { SLA_KEY_NAMESPACE, attainmentKeyName } from '@cx/sla';
 import type { KeyedRoute } from '@cx/runtime';
 
 @Injectable()
 export class RouterKeys {
-  constructor(@Inject(KeySpace) readonly space: KeySpace) {}
+  /** The sla-monitor's keys (same prefix and shard count), read for the console's SLA attainment. */
+  private readonly sla: KeySpace;
+
+  constructor(@Inject(KeySpace) readonly space: KeySpace) {
+    this.sla = new KeySpace(space.prefix, SLA_KEY_NAMESPACE, space.shards);
+  }
+
+  /** The sla-monitor's attainment buckets of a tenant's UTC day, one hash per shard. */
+  slaAttainment(tenant: string, day: string): string[] {
+    return this.sla.allShards().map((s) => this.sla.key(s, attainmentKeyName(tenant, day)));
+  }
 
   conversationShard(tenant: string, conversationId: string): number {
     return this.space.shardOfKey(escalationHash(tenant, conversationId));

@@ -7,6 +7,7 @@ import { ReloadableFile } from '@cx/config';
 import { PipelineMetrics } from '@cx/metrics';
 import { KeySpace, REDIS, type RedisClient } from '@cx/redis';
 import { Committer, KAFKA, LoopRunner, serviceRuntime } from '@cx/runtime';
+import { SLA_KEY_NAMESPACE } from '@cx/sla';
 import type { SlaEnv } from './sla-env';
 import { SlaKeys } from './sla-keys';
 import { SlaMetrics } from './sla-metrics';
@@ -85,7 +86,7 @@ export class SlaMonitorModule {
     return {
       module: SlaMonitorModule,
       imports: serviceRuntime(env, {
-        service: 'sla-monitor', namespace: 'sla', groupId: env.SLA_GROUP_ID,
+        service: 'sla-monitor', namespace: SLA_KEY_NAMESPACE, groupId: env.SLA_GROUP_ID,
         subscriptions: { [Topics.chat]: InteractionEvent, [Topics.email]: InteractionEvent, [Topics.call]: InteractionEvent },
         produces: [Topics.sla, Topics.escalations],
         progress: SlaProgress,

@@ -6,11 +6,13 @@
  *   cx:sla:{sla.<n>}:s:<ck>   STRING  encodeState(state), with TTL
  *   cx:sla:{sla.<n>}:due      ZSET    <ck> → its earliest pending threshold (epoch ms), or a lease deadline while claimed
  *   cx:sla:{sla.<n>}:open     HASH    open clocks by metric in this shard (the gauge)
+ *   cx:sla:{sla.<n>}:att:<day>:<tenant>  HASH  ended clocks per 15-minute bucket and attributes (the router's "within SLA today")
  *   cx:sla:{sla.wm}           HASH    "<topic>:<partition>" → event-time watermark (epoch ms)
  *   cx:sla:{sla.policies}     HASH    "text:<version>" → a policy file's text, "at:<version>" → its reload instant
  */
 import type { KeySpace } from '@cx/redis';
-import type { KeyedRoute } from '@cx/runtime';
+import type { Cmd, KeyedRoute } from '@cx/runtime';
+import { ATTAINMENT_TTL_SECONDS, attainmentField, attainmentIncrements, attainmentKeyName, type SlaCompletion, type SlaState } from '@cx/sla';
 
 /** A conversation: tenant + id. */
 export interface ConvRef {
@@ -48,6 +50,16 @@ export class SlaKeys {
 
   open(shard: number): string {
     return this.space.key(shard, 'open');
+  }
+
+  /** What ended clocks add to the shard's attainment buckets (HINCRBY, and the bucket's TTL). */
+  attainment(shard: number, completions: readonly SlaCompletion[], state: SlaState | undefined): Cmd[] {
+    const out: Cmd[] = [];
+    for (const { tenant, cell, by } of attainmentIncrements(completions, state)) {
+      const key = this.space.key(shard, attainmentKeyName(tenant, cell.day));
+      out.push({ name: 'HINCRBY', keys: [key], args: [attainmentField(cell), by] }, { name: 'EXPIRE', keys: [key], args: [ATTAINMENT_TTL_SECONDS] });
+    }
+    return out;
   }
 
   watermarks(): string {

@@ -36,4 +36,18 @@ describe('firingOutputs', () => {
     expect(EscalationRequestedV1.safeParse(request.event).success).toBe(true);
     expect((sla.event as { traceparent?: string }).traceparent).toBeUndefined();
   });
+
+  it('sends the tier, priority and queue in force when the threshold fired (after an update)', () => {
+    const c = new EventFactory('c3');
+    const sim = new SlaSimulator(policies);
+    sim.process(c.opened('2026-03-03T10:00:00Z', { tier: 'standard', priority: 'normal', queue: 'billing' }));
+    sim.process(c.customer('2026-03-03T10:00:01Z'));
+    sim.process(c.updated('2026-03-03T10:00:20Z', { priority: 'urgent', tier: 'vip' }));
+    const [breach] = sim.finish(Date.parse('2026-03-03T11:00:00Z'));
+    const [, request] = firingOutputs(breach, sim.states.get('c3'), 'breach');
+    const d = (request.event as unknown as { data: { customer: { tier?: string }; context?: { priority?: string; queue?: string } } }).data;
+    expect(d.customer.tier).toBe('vip');
+    expect(d.context).toMatchObject({ priority: 'urgent', queue: 'billing' });
+    expect(EscalationRequestedV1.safeParse(request.event).success).toBe(true);
+  });
 });

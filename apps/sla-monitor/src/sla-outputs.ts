@@ -1,4 +1,4 @@
-import { deterministicId, makeEvent, Topics, type Evidence } from '@cx/contracts';
+import { deterministicId, makeEvent, Topics, type Evidence, type Priority } from '@cx/contracts';
 import type { OutEvent } from '@cx/runtime';
 import { fire, openPromises, timersOf, toSlaEvent, SLA_SOURCE, type PolicySet, type SlaCompletion, type SlaFiring, type SlaPeriod, type SlaState } from '@cx/sla';
 
@@ -39,6 +39,7 @@ export function firingOutputs(f: SlaFiring, state: SlaState | undefined, escalat
   ].filter(Boolean);
   const promises = state ? openPromises(state) : [];
   const tier = state?.a?.t;
+  const attrs = { ...(state?.a?.p ? { priority: state.a.p as Priority } : {}), ...(state?.a?.q ? { queue: state.a.q } : {}) };
   const event = makeEvent({
     type: 'cx.escalation.requested.v1' as const,
     id: deterministicId('sla-escalation', f.id),
@@ -64,7 +65,7 @@ export function firingOutputs(f: SlaFiring, state: SlaState | undefined, escalat
       }],
       intents: [],
       customer: tier ? { tier } : {},
-      ...(promises.length ? { context: { openPromises: promises } } : {}),
+      ...(promises.length || Object.keys(attrs).length ? { context: { ...attrs, ...(promises.length ? { openPromises: promises } : {}) } } : {}),
     },
   });
   out.push({ topic: Topics.escalations, event });

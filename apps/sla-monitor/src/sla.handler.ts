@@ -37,6 +37,8 @@ interface Conv {
   changed: boolean;
   events: OutEvent[];
   counts: Count[];
+  /** Attainment bucket increments of the clocks that ended (written with the state). */
+  attainment: Cmd[];
 }
 
 @Injectable()
@@ -74,7 +76,7 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
       if (!conv) {
         const raw = loaded.get(this.keys.conversation(ck).key) ?? null;
         const stored = raw ? loadState(raw, e.data.conversationId, this.versions, decodeState) : undefined;
-        conv = { ck, conversationId: e.data.conversationId, raw, before: stored?.stored, beforeSet: stored?.storedSet, state: stored?.state, changed: !!stored?.migrated, events: [], counts: [] };
+        conv = { ck, conversationId: e.data.conversationId, raw, before: stored?.stored, beforeSet: stored?.storedSet, state: stored?.state, changed: !!stored?.migrated, events: [], counts: [], attainment: [] };
         if (stored?.migrated) this.fired(conv, stored.migrated.firings, stored.migrated.completions, stored.state);
         convs.set(ck, conv);
       }
@@ -98,12 +100,13 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
     const outputs = firings.flatMap((f) => firingOutputs(f, state, this.options.escalateOn));
     conv.events.push(...outputs);
     conv.counts.push(...firingCounts(outputs, 'event'), ...completionCounts(completions));
+    conv.attainment.push(...this.keys.attainment(this.keys.conversation(conv.ck).shard, completions, state));
   }
 
   private changeOf(c: Conv, policies: PolicySet): Change {
     const route = this.keys.conversation(c.ck);
     const change: Change = { shard: route.shard, entity: route.entity, events: c.events, counts: c.counts };
-    if (!c.changed || !c.state) return change;
+    if (!c.changed || !c.state) return c.attainment.length ? { ...change, commands: c.attainment } : change;
     const commands: Cmd[] = [];
     const ttl = c.state.st === 'c' ? this.options.closedTtlSeconds : this.options.stateTtlSeconds;
     commands.push({ name: 'SET', keys: [route.key], args: [joinStored(this.versions.current().version, encodeState(c.state)), 'EX', ttl] });
@@ -120,6 +123,7 @@ export class SlaHandler implements UnitHandler<InteractionEvent, Loaded> {
       const d = (after[m as keyof typeof after] ?? 0) - (prior[m as keyof typeof prior] ?? 0);
       if (d !== 0) commands.push({ name: 'HINCRBY', keys: [this.keys.open(route.shard)], args: [m, d] });
     }
+    commands.push(...c.attainment);
     return { ...change, guards: [{ key: route.key, digest: digestOf(c.raw) }], commands };
   }
 }

@@ -116,6 +116,7 @@ export class SlaScheduler {
         commands: [
           ...(events.length || loaded.migrated ? [{ name: 'SET', keys: [route.key], args: [joinStored(version, encodeState(r.state)), 'KEEPTTL'] }] : []),
           next === null ? { name: 'ZREM', keys: [due], args: [ck] } : { name: 'ZADD', keys: [due], args: [next, ck] },
+          ...this.keys.attainment(route.shard, [...(loaded.migrated?.completions ?? []), ...r.completions], r.state),
         ],
         events,
         counts: [

@@ -3,7 +3,7 @@ import { PipelineMetrics } from '@cx/metrics';
 import { KeySpace } from '@cx/redis';
 import { UnitRunner, type Committer } from '@cx/runtime';
 import { MemoryStore } from '../../../libs/runtime/src/testing/memory-store';
-import { compilePolicies, parsePolicies } from '@cx/sla';
+import { compilePolicies, parseAttainmentField, parsePolicies } from '@cx/sla';
 import { PolicyVersions } from './sla-policy-versions';
 import { EventFactory } from '../../../libs/sla/src/testing/events';
 import { convKey, SlaKeys } from './sla-keys';
@@ -164,5 +164,26 @@ describe('policy reloads', () => {
     await scheduler().migrateAll();
     await scheduler().tick();
     expect(store.ofType('cx.sla.breached.v1')).toHaveLength(1);
+  });
+});
+
+describe('attainment buckets (the console\'s "within SLA today")', () => {
+  it('counts each ended clock once, in its 15-minute bucket, with the conversation\'s attributes', async () => {
+    const { store, scheduler, consume, setNow } = await setup();
+    const met = new EventFactory('c8');
+    const missed = new EventFactory('c9');
+    // c8: answered after 20 s (met); c9: never answered, breached by the scheduler at 60 s.
+    const events = [met.opened(iso(T0), { tier: 'vip', queue: 'billing' }), met.customer(iso(T0 + 1_000)), met.agent(iso(T0 + 21_000)), missed.customer(iso(T0))];
+    await consume(...events);
+    await consume(...events); // redelivered: counted once
+    setNow(T0 + 61_000);
+    await scheduler().tick();
+    const cells = [...store.hashes.entries()].filter(([k]) => k.includes(':att:2026-03-02:default'))
+      .flatMap(([, h]) => [...h].map(([f, v]) => ({ ...parseAttainmentField(f, '2026-03-02'), n: Number(v) })));
+    expect(cells).toEqual(expect.arrayContaining([
+      { day: '2026-03-02', bucketMs: T0, metric: 'firstResponse', outcome: 'met', channel: 'chat', queue: 'billing', tier: 'vip', n: 1 },
+      { day: '2026-03-02', bucketMs: T0, metric: 'firstResponse', outcome: 'breached', channel: 'chat', n: 1 },
+    ]));
+    expect(cells).toHaveLength(2);
   });
 });

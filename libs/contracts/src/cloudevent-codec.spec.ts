@@ -83,6 +83,17 @@ describe('decodeCloudEvent: CloudEvents conformance', () => {
     expect(decodeCloudEvent(structured({ ...event, meta: { a: 1 } }), InteractionEvent)).toMatchObject({ ok: false, reason: expect.stringMatching(/"meta" must be a string/) });
   });
 
+  it('reads a null-valued header as an absent attribute (kcat `-H name`; kafkajs reads it as null)', () => {
+    const headers = {
+      ce_specversion: Buffer.from('1.0'), ce_id: 'e1', ce_source: 'urn:p', ce_type: 'cx.message.v1', ce_time: event.time, ce_subject: 'c1',
+      ce_dataschema: null, ce_acmetag: null, 'content-type': null,
+    };
+    const r = decodeCloudEvent({ key: 'c1', value: JSON.stringify(event.data), headers }, InteractionEvent);
+    expect(r).toMatchObject({ ok: true, event: { subject: 'c1' } });
+    expect(r.ok && r.event).not.toHaveProperty('dataschema');
+    expect(r.ok && r.extensions).toBeUndefined();
+  });
+
   it('treats a structured content-type as structured even when ce_ headers are present', () => {
     const headers = { 'content-type': 'application/cloudevents+json; charset=UTF-8', ce_specversion: '1.0' };
     expect(decodeCloudEvent({ key: 'c1', value: JSON.stringify(event), headers }, InteractionEvent).ok).toBe(true);

@@ -4,7 +4,8 @@ import { EXTENSION_NAME, KNOWN_ATTRIBUTES, traceOf, type TraceContext } from './
 
 export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
-type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+/** A Kafka header may have a null value (kcat `-H name`, Java clients); kafkajs reads it as null. */
+type HeaderValue = Buffer | string | null | (Buffer | string | null)[] | undefined;
 export interface RawMessage {
   key: Buffer | string | null;
   value: Buffer | string | null;
@@ -16,10 +17,10 @@ export type Extensions = Record<string, string | number | boolean>;
 
 export type Decoded<T> = { ok: true; event: T; extensions?: Extensions } | { ok: false; reason: string };
 
+/** A header's text; a null-valued header counts as absent (the attribute is not set). */
 function headerText(v: HeaderValue): string | undefined {
-  if (v === undefined) return undefined;
   const first = Array.isArray(v) ? v[0] : v;
-  return first === undefined ? undefined : first.toString();
+  return first == null ? undefined : first.toString();
 }
 
 function parseJson(bytes: Buffer | string, what: string): { ok: true; value: unknown } | { ok: false; reason: string } {
@@ -101,7 +102,9 @@ export function decodeCloudEvent<S extends z.ZodType>(msg: RawMessage, schema: S
   if (binary) {
     const attrs: Record<string, unknown> = {};
     for (const [name, v] of Object.entries(headers)) {
-      if (name.startsWith('ce_')) attrs[name.slice(3)] = headerText(v);
+      if (!name.startsWith('ce_')) continue;
+      const text = headerText(v);
+      if (text !== undefined) attrs[name.slice(3)] = text;
     }
     if (contentType) attrs.datacontenttype = contentType;
     const ct = checkContentType(attrs);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Channel, Rfc3339, cloudEvent } from './envelope';
+import { Priority } from './interaction-events';
 import { ComplaintIntent, Evidence } from './signal-events';
 
 export const Severity = z.enum(['low', 'medium', 'high', 'critical']);
@@ -55,6 +56,9 @@ export type CustomerMessage = z.infer<typeof CustomerMessage>;
 export const CustomerContext = z.object({
   customerId: z.string().optional(),
   tier: z.string().optional(),
+  /** The conversation's priority and queue as last known (cx.conversation.updated.v1 changes them). */
+  priority: Priority.optional(),
+  queue: z.string().max(128).optional(),
   recentInteractions: z.array(ContextInteraction).default([]),
   flags: z.array(z.string()).default([]),
   openPromises: z.array(z.object({ promiseId: z.string(), kind: z.string(), dueAt: Rfc3339, description: z.string().optional() })).default([]),

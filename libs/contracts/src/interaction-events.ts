@@ -5,6 +5,7 @@ const Id = z.string().min(1).max(256);
 const conversationId = Id;
 
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type Priority = z.infer<typeof Priority>;
 export const AuthorRole = z.enum(['customer', 'agent', 'bot', 'system']);
 export const ConversationStatus = z.enum(['open', 'pending_customer', 'on_hold', 'resolved', 'closed']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;

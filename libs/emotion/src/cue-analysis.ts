@@ -1,8 +1,8 @@
 /** Cue analysis: lexicon hits, negation scope, intensifiers, contrast, waiting time, repeat contact, intents. */
 import { CueInfo, LEXICONS, Lang } from './lexicon';
-import { CueMatcher, Match } from './matcher';
+import { CueMatcher, Match, sortMatches } from './matcher';
 import { CUE, CUE_NAMES, hashRange } from './feature-space';
-import { Analysis, CueHit, Tok, Tokens, tokenise } from './text-tokens';
+import { Analysis, CueHit, Tok, Tokens, sortHits, tokenise } from './text-tokens';
 import { RuleMarks, applyCueRules } from './cue-rules';
 import { emphasisCues } from './emphasis';
 
@@ -11,8 +11,19 @@ const matchBuf: Array<Match<CueInfo>> = [];
 const marks = new RuleMarks();
 /** Hashes of the time and repeat units, so the token rules slice only the words that may be one. */
 const UNIT_HASHES: Record<Lang, Set<number>> = { en: new Set(), de: new Set() };
+/**
+ * Units by first and last letter (both ASCII) and length (bit): most words are ruled out by one
+ * load, before any hashing.
+ */
+const UNIT_SHAPE: Record<Lang, Uint16Array> = { en: new Uint16Array(128 * 128), de: new Uint16Array(128 * 128) };
 for (const l of ['en', 'de'] as Lang[]) {
-  for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
+  for (const w of [...LEXICONS[l].timeUnits, ...LEXICONS[l].repeatUnits]) {
+    UNIT_HASHES[l].add(hashRange(w, 0, w.length, 0));
+    const a = w.charCodeAt(0);
+    const z = w.charCodeAt(w.length - 1);
+    if (a >= 128 || z >= 128 || w.length > 9) throw new Error(`unit "${w}" must be ASCII-bounded and at most 9 letters`);
+    UNIT_SHAPE[l][a * 128 + z] |= 1 << w.length;
+  }
 }
 /** Negative words that name a problem: "gelöst"/"fixed" next to them means the problem is over. */
 const PROBLEM_NOUNS = ['problem', 'issue', 'trouble', 'error', 'fehler', 'störung', 'stoerung', 'panne', 'mangel'];
@@ -59,7 +70,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   tokenise(lower, tokens);
   const T = tokens;
   const hits: CueHit[] = [];
-  const cues = new Float64Array(CUE_NAMES.length);
+  // The counts live with the per-detector token arrays: read before the next call (as the tokens are).
+  const cues = T.cues;
+  cues.fill(0);
   const add = (k: keyof typeof CUE, v = 1) => {
     cues[CUE[k]] += v;
   };
@@ -73,7 +86,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (extra) extra.scan(lower, matchBuf);
   // Same span: the pattern found later in the word wins, as the last part (the head) of a German
   // compound carries its meaning ("Superchaos" is chaos, "Kundenservice-Katastrophe" a disaster).
-  matchBuf.sort((a, b) => a.start - b.start || b.end - a.end || b.stemStart - a.stemStart);
+  sortMatches(matchBuf);
   // A placeholder's letters ("[email]") are never a cue.
   if (pii && pii.length) {
     let w = 0;
@@ -81,8 +94,9 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
     matchBuf.length = w;
   }
   marks.reset();
+  // A complaint noun or verb negated up to 4 tokens before: "never had anything to complain about".
   const negatedBefore = (t0: number) => {
-    for (const j of negTok) if (j < t0 && j >= t0 - 3 && T.clause[j] === T.clause[t0]) return true;
+    for (const j of negTok) if (j < t0 && j >= t0 - 4 && T.clause[j] === T.clause[t0]) return true;
     return false;
   };
 
@@ -160,10 +174,15 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (negTok.length) add('negator');
 
   // Token rules: waiting time and counted repeat contacts.
+  const unitShape = UNIT_SHAPE[lang];
+  const unitHashes = UNIT_HASHES[lang];
   for (let k = 1; k < T.n; k++) {
     if (T.type[k] !== Tok.Word) continue;
     const len = T.end[k] - T.start[k];
-    if (len > 9 || !UNIT_HASHES[lang].has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
+    const c0 = lower.charCodeAt(T.start[k]);
+    const c1 = lower.charCodeAt(T.end[k] - 1);
+    if (len > 9 || c0 >= 128 || c1 >= 128 || ((unitShape[c0 * 128 + c1] >> len) & 1) === 0) continue;
+    if (!unitHashes.has(hashRange(lower, T.start[k], T.end[k], 0))) continue; // no slice per word
     const w = lower.slice(T.start[k], T.end[k]);
     const isUnit = lex.timeUnits.has(w);
     const isRep = lex.repeatUnits.has(w);
@@ -272,7 +291,7 @@ export function analyse(orig: string, lower: string, lang: Lang, extra: CueMatch
   if (lower.length > 600) add('long_text');
 
   applyCueRules(lower, lang, T, marks, hits, cues);
-  hits.sort((a, b) => a.start - b.start);
+  sortHits(hits);
   intents.sort();
   return { lang, hits, intents, cues, tokens };
 }

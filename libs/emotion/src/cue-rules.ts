@@ -37,7 +37,7 @@ export class RuleMarks {
  * do on their own: a flag needs emotional evidence (or a sure model).
  */
 export function isBacking(h: CueHit): boolean {
-  return h.kind !== 'intent' && (process.env.ZZ_FACT === '1' || h.kind !== 'fact') && h.kind !== 'contrast' && h.kind !== 'platform' && h.cue !== 'hold_wait'
+  return h.kind !== 'intent' && h.kind !== 'fact' && h.kind !== 'contrast' && h.kind !== 'platform' && h.cue !== 'hold_wait'
     && h.cue !== 'refund';
 }
 

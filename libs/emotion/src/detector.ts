@@ -104,20 +104,30 @@ function evidenceSpan(orig: string, h: CueHit): [number, number] {
 }
 
 function buildEvidence(orig: string, hits: CueHit[], negative: boolean, max: number): Evidence[] {
-  const pool = negative ? hits.filter((h) => h.kind !== 'contrast') : hits.filter((h) => h.intent);
-  const ranked = pool
-    .map((h, i) => ({ h, i }))
-    .sort((a, b) => (KIND_RANK[a.h.kind] ?? 20) - (KIND_RANK[b.h.kind] ?? 20) || a.i - b.i);
+  // Most calm messages carry no intent tag: nothing to rank.
+  if (hits.length === 0 || (!negative && !hits.some((h) => h.intent))) return [];
+  const ranked = negative ? hits.filter((h) => h.kind !== 'contrast') : hits.filter((h) => h.intent);
+  // Stable insertion sort by kind rank (a handful of hits): ties keep the text order.
+  for (let i = 1; i < ranked.length; i++) {
+    const x = ranked[i];
+    const rx = KIND_RANK[x.kind] ?? 20;
+    let j = i - 1;
+    while (j >= 0 && (KIND_RANK[ranked[j].kind] ?? 20) > rx) {
+      ranked[j + 1] = ranked[j];
+      j--;
+    }
+    ranked[j + 1] = x;
+  }
   const out: Evidence[] = [];
-  const seen = new Set<string>();
-  for (const { h } of ranked) {
+  const seen: string[] = [];
+  for (const h of ranked) {
     if (out.length >= max) break;
     const [start, end] = evidenceSpan(orig, h);
     // `orig` is the masked text: a span can hold a placeholder, never a piece of personal data.
     const text = orig.slice(start, Math.min(end, start + 160));
     const key = `${h.cue}|${text.toLowerCase()}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.includes(key)) continue;
+    seen.push(key);
     out.push({ cue: h.cue, kind: h.kind, text, start, end });
   }
   return out;
@@ -187,7 +197,11 @@ export function detectorWithModel(model: EmotionModel, config: EmotionConfig = {
     // not flagged on the model's word.
     const calm = a.cues[CUE.contrast] === 0 && (a.cues[CUE.neg_negated] > 0 || a.cues[CUE.gratitude] > 0 || a.cues[CUE.resolved] > 0);
     const bar = facts ? factThreshold : calm ? Math.max(CALM_MODEL_THRESHOLD, modelOnlyThreshold) : modelOnlyThreshold;
-    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || (isFinalEscalation(a.hits) && speaksForThemselves(p.lower, a.tokens));
+    // Sarcastic thanks for a negative fact ("thanks for charging me twice") is a complaint whatever the
+    // model says: the thanks are exactly what pulls a bag-of-words score down.
+    const sarcastic = a.hits.some((h) => h.kind === 'sarcasm');
+    const negative = (score >= threshold && (backed || sigmoid(z) >= bar)) || sarcastic
+      || (isFinalEscalation(a.hits) && speaksForThemselves(p.lower, a.tokens));
     const rounded = Math.round(score * 10000) / 10000;
     let evidence: Evidence[];
     if (negative && !backed) {

@@ -4,6 +4,8 @@ export interface LabelledMessage {
   text: string;
   lang: string;
   negative: boolean;
+  /** Training weight against one development line (the trainer sets it per file; default 1). */
+  weight?: number;
 }
 
 export class DataError extends Error {}

@@ -1,5 +1,6 @@
 /** Hashed feature space: FNV hashing with a sign hash, the reusable feature buffer, cue feature names. */
 import type { Lang } from './lexicon';
+import { CUE_COUNT } from './text-tokens';
 
 // ------------------------------------------------------------------ hashing
 export const FNV_OFFSET = 0x811c9dc5;
@@ -46,21 +47,46 @@ export interface FeatureSink {
   /** Number of features pushed so far. */
   n: number;
   push(h: number, v: number, mask: number): void;
+  /** Push the char n-grams of the word lower[s, e) (featurizer.ts `charGrams`, weight CHAR_W each). */
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number, wordHash: number, rawHash: number): void;
   /** Multiply the values of the features pushed since index `from` by `scale` (the length normalisation). */
   scaleFrom(from: number, scale: number): void;
 }
 
+type CharGramFn = (lower: string, s: number, e: number, seed: number, out: Int32Array) => number;
+/** Set once by featurizer.ts (the char n-gram definition lives with the other features). */
+let charGramsOf: CharGramFn = () => 0;
+let charGramWeight = 0.5;
+export function setCharGrams(fn: CharGramFn, weight: number): void {
+  charGramsOf = fn;
+  charGramWeight = weight;
+}
+const GRAMS = new Int32Array(64);
+
+/** Slots of DotSink's per-word char n-gram cache (direct-mapped; a word's entry is its exact sum). */
+const WORD_CACHE_BITS = 14;
+
 /**
  * Scores features as they come: the logistic-regression logit without materialising the vector,
  * over 16-bit weights (EmotionModel.servingWeights) scaled once at the end.
+ * A word's char n-grams depend on the word alone, so their weighted sum is cached per word (keyed by
+ * two independent 32-bit hashes of its characters, the language seed and its length). The weights
+ * are integers and CHAR_W is 0.5, so every sum is exact and a cached word scores bit for bit as
+ * an uncached one: the cache changes speed, never a score.
  */
 export class DotSink implements FeatureSink {
   n = 0;
   private fixed = 0;
   private open = 0;
   private scale = 1;
+  /**
+   * One slot = 4 int32 in one cache line: the two key hashes, the sum of the n-grams' int16 weights
+   * (signed; at most 40 n-grams, so far inside int32) and the number of n-grams + 1 (0 = empty slot).
+   */
+  private readonly cache = new Int32Array(4 << WORD_CACHE_BITS);
   constructor(private weights: Int16Array) {}
   reset(weights: Int16Array, scale: number): void {
+    if (weights !== this.weights) this.cache.fill(0);
     this.weights = weights;
     this.scale = scale;
     this.n = 0;
@@ -71,6 +97,37 @@ export class DotSink implements FeatureSink {
     const m = mix(h);
     this.open += this.weights[m & mask] * (m & 0x80000000 ? -v : v);
     this.n++;
+  }
+  /**
+   * `wordHash` (the seeded word feature hash, umlauts folded) and `rawHash` (its raw characters and
+   * length) key the cache: both must match, so "ärger" and "aerger" (one word feature, different
+   * n-grams) keep apart.
+   */
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number, wordHash: number, rawHash: number): void {
+    const a = wordHash | 0;
+    const b = rawHash | 0;
+    const c = this.cache;
+    const slot = ((a ^ (a >>> WORD_CACHE_BITS) ^ b) & ((1 << WORD_CACHE_BITS) - 1)) << 2;
+    if (c[slot + 3] !== 0 && c[slot] === a && c[slot + 1] === b) {
+      this.open += c[slot + 2] * charGramWeight;
+      this.n += c[slot + 3] - 1;
+      return;
+    }
+    const w = this.weights;
+    const v = charGramWeight;
+    const n = charGramsOf(lower, s, e, seed, GRAMS);
+    // Sum the integer weights, then scale once: exact, and what a cached word adds too.
+    let z2 = 0;
+    for (let k = 0; k < n; k++) {
+      const m = mix(GRAMS[k]);
+      z2 += m & 0x80000000 ? -w[m & mask] : w[m & mask];
+    }
+    c[slot] = a;
+    c[slot + 1] = b;
+    c[slot + 2] = z2;
+    c[slot + 3] = n + 1;
+    this.open += z2 * v;
+    this.n += n;
   }
   /** The block to be scaled starts here (after the bias): what came before is final. */
   markBlock(): void {
@@ -115,6 +172,10 @@ export class FeatureBuffer implements FeatureSink {
   scaleFrom(from: number, scale: number): void {
     for (let i = from; i < this.n; i++) this.val[i] *= scale;
   }
+  pushCharGrams(lower: string, s: number, e: number, seed: number, mask: number): void {
+    const n = charGramsOf(lower, s, e, seed, GRAMS);
+    for (let k = 0; k < n; k++) this.push(GRAMS[k] >>> 0, charGramWeight, mask);
+  }
   markBlock(): void {
     // The buffer knows the block by index (scaleFrom's `from`).
   }
@@ -128,6 +189,8 @@ export const CUE_NAMES = [
   'negator', 'tenant', 'no_pos', 'neg_dominant', 'long_text', 'has_user', 'has_url', 'only_cc',
   'sarcasm', 'final_warning', 'calm', 'gratitude', 'resolved', 'has_pii',
 ] as const;
+
+if (CUE_NAMES.length !== CUE_COUNT) throw new Error(`CUE_COUNT (${CUE_COUNT}) must equal CUE_NAMES.length (${CUE_NAMES.length})`);
 
 /** Index of each cue feature in `Analysis.cues`. */
 export const CUE: Record<(typeof CUE_NAMES)[number], number> = Object.fromEntries(CUE_NAMES.map((c, i) => [c, i])) as never;

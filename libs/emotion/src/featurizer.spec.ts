@@ -24,3 +24,36 @@ describe('scoreFeatures (serving) equals featurize + logit (training)', () => {
     }
   });
 });
+
+describe('DotSink word cache (char n-gram sums per word)', () => {
+  const model = loadEmotionModel();
+  const tokens = new Tokens();
+  const score = (sink: DotSink, t: string, lang: 'en' | 'de') => {
+    const p = prepareMessage(t, lang, 5000);
+    const a = analyse(p.orig, p.lower, lang, null, tokens, p.pii);
+    return scoreFeatures(p.lower, a, model.space, sink, model.servingWeights, model.servingScale);
+  };
+  const texts: Array<[string, 'en' | 'de']> = [['Großer Ärger mit der Rechnung, schon wieder!', 'de'], ['Grosser Aerger mit der Rechnung, schon wieder!', 'de'],
+    ['The refund never arrived and nobody answers.', 'en'], ['Zugausfall, Verspätungsmeldung, Schienenersatzverkehr', 'de'], ['ok', 'en']];
+
+  it('scores a message bit for bit the same with a cold and a warm cache', () => {
+    for (const [t, l] of texts) {
+      const cold = score(new DotSink(model.servingWeights), t, l);
+      const warm = new DotSink(model.servingWeights);
+      for (const [u, m] of texts) score(warm, u, m);
+      // Thrash the cache with many other words, then score again.
+      score(warm, Array.from({ length: 3000 }, (_, i) => `wort${i}x`).join(' '), 'de');
+      expect(score(warm, t, l)).toBe(cold);
+      expect(score(warm, t, l)).toBe(cold);
+    }
+  });
+
+  it('keeps words apart that share a feature hash but not their letters ("Ärger" / "Aerger")', () => {
+    const sink = new DotSink(model.servingWeights);
+    const umlaut = score(sink, 'Ärger', 'de');
+    const folded = score(sink, 'Aerger', 'de');
+    expect(folded).toBe(score(new DotSink(model.servingWeights), 'Aerger', 'de'));
+    expect(umlaut).toBe(score(new DotSink(model.servingWeights), 'Ärger', 'de'));
+    expect(umlaut).not.toBe(folded); // different char n-grams
+  });
+});

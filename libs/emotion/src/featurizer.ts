@@ -1,5 +1,5 @@
 /** Features of one analysed message (deterministic; shared by training and serving) and the knowledge prior. */
-import { CUE, CUE_NAMES, DotSink, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix } from './feature-space';
+import { CUE, CUE_NAMES, DotSink, FNV_OFFSET, FNV_PRIME, FeatureBuffer, FeatureSpace, hashRange, mix, setCharGrams } from './feature-space';
 import { Analysis, DROP, Tok } from './text-tokens';
 
 // ------------------------------------------------------------------ featurisation
@@ -23,7 +23,8 @@ const MAX_NGRAM_TOKENS = 400;
  * @handles and links, long forum posts): kept in the analysis, never model features, so the model
  * cannot learn "a link means a negative news item" and carry that to e-mails and chats.
  */
-const NOT_FEATURES = new Set<number>([CUE.has_user, CUE.has_url, CUE.long_text, CUE.has_pii]);
+const NOT_FEATURES = new Uint8Array(CUE_NAMES.length);
+for (const k of [CUE.has_user, CUE.has_url, CUE.long_text, CUE.has_pii]) NOT_FEATURES[k] = 1;
 const NEG_SEED = 0x5bd1e995;
 
 /** Word hashes of the DROP list per feature space and language: the per-word check needs no slice. */
@@ -37,6 +38,48 @@ function dropped(space: FeatureSpace, lang: string): Set<number> {
   }
   return c[lang];
 }
+
+/**
+ * The char 5-gram hashes of the word lower[s, e) padded with a boundary on each side, into `out`
+ * (returns their number). The one definition of these features: FeatureBuffer pushes each, DotSink
+ * caches their weighted sum per word.
+ */
+export function charGrams(lower: string, s: number, e: number, seed: number, out: Int32Array): number {
+  const L = e - s + 2;
+  let n = 0;
+  for (let i = 0; i < L - 2; i++) {
+    let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
+    for (let q = 0; q < CHAR_MAX && i + q < L; q++) {
+      const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
+      ch = Math.imul(ch ^ c, FNV_PRIME);
+      if (q >= CHAR_MIN - 1) out[n++] = ch;
+    }
+  }
+  return n;
+}
+setCharGrams(charGrams, CHAR_W);
+
+/** A bitmap over the DROP hashes' low bits: almost every word is ruled out before the Set lookup. */
+const DROP_WORDS = 255;
+const dropBitsCache = new WeakMap<FeatureSpace, Record<string, Uint32Array>>();
+function droppedBits(space: FeatureSpace, lang: string): Uint32Array {
+  let c = dropBitsCache.get(space);
+  if (!c) {
+    c = {};
+    for (const l of Object.keys(space.seeds)) {
+      const bits = new Uint32Array(DROP_WORDS + 1);
+      for (const h of dropped(space, l)) bits[(h >>> 5) & DROP_WORDS] |= 1 << (h & 31);
+      c[l] = bits;
+    }
+    dropBitsCache.set(space, c);
+  }
+  return c[lang];
+}
+
+// The last space's tables (one model serves almost every call): no WeakMap lookup per message.
+let lastSpace: FeatureSpace | null = null;
+let lastDrop: Record<'en' | 'de', Set<number>> = { en: new Set(), de: new Set() };
+let lastDropBits: Record<'en' | 'de', Uint32Array> = { en: new Uint32Array(0), de: new Uint32Array(0) };
 
 /** Fill `buf` with the hashed features of one analysed message. Deterministic; shared by train and serve. */
 export function featurize(lower: string, a: Analysis, space: FeatureSpace, buf: FeatureBuffer): void {
@@ -55,7 +98,13 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
   const mask = space.mask;
   const seed = space.seeds[a.lang];
   const ph = space.placeholder[a.lang];
-  const drop = dropped(space, a.lang);
+  if (space !== lastSpace) {
+    lastSpace = space;
+    lastDrop = { en: dropped(space, 'en'), de: dropped(space, 'de') };
+    lastDropBits = { en: droppedBits(space, 'en'), de: droppedBits(space, 'de') };
+  }
+  const drop = lastDrop[a.lang];
+  const dropBits = lastDropBits[a.lang];
   const T = a.tokens;
   buf.push(space.biasHash[a.lang], 1, mask);
   buf.markBlock();
@@ -82,26 +131,35 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
         break;
       case Tok.Word: {
         const len = e - s;
-        h = hashRange(lower, s, e, seed);
-        if (len <= 13 && len >= 2 && drop.has(h) && DROP.has(lower.slice(s, e))) continue;
+        // The word's feature hash (hashRange: umlauts folded) and, in the same pass, a hash of its
+        // raw characters: together the key of DotSink's char n-gram cache.
+        let hw = (FNV_OFFSET ^ seed) >>> 0;
+        let raw = (0x2545f491 + len) | 0;
+        for (let i = s; i < e; i++) {
+          const c = lower.charCodeAt(i);
+          raw = Math.imul(raw + c, 0x5bd1e995) ^ (raw >>> 15);
+          if (c < 0xdf) hw = Math.imul(hw ^ c, FNV_PRIME);
+          else if (c === 0xe4 || c === 0xf6 || c === 0xfc) {
+            hw = Math.imul(hw ^ (c === 0xe4 ? 0x61 : c === 0xf6 ? 0x6f : 0x75), FNV_PRIME);
+            hw = Math.imul(hw ^ 0x65, FNV_PRIME);
+          } else if (c === 0xdf) {
+            hw = Math.imul(hw ^ 0x73, FNV_PRIME);
+            hw = Math.imul(hw ^ 0x73, FNV_PRIME);
+          } else hw = Math.imul(hw ^ (c === 0x2019 ? 0x27 : c), FNV_PRIME);
+        }
+        h = hw >>> 0;
+        if (len <= 13 && len >= 2 && (dropBits[(h >>> 5) & DROP_WORDS] >>> (h & 31)) & 1 && drop.has(h) && DROP.has(lower.slice(s, e))) continue;
         if (negScope > 0) {
           negScope--;
           h = mix(h ^ NEG_SEED);
         }
         if (T.neg[k]) negScope = 3;
-        // Char 5-grams with word boundaries, hashed incrementally (no substrings); the budget
-        // bounds the cost of very long posts (their first ~700 letters carry the char n-grams).
+        // Char 5-grams with word boundaries (charGrams); the budget bounds the cost of very long
+        // posts (their first ~300 letters carry the char n-grams).
         if (len < 40 && charBudget > 0) {
           charBudget -= len;
-          const L = len + 2;
-          for (let i = 0; i < L - 2; i++) {
-            let ch = (FNV_OFFSET ^ seed ^ 0x55) >>> 0;
-            for (let q = 0; q < CHAR_MAX && i + q < L; q++) {
-              const c = i + q === 0 || i + q === L - 1 ? BOUNDARY : lower.charCodeAt(s + i + q - 1);
-              ch = Math.imul(ch ^ c, FNV_PRIME);
-              if (q >= CHAR_MIN - 1) buf.push(ch >>> 0, CHAR_W, mask);
-            }
-          }
+          // A word of one or two letters has no 5-gram even with its boundaries: nothing to look up.
+          if (len > 2) buf.pushCharGrams(lower, s, e, seed, mask, h, raw);
         }
         break;
       }
@@ -130,7 +188,7 @@ function emitFeatures(lower: string, a: Analysis, space: FeatureSpace, buf: Feat
   const cues = a.cues;
   for (let k = 0; k < cues.length; k++) {
     if (cues[k] === 0) continue;
-    if (NOT_FEATURES.has(k)) continue;
+    if (NOT_FEATURES[k]) continue;
     const hs = chs[k];
     const v = Math.log1p(cues[k]);
     buf.push(hs[0], v, mask);

@@ -5,7 +5,16 @@
  * general customer-service language in both languages, not from the development files.
  * Notation as in lexicon.ts (`word`, `two words`, `stem*`, `~stem`).
  */
-import type { CueInfo, Lang } from './lexicon';
+
+export type Lang = 'en' | 'de';
+
+/** What a literal cue means. `cat` drives the analysis; `cue`/`kind` are reported in evidence. */
+export interface CueInfo {
+  cat: 'neg' | 'pos' | 'profanity' | 'unacceptable' | 'cc' | 'intent' | 'negator' | 'intensifier' | 'contrast' | 'tenant' | RuleCat;
+  cue: string;
+  kind: string;
+  intent?: string;
+}
 
 export type RuleCat = 'sarcasm' | 'final' | 'gratitude' | 'praise' | 'resolution' | 'fact' | 'threat_marker' | 'cancel_req' | 'info';
 
@@ -145,5 +154,6 @@ export const FACTUAL_NEG = new Set([
   '~schwierig', '~unklar', '~überfüllt', '~hitze', '~notfall', '~evakuier', 'stecken*', 'steckt', '~stillstand',
   '~entgleis', 'gefahr', '~gefährlich', '~schaden', '~beschädigt', '~gekündigt', '~abgelehnt', '~verweiger', 'kein anschluss',
   'nein', 'sorge*', 'schade*', 'nix', '~unvollständig', '~verschwunden', '~gestrandet', '~ausgebucht', '~überfällig',
-  '~preiserhöhung', '~gekürzt', '~verwechsel', '~irrtum', '~durcheinander', 'nicht erhalten',
+  '~preiserhöhung', '~gekürzt', '~verwechsel', '~irrtum', '~durcheinander', 'nicht erhalten', '~ausfäll',
+  'broke', 'fell apart', 'falls apart', '~veraltet', '~renovierungsbedürftig',
 ]);

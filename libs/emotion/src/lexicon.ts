@@ -6,17 +6,10 @@
  * whole words, `stem*` word prefix, `~stem` anywhere inside a word (German compounds).
  */
 import { CueMatcher } from './matcher';
-import { FACTUAL_NEG, RuleCat, ruleEntries } from './lexicon-rules';
+import { FACTUAL_NEG, ruleEntries, type CueInfo, type Lang } from './lexicon-rules';
 
-export type Lang = 'en' | 'de';
-
-/** What a literal cue means. `cat` drives the analysis; `cue`/`kind` are reported in evidence. */
-export interface CueInfo {
-  cat: 'neg' | 'pos' | 'profanity' | 'unacceptable' | 'cc' | 'intent' | 'negator' | 'intensifier' | 'contrast' | 'tenant' | RuleCat;
-  cue: string;
-  kind: string;
-  intent?: string;
-}
+// The cue types live with the rule tables (which need them), so neither file imports the other back.
+export type { CueInfo, Lang } from './lexicon-rules';
 
 // ---------------------------------------------------------------- English
 const EN_NEG = [
@@ -37,6 +30,10 @@ const EN_NEG = [
   'embarrass*', 'horrific', 'atrocious', 'abysmal', 'unfriendly', 'careless', 'clueless', 'incorrect', 'nonsense',
   'stressful', 'stress', 'complicated', 'difficult', 'painful', 'pain', 'sucks', 'blame', 'blamed', 'threaten*',
   'hostage', 'ruin*', 'damage*', 'unfortunately', 'regret*', 'doesnt work', 'didnt work', 'hours late', 'cant believe',
+  // General review language (products, restaurants, hotels), beyond airline and contact-center words.
+  'negligent', 'unwelcom*', 'theft', 'bland', 'undercooked', 'overcooked', 'greasy', 'unhealthy', 'lukewarm', 'discomfort',
+  'mediocre', 'cumbersome', 'unusable', 'drawback*', 'weird', 'stale', 'soggy', 'tasteless', 'flavorless', 'flimsy', 'junk',
+  'rip-off', 'unpleasant', 'inedible', 'subpar', 'sub-par', 'shoddy', 'noisy', 'dissapoint*', 'disapoint*', 'not worth', 'waste of time', 'fell apart', 'falls apart', 'broke', 'cheaply made', 'poor quality',
   // Customer-service language beyond the development data (telecom, bank, energy, retail).
   'let down', 'sick and tired', 'had enough', 'enough is enough', 'last straw', 'fobbed off', 'runaround', 'run around', 'shocking', 'woeful', 'shambles', 'shambolic', 'farce', 'rubbish', 'hopeless', 'gutted', 'fuming', 'cheated', 'misled', 'mis-sold', 'missold', 'robbery', 'dishonest', 'unfair', 'unjust*', 'not good enough', 'not impressed', 'no one knows', 'nobody knows', 'left in the dark', 'kept in the dark', 'your fault', 'your mistake', 'your error', 'chasing', 'chased', 'fobbing', 'passed around', 'pushed around', 'helpless', 'powerless', 'infuriat*', 'exasperat*', 'aggravat*', 'outraged', 'horrified', 'distressed', 'despair*', 'ashamed', 'shame', 'neglected', 'unanswered', 'unresolved', 'overdue', 'damaged', 'faulty', 'defective', 'incomplete', 'unjustified', 'inaccurate', 'rude', 'arrogant', 'condescending', 'patronising', 'patronizing', 'dismissive', 'incompetence',
 ];
@@ -161,6 +158,10 @@ const DE_NEG = [
   '~abgebrochen', '~abgesagt', '~storniert', 'kein anschluss', '~gekürzt', 'zu teuer', '~durcheinander',
   '~verwechsel', '~irrtum',
   // Customer-service language beyond the development data (telecom, bank, energy, retail).
+  // General review and complaint words (hotel, product, service), beyond rail and contact-center language.
+  '~lärm', '~verschimmelt', '~schimmlig', '~abgewohnt', '~renovierungsbedürftig', '~heruntergekommen', '~unorganisiert',
+  '~überfordert', '~veraltet', '~muffig', '~unsauber', '~verdreckt', '~ungepflegt', '~unbrauchbar', '~nutzlos',
+  '~minderwertig', '~billigst', '~ungenießbar', 'zu wünschen übrig', 'nicht zu empfehlen', '~ausfäll',
   'stinksauer', '~fassungslos', '~entsetz', '~schockiert', '~unverständlich', 'nicht nachvollziehbar', '~ungerechtfertigt', '~unberechtigt', '~unseriös', 'dreist*', '~wucher', '~lachhaft', 'unterste schublade', '~kundenfeindlich', '~servicewüste', '~schande', '~blamabel', '~beschämend', '~armselig', '~erbärmlich', '~jämmerlich', 'grottenschlecht', 'saumäßig', '~mangelhaft', '~ungenügend', '~überfällig', '~ungerecht', '~unfair', '~gelogen', '~belogen', 'lüge*', 'lügen', '~verschwieg', 'versteckte kosten', 'satt', 'es reicht', 'reicht mir', 'reicht jetzt', 'keine lust mehr', 'geduld', 'nerven', '~abgewimmelt', '~vertröstet', '~hingehalten', '~weiterverbunden', 'im stich', '~hilflos', '~machtlos', '~ausgenutzt', '~abgezockt', '~betrogen', 'übers ohr', '~zornig', '~zerkratzt', '~verbeult', '~unvollständig', 'fehlt', 'fehlen', 'fehlte', '~verschwunden', '~unauffindbar', '~schlamperei', '~chaotisch', '~unzuverlässig', '~verantwortungslos', '~respektlos', '~arrogant', '~herablassend', 'unverschämtheit', '~ärgernis', '~beschwerlich', '~zeitverschwendung', '~verschwendet', '~unbrauchbar', '~nutzlos', '~sinnlos', '~umsonst', '~erfolglos', 'nicht funktioniert', 'nicht geklappt', 'nicht gelöst', 'nicht behoben', 'nicht erledigt', 'nicht geholfen', 'keine hilfe', '~falschlieferung', '~falschberatung', '~fehlbuchung', '~doppelbuchung', 'ungefragt', '~eigenmächtig', '~willkür',
 ];
 const DE_POS = [
@@ -174,7 +175,7 @@ const DE_POS = [
   'hilfsbereit*', 'reibungslos*', 'problemlos*', 'unkompliziert*', 'kulant*', 'erledigt', 'geklärt', 'behoben', 'herzlich*', 'gefällt', 'gefallen', 'passt', 'alles gut', 'alles bestens', 'wunderbar', 'vorbildlich*', 'zuvorkommend*', 'geduldig*', 'kompetent*', 'professionell*', 'erfreulich*',
 ];
 const DE_PROFANITY = [
-  '~scheiß', '~scheiss', '~kack', '~verdammt', '~arsch', '~kotz', '~verarsch', '~drecks', '~fick', '~wichser',
+  '~scheiß', '~scheiss', '~kack', '~verdammt', 'arsch*', '~arschloch', '~arschgeige', '~vollarsch', '~kotz', '~verarsch', '~drecks', '~fick', '~wichser',
   '~mistladen', '~saftladen', '~sauladen', '~penner', '~vollidiot', '~hurens', '~bullshit', '~fuck', 'wtf',
   // Customer-service language beyond the development data (telecom, bank, energy, retail).
   '~verflucht', 'verdammt', 'zum kotzen',
@@ -214,7 +215,7 @@ const DE_CC: Array<[string, string, string[]]> = [
     'ex-kunde', 'ehemaliger kunde', 'ehemalige kundin', 'letzte mal bei',
     'fristlos*', 'anbieterwechsel*', 'den anbieter wechseln', 'die bank wechseln', 'bank wechseln', 'versorger wechseln', 'nie wieder bestellen', 'nie wieder kaufen', 'nicht mehr weiterempfehlen', 'nicht weiterempfehlen', 'kann ich nicht empfehlen', 'kunde gewesen', 'kunde war']],
   ['legal_threat', 'legal_threat', ['anwalt', 'anwältin', 'rechtsanwalt*', 'anwalts*', 'klage', 'klagen', 'verklagen',
-    'gericht*', 'verbraucherzentrale*', 'bundesnetzagentur', 'schlichtungsstelle', 'rechtliche schritte',
+    'vor gericht', 'vors gericht', 'zum gericht', 'ans gericht', 'gerichts*', '~amtsgericht', '~landgericht', 'verbraucherzentrale*', 'bundesnetzagentur', 'schlichtungsstelle', 'rechtliche schritte',
     'juristisch*', 'anzeige erstatten', 'strafanzeige*', 'mahnverfahren',
     'ombudsmann', 'ombudsstelle', 'bafin', 'schlichtung*', 'rechtsweg', 'abmahnung*', 'datenschutzbeauftragte*', 'rechtsschutz*', 'anwaltlich*', 'gerichtlich*', 'bundesnetzagentur*']],
   ['refund', 'refund', ['~erstattung', 'erstatten', 'erstattet', 'rückerstatt*', 'geld zurück', 'entschädigung*',

@@ -36,10 +36,11 @@ ALPHA[0x27] = 2;
 ALPHA[0x2019] = 2;
 ALPHA[0x2d] = 3;
 for (const ch of 'abcdefghijklmnopqrstuvwxyzäöüßéèàáâêîôûçñ') letterIndex(ch.charCodeAt(0));
-const ALPHA_MAX = 64;
+const ALPHA_BITS = 6;
+const ALPHA_MAX = 1 << ALPHA_BITS;
 
-/** Fast letter test for boundaries: ASCII letters, Latin-1/Latin Extended letters, and other scripts. */
-export function isLetter(c: number): boolean {
+/** Letter test for boundaries: ASCII letters, Latin-1/Latin Extended letters, and other scripts. */
+function letterRule(c: number): boolean {
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
   if (c < 0xc0) return c === 0xaa || c === 0xb5 || c === 0xba;
   if (c === 0xd7 || c === 0xf7) return false;
@@ -50,13 +51,27 @@ export function isLetter(c: number): boolean {
   return c >= 0x370;
 }
 
+/** letterRule for every UTF-16 code unit: one load per character in the per-character loops. */
+const LETTER = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) LETTER[c] = letterRule(c) ? 1 : 0;
+
+/** Is the UTF-16 code unit (or code point) `c` a letter (letterRule)? */
+export function isLetter(c: number): boolean {
+  return c <= 0xffff ? LETTER[c] === 1 : letterRule(c);
+}
+
 export function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
 export class CueMatcher<T> {
-  /** Dense transitions; 16-bit while the automaton has < 65,536 states (half the cache footprint). */
+  /**
+   * Dense transitions; 16-bit while the automaton has < 32,768 states (half the cache footprint).
+   * An entry is the next state, with `outBit` set when that state ends a pattern: the scan needs
+   * no second load per character to know whether to look at outputs.
+   */
   private readonly delta: Uint16Array | Int32Array;
+  private readonly outBit: number;
   private readonly out: Int32Array[];
   /** 1 for states that end at least one pattern: the scan loads `out` only there. */
   private readonly hasOut: Uint8Array;
@@ -100,7 +115,7 @@ export class CueMatcher<T> {
     // BFS: failure links, dense transition table, merged outputs.
     const n = trie.length;
     this.nStates = n;
-    const delta = n < 65536 ? new Uint16Array(n * ALPHA_MAX) : new Int32Array(n * ALPHA_MAX);
+    const delta = n < 32768 ? new Uint16Array(n * ALPHA_MAX) : new Int32Array(n * ALPHA_MAX);
     const fail = new Int32Array(n);
     const queue: number[] = [];
     for (const [a, nx] of trie[0]) {
@@ -124,9 +139,11 @@ export class CueMatcher<T> {
       // Alphabet 0 ("other") always returns to the root.
       delta[s * ALPHA_MAX] = 0;
     }
-    this.delta = delta;
     this.out = outs.map((o) => Int32Array.from(o));
     this.hasOut = Uint8Array.from(outs, (o) => (o.length ? 1 : 0));
+    this.outBit = n < 32768 ? 0x8000 : 0x40000000;
+    for (let i = 0; i < delta.length; i++) if (this.hasOut[delta[i]]) delta[i] |= this.outBit;
+    this.delta = delta;
   }
 
   get size(): number {
@@ -136,12 +153,13 @@ export class CueMatcher<T> {
   /** All matches in `lower` that satisfy their boundary mode, spans extended per mode. */
   scan(lower: string, into: Array<Match<T>>, limit = 256): Array<Match<T>> {
     const delta = this.delta;
-    const hasOut = this.hasOut;
+    const outBit = this.outBit;
     const n = lower.length;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      s = delta[s * ALPHA_MAX + ALPHA[lower.charCodeAt(i)]];
-      if (hasOut[s] === 0) continue;
+      s = delta[(s << ALPHA_BITS) | ALPHA[lower.charCodeAt(i)]];
+      if ((s & outBit) === 0) continue;
+      s ^= outBit;
       const o = this.out[s];
       for (let k = 0; k < o.length; k++) {
         const p = this.patterns[o[k]];
@@ -159,5 +177,18 @@ export class CueMatcher<T> {
       }
     }
     return into;
+  }
+}
+
+/** Insertion sort (a message has a handful of matches): start, then longer span, then later stem first. */
+export function sortMatches<T>(m: Array<Match<T>>): void {
+  for (let i = 1; i < m.length; i++) {
+    const x = m[i];
+    let j = i - 1;
+    while (j >= 0 && (m[j].start - x.start || x.end - m[j].end || x.stemStart - m[j].stemStart) > 0) {
+      m[j + 1] = m[j];
+      j--;
+    }
+    m[j + 1] = x;
   }
 }

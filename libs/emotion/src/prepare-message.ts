@@ -31,8 +31,13 @@ function truncate(text: string, max: number): string {
   return text.slice(0, end);
 }
 
+/** Any character binaryRatio counts, or a surrogate (to be checked for pairing): one native scan. */
+const MAYBE_BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd\ud800-\udfff]/;
+
 /** Share of characters that are control codes, replacement characters or lone surrogates. */
 function binaryRatio(s: string): number {
+  // Most messages hold none of these: the regex scan is native, the loop below is not.
+  if (!MAYBE_BINARY.test(s.length > 2000 ? s.slice(0, 2000) : s)) return 0;
   let bad = 0;
   const n = Math.min(s.length, 2000);
   for (let i = 0; i < n; i++) {

@@ -2,6 +2,9 @@
 import type { Lang } from './lexicon';
 import { isDigit, isLetter } from './matcher';
 
+/** Number of cue features (CUE_NAMES.length in feature-space.ts; checked there). */
+export const CUE_COUNT = 45;
+
 export interface CueHit {
   cue: string;
   kind: string;
@@ -31,6 +34,8 @@ export class Tokens {
   clause = new Int32Array(1024);
   /** 1 when the token is a negator (set by analyse, used by featurize). */
   neg = new Uint8Array(1024);
+  /** Cue counts of the last analysed message (Analysis.cues): reused, not allocated per message. */
+  readonly cues = new Float64Array(CUE_COUNT);
   n = 0;
   push(s: number, e: number, t: number): void {
     if (this.n >= this.start.length) {
@@ -100,6 +105,10 @@ function isPlaceholderAt(lower: string, i: number): boolean {
   return false;
 }
 
+/** Letters, digits and combining marks (U+0300-036F): what continues a word, one load per character. */
+const WORD_CHAR = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) WORD_CHAR[c] = isLetter(c) || isDigit(c) || (c >= 0x300 && c <= 0x36f) ? 1 : 0;
+
 export function tokenise(lower: string, t: Tokens): void {
   t.n = 0;
   const n = lower.length;
@@ -107,6 +116,10 @@ export function tokenise(lower: string, t: Tokens): void {
   let clause = 0;
   while (i < n) {
     const c = lower.charCodeAt(i);
+    if (c === 0x20) {
+      i++; // the most common non-letter, before the chain of tests below
+      continue;
+    }
     if (isLetter(c)) {
       const s = i;
       if ((c === 0x68 && (lower.startsWith('http://', i) || lower.startsWith('https://', i))) || (c === 0x77 && lower.startsWith('www.', i))) {
@@ -118,7 +131,7 @@ export function tokenise(lower: string, t: Tokens): void {
       i++;
       while (i < n) {
         const d = lower.charCodeAt(i);
-        if (isLetter(d) || isDigit(d) || (d >= 0x300 && d <= 0x36f)) i++;
+        if (WORD_CHAR[d] === 1) i++;
         else if ((d === 0x27 || d === 0x2019 || d === 0x2d) && i + 1 < n && isLetter(lower.charCodeAt(i + 1))) i += 2;
         else break;
       }
@@ -190,3 +203,16 @@ export function tokenise(lower: string, t: Tokens): void {
   }
 }
 
+
+/** Stable insertion sort of the hits by start (as Array.prototype.sort, without a comparator call each). */
+export function sortHits(h: CueHit[]): void {
+  for (let i = 1; i < h.length; i++) {
+    const x = h[i];
+    let j = i - 1;
+    while (j >= 0 && h[j].start > x.start) {
+      h[j + 1] = h[j];
+      j--;
+    }
+    h[j + 1] = x;
+  }
+}

@@ -58,7 +58,7 @@ export function vectorise(data: LabelledMessage[], space: FeatureSpace, priorSca
     const a = analyse(p.orig, p.lower, p.lang, null, tokens, p.pii);
     featurize(p.lower, a, space, buf);
     out.push({ idx: buf.idx.slice(0, buf.n), val: Float32Array.from(buf.val.subarray(0, buf.n)), y: d.negative ? 1 : 0, lang: p.lang,
-      offset: cuePrior(a, priorScale), w: weight });
+      offset: cuePrior(a, priorScale), w: weight * (d.weight ?? 1) });
   }
   return out;
 }

@@ -19,8 +19,9 @@ export interface DeadLetterOrigin { topic: string; partition: number; offset: st
 export function deadLetter(raw: RawMessage, origin: DeadLetterOrigin, reason: string, at = new Date()): KafkaOut {
   const headers: Record<string, Buffer | string> = {};
   for (const [k, v] of Object.entries(raw.headers ?? {})) {
-    if (v === undefined) continue;
-    headers[k] = Array.isArray(v) ? v[0] : v;
+    const first = Array.isArray(v) ? v[0] : v;
+    // A null-valued header carries nothing, and kafkajs cannot write one (it throws): left out.
+    if (first != null) headers[k] = first;
   }
   Object.assign(headers, {
     'x-dlq-reason': reason.slice(0, 2000),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDuration } from '@cx/sla';
-import { Channel, ComplaintIntent, ReasonCode, Severity } from '@cx/contracts';
+import { Channel, ComplaintIntent, Priority, ReasonCode, Severity } from '@cx/contracts';
 
 /**
  * Per-tenant routing configuration.
@@ -63,6 +63,8 @@ export const SeverityRule = z.object({
     reasons: z.array(ReasonCode).optional(),
     intents: z.array(ComplaintIntent).optional(),
     tiers: z.array(z.string()).optional(),
+    /** The conversation's priority (low, normal, high, urgent), as last known. */
+    priorities: z.array(Priority).optional(),
     channels: z.array(Channel).optional(),
     /** SLA metric of an `sla_warning`/`sla_breached` reason: firstResponse, nextResponse, resolution, queueWait, promise. */
     slaMetrics: z.array(z.string()).optional(),
@@ -99,6 +101,8 @@ export const RoutingConfig = z.object({
     intents: z.object(severityShape(DEFAULT_INTENT_SEVERITY)).prefault({}),
     /** Severity levels added for a customer tier (capped at critical). */
     tierBoost: z.record(z.string(), z.number().int().min(0).max(3)).default({ vip: 1 }),
+    /** Severity levels added for the conversation's priority (added to the tier boost, capped at critical). */
+    priorityBoost: z.partialRecord(Priority, z.number().int().min(0).max(3)).default({ urgent: 1 }),
     rules: z.array(SeverityRule).default([
       { description: 'SLA breach on a VIP', when: { reasons: ['sla_breached'], tiers: ['vip'] }, severity: 'critical' },
       { description: 'a broken promise', when: { reasons: ['sla_breached'], slaMetrics: ['promise'] }, severity: 'high' },

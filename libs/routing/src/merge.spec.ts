@@ -165,6 +165,20 @@ describe('mergeRequest', () => {
     expect(named.target.team).toBe('vip-desk');
   });
 
+  it('follows the conversation\'s updated tier and priority in severity and context, and its queue in the team', () => {
+    const c = RoutingConfig.parse({ teams: { rules: [{ match: { queues: ['retention'] }, team: 'retention-desk' }] } });
+    const first = mergeRequest(undefined, request([reason('sla_warning', 'w1')], {
+      customer: { tier: 'standard' }, context: { priority: 'normal', queue: 'retention' },
+    }), c, T0).escalation;
+    expect(first.severity).toBe('medium');
+    expect(first.target.team).toBe('retention-desk');
+    expect(first.context).toMatchObject({ tier: 'standard', priority: 'normal', queue: 'retention' });
+    // The ticket became urgent and the customer VIP: the next reason's severity follows, the context too.
+    const later = mergeRequest(first, request([reason('negative_emotion', 'm9')], { customer: { tier: 'vip' }, context: { priority: 'urgent' } }), c, at(5)).escalation;
+    expect(later.context).toMatchObject({ tier: 'vip', priority: 'urgent', queue: 'retention' });
+    expect(later.severity).toBe('critical'); // medium + vip + urgent
+  });
+
   it('rejects an escalation of another conversation', () => {
     const e = mergeRequest(undefined, request([reason('negative_emotion', 'm1')]), config, T0).escalation;
     expect(() => mergeRequest({ ...e, conversationId: 'other' }, request([reason('negative_emotion', 'm2')]), config, T0)).toThrow();

@@ -119,10 +119,15 @@ function mergeContext(existing: Context | undefined, req: RequestData, config: R
 
   const customerId = req.customer.id ?? rc.customerId ?? existing?.customerId;
   const tier = req.customer.tier ?? rc.tier ?? existing?.tier;
+  // The detectors send the conversation's attributes as they know them now: the latest wins.
+  const priority = rc.priority ?? existing?.priority;
+  const queue = rc.queue ?? existing?.queue;
   const lastMessages = mergeMessages(existing?.lastMessages, rc.lastMessages, config.context.lastMessages);
   return {
     ...(customerId !== undefined ? { customerId } : {}),
     ...(tier !== undefined ? { tier } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(queue !== undefined ? { queue } : {}),
     recentInteractions,
     flags: uniq([...(existing?.flags ?? []), ...(rc.flags ?? [])]),
     openPromises,
@@ -153,10 +158,10 @@ function skillsFor(intents: ComplaintIntent[], config: RoutingConfig): string[] 
 }
 
 function mergeTarget(existing: Escalation['target'] | undefined, req: RequestData, intents: ComplaintIntent[],
-  channel: Channel | undefined, tier: string | undefined, config: RoutingConfig): Escalation['target'] {
+  channel: Channel | undefined, context: Pick<Context, 'tier' | 'queue'>, config: RoutingConfig): Escalation['target'] {
   const language = existing?.language ?? req.target?.language ?? req.customer.language;
   // An escalation never changes team once it has one: its people are already on it.
-  const team = existing?.team ?? req.target?.team ?? resolveTeam(config, { channel, language, tier });
+  const team = existing?.team ?? req.target?.team ?? resolveTeam(config, { channel, language, tier: context.tier, queue: context.queue });
   const skills = uniq([...(existing?.skills ?? []), ...(req.target?.skills ?? []), ...skillsFor(intents, config)]);
   return { team, ...(language !== undefined ? { language } : {}), skills };
 }
@@ -182,7 +187,7 @@ function raise(existing: Escalation | undefined, request: EscalationRequested, c
   const context = mergeContext(existing?.context, d, config);
   const intents = uniq(d.intents);
   const capped = capReasons(reasons, config.maxReasons);
-  const severity = computeSeverity({ reasons: capped, intents, tier: context.tier, channel }, config);
+  const severity = computeSeverity({ reasons: capped, intents, tier: context.tier, priority: context.priority, channel }, config);
   const escalation = build({
     escalationId: escalationId(request.tenantid, d.conversationId, seq),
     conversationId: d.conversationId,
@@ -190,7 +195,7 @@ function raise(existing: Escalation | undefined, request: EscalationRequested, c
     status: 'open',
     reasons: capped,
     intents,
-    target: mergeTarget(undefined, d, intents, channel, context.tier, config),
+    target: mergeTarget(undefined, d, intents, channel, context, config),
     ladderStep: 0,
     context,
     createdAt: nowIso,
@@ -236,9 +241,10 @@ export function mergeRequest(existing: Escalation | undefined, request: Escalati
   const newCode = newReasons.some((r) => !existingCodes.has(r.code));
   const channel = existing.channel ?? d.channel;
   const tier = d.customer.tier ?? d.context?.tier ?? existing.context.tier;
+  const priority = d.context?.priority ?? existing.context.priority;
 
   if (existing.status === 'resolved') {
-    const requestSeverity = computeSeverity({ reasons: newReasons, intents: d.intents, tier, channel }, config);
+    const requestSeverity = computeSeverity({ reasons: newReasons, intents: d.intents, tier, priority, channel }, config);
     const withinCoolDown = toMs(now) - toMs(existing.updatedAt) < durationMs(config.coolDown);
     const newIntent = d.intents.some((i) => !existing.intents.includes(i));
     if (withinCoolDown && !newCode && !newIntent && severityRank(requestSeverity) <= severityRank(existing.severity)) {
@@ -256,7 +262,7 @@ export function mergeRequest(existing: Escalation | undefined, request: Escalati
   const newIntent = intents.length > existing.intents.length;
   const reasons = capReasons([...existing.reasons, ...newReasons], config.maxReasons);
   const context = mergeContext(existing.context, d, config);
-  const recomputed = computeSeverity({ reasons, intents, tier: context.tier, channel }, config);
+  const recomputed = computeSeverity({ reasons, intents, tier: context.tier, priority: context.priority, channel }, config);
   const severity = severityRank(recomputed) > severityRank(existing.severity) ? recomputed : existing.severity;
   const severityRaised = severity !== existing.severity;
   const escalation = build({
@@ -264,7 +270,7 @@ export function mergeRequest(existing: Escalation | undefined, request: Escalati
     ...(channel !== undefined ? { channel } : {}),
     reasons,
     intents,
-    target: mergeTarget(existing.target, d, intents, channel, context.tier, config),
+    target: mergeTarget(existing.target, d, intents, channel, context, config),
     context,
     updatedAt: nowIso,
   }, severity);

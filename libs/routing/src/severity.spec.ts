@@ -25,6 +25,17 @@ describe('computeSeverity', () => {
     expect(computeSeverity({ reasons: [r('negative_emotion')], intents: [], tier: 'standard' }, config)).toBe('low');
   });
 
+  it('boosts an urgent conversation one level, on top of the tier boost, and matches rules on priority', () => {
+    expect(computeSeverity({ reasons: [r('sla_warning', 'firstResponse')], intents: [], priority: 'urgent' }, config)).toBe('high');
+    expect(computeSeverity({ reasons: [r('sla_warning', 'firstResponse')], intents: [], priority: 'high' }, config)).toBe('medium');
+    expect(computeSeverity({ reasons: [r('negative_emotion')], intents: [], tier: 'vip', priority: 'urgent' }, config)).toBe('high');
+    const c = RoutingConfig.parse({ severity: { priorityBoost: {}, rules: [{ when: { priorities: ['high', 'urgent'], reasons: ['negative_emotion'] }, severity: 'high' }] } });
+    expect(computeSeverity({ reasons: [r('negative_emotion')], intents: [], priority: 'high' }, c)).toBe('high');
+    expect(computeSeverity({ reasons: [r('negative_emotion')], intents: [], priority: 'low' }, c)).toBe('low');
+    expect(computeSeverity({ reasons: [r('negative_emotion')], intents: [] }, c)).toBe('low');
+    expect(() => RoutingConfig.parse({ severity: { priorityBoost: { asap: 1 } } })).toThrow();
+  });
+
   it('treats a promise at risk as high', () => {
     expect(computeSeverity({ reasons: [r('sla_warning', 'promise')], intents: [] }, config)).toBe('high');
     expect(computeSeverity({ reasons: [r('sla_warning', 'firstResponse')], intents: [] }, config)).toBe('medium');

@@ -36,10 +36,21 @@ describe('wallboard', () => {
     expect(w.totals.customersAtRiskList).toEqual([{ customerId: 'cust-9', escalationId: open[1].escalationId, severity: 'high' }]);
   });
 
-  it('judges each SLA clock since the start of the day once: breached, recovered (resolved after warnings), at risk', () => {
-    // c1 breached, c6 breached (warning then breach), c5 recovered, c3 at risk; c7 is from yesterday.
-    expect(w.totals.sla).toEqual({ breached: 2, recovered: 1, atRisk: 1, attainment: 1 / 3, source: 'router' });
+  it('takes attainment from the sla-monitor\'s ended clocks per team, and counts the warned clocks of open escalations as at risk', () => {
+    const ended = [
+      { team: 'support', outcome: 'met' as const, count: 7 }, { team: 'support', outcome: 'breached' as const, count: 1 },
+      { team: 'billing', outcome: 'met' as const, count: 2 }, { team: 'care', outcome: 'breached' as const, count: 2 },
+    ];
+    const b = wallboard({ open, resolved, agents, since: T0, sla: ended });
+    // c3 warned and is open: at risk; c1 breached already; c5/c6 are resolved.
+    expect(b.totals.sla).toEqual({ met: 9, breached: 3, atRisk: 1, attainment: 9 / 12, source: 'sla-monitor' });
+    expect(b.teams.find((t) => t.team === 'support')!.sla).toEqual({ met: 7, breached: 1, atRisk: 1, attainment: 7 / 8, source: 'sla-monitor' });
+    expect(b.teams.find((t) => t.team === 'care')!.sla.attainment).toBe(0); // a team with ended clocks gets a row
+    // A supervisor of billing sees billing's figure in the totals, not the whole tenant's.
+    const mine = wallboard({ open: [], resolved: [], agents, since: T0, sla: ended, teams: ['billing'] });
+    expect(mine.totals.sla).toMatchObject({ met: 2, breached: 0, attainment: 1 });
     expect(w.totals.resolved).toBe(2);
+    expect(wallboard({ open, resolved, agents, since: T0, sla: [{ team: 'support', outcome: 'met', count: -1 }] }).totals.sla).toMatchObject({ met: 0, attainment: null });
   });
 
   it('has a row per team with its presence, and none for the day without data', () => {

@@ -7,13 +7,11 @@ import type { AgentWithLoad } from './routing';
  * router passes the open escalations the principal may see, those resolved since `since` (the
  * start of the user's day), and the directory with loads.
  *
- * SLA attainment here comes from the router's own data: each SLA clock (escalation × metric)
- * that reached a warning or a breach since `since` counts once, as `breached` when a breach
- * reason arrived for it, `recovered` when only warnings did and the escalation is resolved, and
- * `atRisk` while it is open with warnings only. attainment = recovered / (recovered + breached),
- * null when both are 0: the share of at-risk SLAs that were saved. Clocks that never warned
- * never reach the router, so this is not the sla-monitor's attainment over all conversations;
- * `source` says which one a figure is, so a feed of sla-monitor's counters can replace it.
+ * SLA attainment is the sla-monitor's, the figure a contact center is judged by: every clock
+ * that ended since `since`, met or breached, whatever reached the router (the caller passes the
+ * sla-monitor's counts with the team each belongs to: see SlaAttainmentReader in the router).
+ * attainment = met / (met + breached), null when both are 0. `atRisk` is the router's own: SLA
+ * clocks of open escalations that warned and have not breached (yet), the ones still to save.
  */
 export type SeverityCounts = Record<Severity, number>;
 
@@ -31,11 +29,18 @@ export interface TeamPresence {
 }
 
 export interface SlaAttainment {
+  met: number;
   breached: number;
-  recovered: number;
   atRisk: number;
   attainment: number | null;
-  source: 'router' | 'sla-monitor';
+  source: 'sla-monitor';
+}
+
+/** Ended SLA clocks of one team and outcome (the sla-monitor's buckets, summed). */
+export interface TeamSlaCount {
+  team: string;
+  outcome: 'met' | 'breached';
+  count: number;
 }
 
 export interface TeamBoard {
@@ -81,28 +86,27 @@ export function presenceByTeam(agents: readonly AgentWithLoad[], teams?: readonl
   return [...byTeam.values()].sort((a, b) => (a.team < b.team ? -1 : 1));
 }
 
-function slaOf(escalations: Escalation[], sinceMs: number): SlaAttainment {
-  const out: SlaAttainment = { breached: 0, recovered: 0, atRisk: 0, attainment: null, source: 'router' };
-  for (const e of escalations) {
-    const clocks = new Map<string, 'warned' | 'breached'>();
+function slaOf(open: Escalation[], ended: readonly TeamSlaCount[], sinceMs: number): SlaAttainment {
+  const out: SlaAttainment = { met: 0, breached: 0, atRisk: 0, attainment: null, source: 'sla-monitor' };
+  for (const c of ended) out[c.outcome] += c.count;
+  // A met taken back by a reopen can fall in a later bucket than the met itself.
+  out.met = Math.max(0, out.met);
+  for (const e of open) {
+    const clocks = new Map<string, boolean>();
     for (const r of e.reasons) {
       if (!r.sla || toMs(r.at) < sinceMs) continue;
       const k = r.sla.metric + '\u0000' + (r.sla.policyId ?? '');
-      if (r.code === 'sla_breached') clocks.set(k, 'breached');
-      else if (r.code === 'sla_warning' && !clocks.has(k)) clocks.set(k, 'warned');
+      if (r.code === 'sla_breached') clocks.set(k, true);
+      else if (r.code === 'sla_warning' && !clocks.has(k)) clocks.set(k, false);
     }
-    for (const s of clocks.values()) {
-      if (s === 'breached') out.breached++;
-      else if (e.status === 'resolved') out.recovered++;
-      else out.atRisk++;
-    }
+    for (const breached of clocks.values()) if (!breached) out.atRisk++;
   }
-  const judged = out.recovered + out.breached;
-  out.attainment = judged ? out.recovered / judged : null;
+  const judged = out.met + out.breached;
+  out.attainment = judged ? out.met / judged : null;
   return out;
 }
 
-function board(open: Escalation[], resolved: Escalation[], sinceMs: number) {
+function board(open: Escalation[], resolved: Escalation[], ended: readonly TeamSlaCount[], sinceMs: number) {
   const counts = zero();
   let oldest: Escalation | undefined;
   const customers = new Map<string, Escalation>();
@@ -117,7 +121,7 @@ function board(open: Escalation[], resolved: Escalation[], sinceMs: number) {
     oldestUnacknowledged: oldest ? { escalationId: oldest.escalationId, conversationId: oldest.conversationId, severity: oldest.severity, createdAt: oldest.createdAt } : null,
     customersAtRisk: customers.size,
     resolved: resolved.length,
-    sla: slaOf([...open, ...resolved], sinceMs),
+    sla: slaOf(open, ended, sinceMs),
     customers,
   };
 }
@@ -126,18 +130,22 @@ function board(open: Escalation[], resolved: Escalation[], sinceMs: number) {
  * The wallboard over what the caller may see. `teams`: the teams to show rows for (a
  * supervisor's teams; every team with data or agents when undefined).
  */
-export function wallboard(input: { open: Escalation[]; resolved: Escalation[]; agents: readonly AgentWithLoad[]; since: string; teams?: readonly string[] }): Wallboard {
+export function wallboard(input: {
+  open: Escalation[]; resolved: Escalation[]; agents: readonly AgentWithLoad[]; since: string; teams?: readonly string[]; sla?: readonly TeamSlaCount[];
+}): Wallboard {
   const sinceMs = toMs(input.since);
   const resolved = input.resolved.filter((e) => toMs(e.resolvedAt ?? e.updatedAt) >= sinceMs);
   const presence = new Map(presenceByTeam(input.agents, input.teams).map((p) => [p.team, p]));
   const names = new Set<string>(input.teams ?? [...presence.keys()]);
+  const ended = (input.sla ?? []).filter((c) => !input.teams || input.teams.includes(c.team));
   for (const e of [...input.open, ...resolved]) names.add(teamOf(e));
+  for (const c of ended) names.add(c.team);
   const teams = [...names].sort().map((team): TeamBoard => {
-    const { customers: _c, ...b } = board(input.open.filter((e) => teamOf(e) === team), resolved.filter((e) => teamOf(e) === team), sinceMs);
+    const { customers: _c, ...b } = board(input.open.filter((e) => teamOf(e) === team), resolved.filter((e) => teamOf(e) === team), ended.filter((c) => c.team === team), sinceMs);
     const { agents: _a, team: _t, ...p } = presence.get(team) ?? { online: 0, available: 0, busy: 0, offline: 0, load: 0, capacity: 0, agents: [], team };
     return { team, ...b, presence: p };
   });
-  const { customers, ...totals } = board(input.open, resolved, sinceMs);
+  const { customers, ...totals } = board(input.open, resolved, ended, sinceMs);
   const sevRank = { critical: 0, high: 1, medium: 2, low: 3 } as const;
   const customersAtRiskList = [...customers.entries()]
     .map(([customerId, e]) => ({ customerId, escalationId: e.escalationId, severity: e.severity }))

@@ -137,11 +137,11 @@ function attributesOf(event: InteractionEvent): Attributes | undefined {
   switch (event.type) {
     case 'cx.conversation.opened.v1': {
       const d = event.data;
-      return { c: d.channel, t: d.customer.tier, p: d.priority, q: d.queue, g: d.tags };
+      return { c: d.channel, t: d.customer.tier, p: d.priority, q: d.queue, g: d.tags, l: d.customer.language };
     }
     case 'cx.conversation.updated.v1': {
       const d = event.data;
-      return { t: d.customer?.tier, p: d.priority, q: d.queue, g: d.tags };
+      return { t: d.customer?.tier, p: d.priority, q: d.queue, g: d.tags, l: d.customer?.language };
     }
     case 'cx.call.queued.v1':
       return { q: event.data.queue };
@@ -165,6 +165,8 @@ function assignAttributes(a: Attributes, learnt: Attributes | undefined): boolea
     a.g = [...learnt.g];
     changed = true;
   }
+  // The language selects no policy: kept without a re-match.
+  if (learnt.l !== undefined) a.l = learnt.l;
   return changed;
 }
 

@@ -5,4 +5,5 @@ export * from './engine';
 export * from './sla-event';
 export * from './simulator';
 export * from './attainment';
+export * from './attainment-buckets';
 export { storeTrace, loadTrace } from './trace-context';

@@ -72,8 +72,11 @@ export interface SlaState {
   fr?: 1 | 2;
   /** Sequence for nextResponse / queueWait clock instances. */
   n?: number;
-  /** Attributes: channel, tier, priority, queue, tags. */
-  a?: { c?: string; t?: string; p?: string; q?: string; g?: string[] };
+  /**
+   * Attributes: channel, tier, priority, queue, tags (policies match on them), and the customer's
+   * language `l` (never matched; kept so attainment can be told per team, see attainment-buckets.ts).
+   */
+  a?: { c?: string; t?: string; p?: string; q?: string; g?: string[]; l?: string };
   /** Id of the policy in force (matched on the attributes known so far). */
   pi?: string;
   /** Tenant, when not "default". */

@@ -3,12 +3,16 @@
  * history of resolved escalations (paged, and as CSV). Every answer is limited to the caller's
  * tenant and to what canSee lets them see.
  */
-import { BadRequestException, Controller, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
+import type { Channel } from '@cx/contracts';
 import type { RouteQuery } from '@cx/http';
-import { canSee, historyCsv, presenceByTeam, wallboard, type Principal } from '@cx/routing';
+import { canSee, historyCsv, presenceByTeam, resolveTeam, wallboard, type Principal, type TeamSlaCount } from '@cx/routing';
+import { TenantRoutingConfig } from '../config/routing-config.provider';
+import { ROUTER_CLOCK, type Clock } from '../router-clock';
 import { AgentDirectory } from '../store/agent-directory';
+import { SlaAttainmentReader } from '../store/sla-attainment.reader';
 import { EscalationStore, publicView } from '../store/escalation.store';
 import { ApiRoute, RouteInput } from './api-route.decorator';
 import { CurrentPrincipal } from './auth.guard';
@@ -31,6 +35,9 @@ export class ConsoleController {
     private readonly store: EscalationStore,
     private readonly directory: AgentDirectory,
     private readonly history: HistoryStore,
+    private readonly slaCells: SlaAttainmentReader,
+    private readonly config: TenantRoutingConfig,
+    @Inject(ROUTER_CLOCK) private readonly now: Clock,
   ) {}
 
   /** Presence per team: supervisors and admins see every team (to reassign across teams), agents their own. */
@@ -43,16 +50,22 @@ export class ConsoleController {
   /** The wallboard since `since` (default: the start of today in `tz`, default UTC); see @cx/routing wallboard. */
   @ApiRoute(ROUTES.wallboard)
   async wallboard(@CurrentPrincipal() who: Principal, @RouteInput('query') q: RouteQuery<typeof ROUTES.wallboard>) {
-    const now = Date.now();
+    const now = this.now();
     const since = q.since ?? DateTime.fromMillis(now, { zone: q.tz ?? 'UTC' }).startOf('day').toUTC().toISO()!;
-    const [open, resolved, index] = await Promise.all([
+    const [open, resolved, index, cells] = await Promise.all([
       this.store.listOpen(who.tenant, 5000),
       this.history.list(who, { fromMs: Date.parse(since), toMs: now }, 5000),
       this.directory.withLoad(who.tenant),
+      this.slaCells.cells(who.tenant, Date.parse(since), now),
     ]);
+    // Each ended clock belongs to the team the routing rules give its conversation's attributes.
+    const cfg = this.config.forTenant(who.tenant);
+    const sla: TeamSlaCount[] = cells.map((c) => ({
+      team: resolveTeam(cfg, { channel: c.channel as Channel | undefined, queue: c.queue, language: c.language, tier: c.tier }), outcome: c.outcome, count: c.count,
+    }));
     return wallboard({
       open: open.filter((e) => canSee(who, e, e.tenantId)).map(publicView),
-      resolved, agents: index.agents, since,
+      resolved, agents: index.agents, since, sla,
       teams: who.role === 'admin' ? undefined : who.teams,
     });
   }

@@ -79,6 +79,11 @@ export function renderWallboard() {
   const [slaValue, slaDetail] = slaText(server && server.totals.sla);
   set(tiles.sla.value, slaValue);
   set(tiles.sla.detail, slaDetail);
+  // The header keeps the figure in view on every page: the user's teams (or the tenant for an admin).
+  const header = $('header-sla');
+  header.hidden = !server;
+  set(header, t('wall.slaHeader', { value: slaValue }));
+  header.title = slaDetail;
   set(tiles.resolved.value, server ? String(server.totals.resolved) : '—');
   $('wall-tiles').replaceChildren(...Object.values(tiles).map((x) => x.li));
 
