@@ -7,6 +7,8 @@
  */
 import { Logger } from '@nestjs/common';
 import Redis, { Cluster, type RedisOptions as IoRedisOptions } from 'ioredis';
+import { COMMIT_LUA } from './commit-script';
+import { defineLeaseQueue } from './lease-queue';
 
 /** A single-node, Sentinel or Cluster client: the commands the runtime uses exist on all three. */
 export type RedisClient = Redis | Cluster;
@@ -68,10 +70,25 @@ export function createRedis(conn: RedisConnection, name: string): RedisClient {
   } else {
     client = new Redis(conn.url, options);
   }
+  defineRuntimeScripts(client);
   return watchErrors(client, name);
+}
+
+/**
+ * Defines the runtime's Lua commands before the client issues any command. With auto-pipelining a
+ * command joins the pipeline of its node that is open in this tick, and a pipeline only has the
+ * commands defined before it was opened: defining one lazily next to other traffic threw
+ * "pipeline[functionName] is not a function" and then crashed the process in ioredis' callback
+ * (seen on Redis Cluster, where every node has its own pipeline).
+ */
+export function defineRuntimeScripts(client: RedisClient): void {
+  defineLeaseQueue(client);
+  if (typeof (client as { cxCommit?: unknown }).cxCommit !== 'function') client.defineCommand('cxCommit', { lua: COMMIT_LUA });
 }
 
 /** A second connection of the same kind (pub/sub needs its own), with the same error handling. */
 export function duplicateClient(client: RedisClient, name: string): RedisClient {
-  return watchErrors(client.duplicate() as RedisClient, name);
+  const copy = client.duplicate() as RedisClient;
+  defineRuntimeScripts(copy);
+  return watchErrors(copy, name);
 }
