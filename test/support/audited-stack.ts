@@ -13,7 +13,7 @@ import type { Received } from './kafka-test-client';
 import type { rollingLoad } from './load-script';
 import { auditRepublished, expectLagGaugeMatches, FaultLog } from './output-audit';
 import type { AppName } from './service-process';
-import { StackFixture, type StackTarget } from './stack-fixture';
+import { settleAll, StackFixture, type StackTarget } from './stack-fixture';
 
 const POLICIES = join(__dirname, '..', 'fixtures', 'sla', 'fast-policies.yaml');
 
@@ -60,12 +60,12 @@ export class AuditedStack {
     // consumers and producers then never meet a broker that has not heard of a topic yet.
     for (const t of [...new Set([...OUTPUTS, ...APPS.flatMap((a) => GROUPS[a].inputs)])]) await this.kafka.ensureTopic(t);
     // All at once: start-up is mostly compiling TypeScript, so two cores are busy either way.
-    const [, , gws] = await Promise.all([
+    // Each process is kept as soon as it runs, so stop() stops them all even when one failed to start.
+    await settleAll([
       this.stack.start(...APPS),
-      Promise.all(Array.from({ length: instances - 1 }, () => APPS.map((a) => this.stack.scaleOut(a))).flat()),
-      Promise.all(Array.from({ length: gateways }, () => startGatewayProcess(this.stack.env))),
+      ...Array.from({ length: instances - 1 }, () => APPS.map((a) => this.stack.scaleOut(a))).flat(),
+      ...Array.from({ length: gateways }, async () => this.gateways.push(await startGatewayProcess(this.stack.env))),
     ]);
-    this.gateways.push(...gws);
     for (const t of OUTPUTS) this.out.set(t, await this.kafka.collect(t));
   }
 

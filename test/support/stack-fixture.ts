@@ -8,6 +8,12 @@ import { isolatedEnv, startServiceProcess, type AppName, type ServiceProcess } f
 export const SUPERVISOR_KEY = 'test-supervisor-key-0123456789';
 export const OTHER_TENANT_KEY = 'test-other-tenant-key-0123456789';
 
+/** Like Promise.all, but rejects only once every promise settled (no process starts after a failure was reported). */
+export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Where a stack runs: the integration tier's single broker and Redis unless told (the cluster tier's clusters). */
 export interface StackTarget {
   brokers: string[];
@@ -39,8 +45,8 @@ export class StackFixture {
   }
 
   async start(...apps: AppName[]): Promise<void> {
-    const started = await Promise.all(apps.map((a) => startServiceProcess(a, this.envOf(a))));
-    for (const s of started) this.services.set(s.app, s);
+    // Each one is kept as soon as it runs, so stop() also stops those that started beside one that failed.
+    await settleAll(apps.map(async (a) => this.services.set(a, await startServiceProcess(a, this.envOf(a)))));
   }
 
   /** Kills a service (SIGKILL by default: no drain, no commit) and starts it again with the same environment. */
