@@ -35,3 +35,23 @@ describe('createRedis', () => {
     expect(claim!.message).not.toMatch(/not a function/);
   }, 20_000);
 });
+
+describe('auto-pipelining on a Cluster', () => {
+  // ioredis' own decision (internal module): a Cluster groups auto-pipelined commands by the slot of
+  // their first argument, which for the commit script is a key count.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { shouldUseAutoPipelining } = require('ioredis/built/autoPipelining') as { shouldUseAutoPipelining(c: unknown, fn: string, cmd: string): boolean };
+  const clients: RedisClient[] = [];
+  afterAll(() => clients.forEach((c) => c.disconnect()));
+
+  it('sends the commit script on its own (routed by its keys) and keeps pipelining the rest', () => {
+    const cluster = createRedis({ url: UNREACHABLE, clusterNodes: ['127.0.0.1:1'] }, 'spec');
+    const single = createRedis({ url: UNREACHABLE }, 'spec');
+    clients.push(cluster, single);
+    expect(shouldUseAutoPipelining(cluster, 'cxCommit', 'cxCommit')).toBe(false);
+    expect(shouldUseAutoPipelining(cluster, 'cxLeaseClaim', 'cxLeaseClaim')).toBe(true);
+    expect(shouldUseAutoPipelining(cluster, 'hget', 'hget')).toBe(true);
+    // A single node has one pipeline for everything: nothing to route, so the commit stays in it.
+    expect(shouldUseAutoPipelining(single, 'cxCommit', 'cxCommit')).toBe(true);
+  });
+});

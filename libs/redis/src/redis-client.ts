@@ -27,6 +27,9 @@ const hostPort = (s: string) => {
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
 
+/** Lua commands whose first argument is their key count (defined without `numberOfKeys`). */
+export const DYNAMIC_KEY_COMMANDS = ['cxCommit'] as const;
+
 function baseOptions(conn: RedisConnection, name: string): IoRedisOptions {
   const u = new URL(conn.url);
   return {
@@ -61,6 +64,11 @@ export function createRedis(conn: RedisConnection, name: string): RedisClient {
     client = new Cluster(conn.clusterNodes.map(hostPort), {
       redisOptions: options,
       enableAutoPipelining: true,
+      // Auto-pipelining groups a command by the slot of its first argument, which for the commit
+      // script is its key count, not a key: commits of different nodes then shared a pipeline and
+      // failed it ("All keys in the pipeline should belong to the same slots allocation group"),
+      // with every command queued beside them. Sent on their own, they are routed by their keys.
+      autoPipeliningIgnoredCommands: [...DYNAMIC_KEY_COMMANDS],
       enableOfflineQueue: true,
       clusterRetryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
       slotsRefreshTimeout: 2000,
