@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { decodeCloudEvent, type RawMessage } from '@cx/contracts';
 import { CONSUMER_SETTINGS, ensureTopics, type FetchOptions } from '@cx/kafka';
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
+import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
 
@@ -74,10 +75,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   private running = false;
   private readonly collecting: Member[] = [];
   private readonly handlers = new Map<string, UnitHandler>();
-  private lastActivity = 0;
+  private readonly liveness: KafkaLiveness;
   private fetchStartedAt = Date.now();
   private assigned: { topic: string; partitions: number[] }[] = [];
-  private busy = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -87,6 +87,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     private readonly progress?: ConsumerProgress,
   ) {
     super();
+    this.liveness = new KafkaLiveness(kafkaSilenceMs(options.fetch?.maxWaitTimeInMs ?? 0));
   }
 
   on(): never {
@@ -99,7 +100,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
 
   /** Up while consuming: fetches keep arriving (or a unit is being processed). Answered from memory. */
   async check(): Promise<boolean> {
-    return this.running && (this.busy || Date.now() - this.lastActivity < 15_000);
+    return this.running && this.liveness.up();
   }
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -109,13 +110,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       await ensureTopics(this.kafka, [...new Set([...Object.keys(subscriptions), ...produces, 'cx.dlq'])].map((t) => prefix + t), partitions, replicationFactor);
       this.touchSeries();
       const consumer = (this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...this.options.fetch }));
-      consumer.on(consumer.events.CRASH, (e) => { this.lastActivity = 0; this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
+      consumer.on(consumer.events.CRASH, (e) => { this.liveness.lost(); this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
       consumer.on(consumer.events.FETCH_START, () => { this.fetchStartedAt = Date.now(); });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         this.assigned = Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] }));
       });
+      consumer.on(consumer.events.HEARTBEAT, () => this.liveness.contact());
       consumer.on(consumer.events.FETCH, (e) => {
-        this.lastActivity = Date.now();
+        this.liveness.contact();
         if (e.payload.numberOfBatches === 0 && this.assigned.length) this.progress?.idle(this.assigned, this.fetchStartedAt);
       });
       await consumer.connect();
@@ -127,7 +129,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
         eachBatch: (payload) => this.onBatch(payload),
       });
       this.running = true;
-      this.lastActivity = Date.now();
+      this.liveness.contact();
       callback();
     } catch (e) {
       callback(e);
@@ -193,16 +195,17 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
 
   private async flush(): Promise<void> {
     const group = this.collecting.splice(0);
-    this.busy = true;
+    this.liveness.unitStarted();
+    let committed = false;
     try {
       const done = await this.processWithRetry(group);
       await this.commit(done);
+      committed = true;
       for (const m of group) m.resolve();
     } catch (e) {
       for (const m of group) m.reject(e);
     } finally {
-      this.busy = false;
-      this.lastActivity = Date.now();
+      this.liveness.unitEnded(committed);
     }
   }
 
