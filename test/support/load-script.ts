@@ -34,12 +34,13 @@ export function rollingLoad(prefix: string, n: number, window = 20, perConversat
  * load goes, as on a live platform).
  */
 export async function sendPaced(kafka: TestKafka, topic: string, events: { subject: string; time?: string }[], perSecond: number,
-  hooks: { atMs: number; run: () => Promise<unknown> }[] = [], opts: { stampAtSend?: boolean } = {}): Promise<void> {
+  hooks: { atMs: number; run: () => Promise<unknown> }[] = [], opts: { stampAtSend?: boolean; until?: () => boolean } = {}): Promise<number> {
   const started = Date.now();
   const pending = [...hooks].sort((a, b) => a.atMs - b.atMs);
   const running: Promise<unknown>[] = [];
   let sent = 0;
-  while (sent < events.length) {
+  // `until`: stop early once it holds (a load that lasts as long as a scale-out takes); returns how many were sent.
+  while (sent < events.length && !opts.until?.()) {
     const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * perSecond));
     if (due > sent) {
       if (opts.stampAtSend) for (const e of events.slice(sent, due)) e.time = new Date().toISOString();
@@ -50,4 +51,5 @@ export async function sendPaced(kafka: TestKafka, topic: string, events: { subje
     await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all([...running, ...pending.map((h) => h.run())]);
+  return sent;
 }
