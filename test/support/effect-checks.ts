@@ -15,7 +15,11 @@ export const flagged = (m: Received) => m.json!.data.negative === true || (m.jso
 export async function expectSignalForEvery(signals: Received[], messageIds: string[], timeoutMs = 90_000): Promise<void> {
   const want = new Set(messageIds);
   const seen = () => distinct(emotionSignals(signals).filter((m) => want.has(m.json!.data.messageId as string)), (m) => m.json!.data.messageId as string);
-  await waitFor(`a signal for every one of ${want.size} messages`, () => seen().size === want.size, timeoutMs, 200);
+  await waitFor(`a signal for every one of ${want.size} messages`, () => {
+    const n = seen().size;
+    if (n < want.size) throw new Error(`${n} seen`); // waitFor reports the last count
+    return true;
+  }, timeoutMs, 200);
 }
 
 /**

@@ -85,6 +85,8 @@ export class TestKafka {
     const received: Received[] = [];
     const consumer = this.kafka.consumer({ groupId: uniq('collector'), maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     this.consumers.push(consumer);
+    // A collector that stops collecting makes a test fail as if the services lost data: say so.
+    consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`collector of ${logical} crashed (restart=${e.payload.restart}): ${e.payload.error.message}\n`));
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic(logical), fromBeginning: true });
     await consumer.run({

@@ -177,11 +177,16 @@ export class OpsProbe {
     return this.samples;
   }
 
-  /** The slowest answer per path, and how many answers there were. */
-  summary(from = 0, to = Number.POSITIVE_INFINITY): { health: { n: number; maxMs: number }; metrics: { n: number; maxMs: number } } {
+  /** Per path: how many answers, the 95th percentile and the slowest (Infinity: no answer in time), and where the slowest was. */
+  summary(from = 0, to = Number.POSITIVE_INFINITY): Record<'health' | 'metrics', { n: number; p95Ms: number; maxMs: number; slowest?: string }> {
     const of = (path: string) => {
-      const s = this.samples.filter((x) => x.path === path && x.at >= from && x.at <= to);
-      return { n: s.length, maxMs: Math.round(Math.max(0, ...s.map((x) => (x.status ? x.ms : Number.POSITIVE_INFINITY)))) };
+      const s = this.samples.filter((x) => x.path === path && x.at >= from && x.at <= to)
+        .map((x) => ({ ...x, ms: x.status ? x.ms : Number.POSITIVE_INFINITY })).sort((a, b) => a.ms - b.ms);
+      const worst = s.at(-1);
+      return {
+        n: s.length, p95Ms: Math.round(s[Math.floor(s.length * 0.95)]?.ms ?? 0), maxMs: Math.round(worst?.ms ?? 0),
+        slowest: worst && `${worst.url} at +${worst.at - (this.samples[0]?.at ?? worst.at)} ms, status ${worst.status}`,
+      };
     };
     return { health: of('/health'), metrics: of('/metrics') };
   }
