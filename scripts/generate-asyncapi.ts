@@ -42,7 +42,7 @@ const DLQ_HEADERS = ['x-dlq-reason', 'x-dlq-topic', 'x-dlq-partition', 'x-dlq-of
 function payloadOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  // The codec accepts and keeps any CloudEvents extension attribute (DESIGN.md §3).
+  // The codec accepts and keeps any CloudEvents extension attribute (docs/contract.md).
   json.patternProperties = { [EXTENSION_NAME.source]: { type: ['string', 'number', 'boolean'] } };
   return json;
 }
@@ -104,7 +104,7 @@ export function renderAsyncApi(): string {
     info: {
       title: 'CX escalation stream: Kafka topics',
       version: '1.0.0',
-      description: 'Every topic and event type of the contract (DESIGN.md §3), generated from libs/contracts by scripts/generate-asyncapi.ts. '
+      description: 'Every topic and event type of the contract (docs/contract.md), generated from libs/contracts by scripts/generate-asyncapi.ts. '
         + 'One CloudEvent per Kafka message; outputs are structured (content-type: application/cloudevents+json).',
     },
     defaultContentType: 'application/cloudevents+json',

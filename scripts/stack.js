@@ -39,7 +39,7 @@ function devKeysFile() {
 }
 
 /**
- * The gateway's connectors file (DESIGN.md §7): GATEWAY_CONNECTORS_FILE when given, else a
+ * The gateway's connectors file (docs/connectors.md): GATEWAY_CONNECTORS_FILE when given, else a
  * development file for tenant "default" (the dev API key's tenant) with generated secrets.
  */
 function devConnectorsFile() {

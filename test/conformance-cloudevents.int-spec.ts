@@ -1,4 +1,4 @@
-// CloudEvents conformance (DESIGN.md §3) proven with clients nobody here wrote: the official
+// CloudEvents conformance (docs/contract.md) proven with clients nobody here wrote: the official
 // `cloudevents` SDK (Kafka.binary / Kafka.structured handed to kafkajs) and kcat from Debian produce
 // events with extensions into the running services; every output they cause carries the input's
 // trace context down to the escalation and its notification, and parses back with the SDK's own

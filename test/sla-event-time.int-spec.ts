@@ -13,8 +13,9 @@ const slaOf = (list: Received[], conv: string, type: string) => list.filter((m) 
 /**
  * Event-time firing (docs/contract.md (SLA semantics)): the scheduler must not fire ahead of its input. The sla-monitor
  * is frozen (SIGSTOP) past a due instant while the reply that meets the target waits unread in
- * Kafka; when it thaws, its scheduler sees the wall clock past due at once, but the watermark holds
- * the timer until the consumer has read the reply.
+ * Kafka behind a backlog of several fetches (3 MB); when it thaws, its scheduler sees the wall
+ * clock past due at once, but the watermark holds the timer until the consumer has read the reply
+ * (a fetch that returns part of a backlog must not count the partition as consumed).
  */
 describe('sla-monitor: no breach while the stopping event is unread', () => {
   const stack = new StackFixture({ SLA_POLICIES_FILE: POLICIES, SLA_TICK_MS: '20' });
@@ -39,7 +40,11 @@ describe('sla-monitor: no breach while the stopping event is unread', () => {
     const svc = stack.services.get('sla-monitor')!;
     process.kill(svc.pid, 'SIGSTOP');
     try {
-      // The agent answers the first conversation at 2.5 s, before its 3 s target; the event waits in Kafka.
+      // The customer writes 3,000 long messages (one fetch takes at most 1 MB per partition)...
+      const long = 'Still waiting for an answer about my order. '.repeat(24);
+      const backlog = Array.from({ length: 3_000 }, (_, i) => ({ ...customerMessage(answered, `${long}${i}`), time: at(t0 + 2_000) }));
+      for (let i = 0; i < backlog.length; i += 500) await stack.kafka.produce(Topics.chat, backlog.slice(i, i + 500));
+      // ... then the agent answers at 2.5 s, before the 3 s target; all of it waits in Kafka.
       await stack.kafka.produce(Topics.chat, [{ ...agentMessage(answered, 'Here to help'), time: at(t0 + 2_500) }]);
       await waitFor('the wall clock past both due instants', () => Date.now() > t0 + 4_500, 10_000);
     } finally {
@@ -53,5 +58,5 @@ describe('sla-monitor: no breach while the stopping event is unread', () => {
     const metrics = await (await fetch(`${stack.url('sla-monitor')}/metrics`)).text();
     expect(metrics).toMatch(/cx_sla_clocks_total\{[^}]*policy="fast-chat",metric="firstResponse",outcome="met"[^}]*\} 1/);
     expect(metrics).toMatch(/cx_sla_clocks_total\{[^}]*policy="fast-chat",metric="firstResponse",outcome="breached"[^}]*\} 1/);
-  }, 60_000);
+  }, 90_000);
 });

@@ -17,7 +17,7 @@ const stamp = <E extends { time: string }>(e: E, time: string): E => ({ ...e, ti
  */
 describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
   const prefix = uniq('t');
-  const env = isolatedEnv(prefix, { SLA_POLICIES_FILE: POLICIES, SLA_LEASE_MS: '1500', SLA_TIMER_SHARDS: '8' });
+  const env = isolatedEnv(prefix, { SLA_POLICIES_FILE: POLICIES, SLA_LEASE_MS: '1500', REDIS_SHARDS: '8' });
   const kafka = new TestKafka(prefix);
   const procs: ServiceProcess[] = [];
 

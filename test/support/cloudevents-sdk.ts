@@ -1,4 +1,4 @@
-// Producing and reading events with clients nobody here wrote (DESIGN.md §3 conformance): the
+// Producing and reading events with clients nobody here wrote (docs/contract.md conformance): the
 // official CloudEvents SDK's Kafka binding handed to a plain kafkajs producer, kcat from Debian,
 // and the SDK parsing our outputs back. The conformance tests use only these helpers, never our
 // own codec, so what they prove is what an integrator sees.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 
-export interface Received { path: string; body: any; at: number; status: number; }
+export interface Received { path: string; body: any; at: number; status: number; headers: http.IncomingHttpHeaders; }
 
 /**
  * A local HTTP receiver for webhook tests: `plan(path)` gives the status for the n-th request to a
@@ -20,7 +20,7 @@ export async function startReceiver(plan: (path: string, n: number) => number): 
       const status = plan(path, n);
       let body: unknown = raw;
       try { body = JSON.parse(raw); } catch { /* keep the text */ }
-      received.push({ path, body, at: Date.now(), status });
+      received.push({ path, body, at: Date.now(), status, headers: req.headers });
       res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
     });
   });

@@ -1,7 +1,8 @@
 // The ingestion gateway's Nest module: metrics and health (@cx/metrics), Kafka and Redis behind
-// the gateway's own ports, and the one ingest controller.
+// the gateway's own ports, tracing, and the one ingest controller (served ahead of Express: main.ts).
 import { DynamicModule, Module } from '@nestjs/common';
 import { MetricsModule, PipelineMetrics } from '@cx/metrics';
+import { TracingModule } from '@cx/tracing';
 import type { ConnectorDirectory } from './connectors-config';
 import type { GatewayEnv } from './gateway-env';
 import { RedisHealth } from '@cx/redis';
@@ -17,9 +18,9 @@ export class IngestGatewayModule {
   static forRoot(env: GatewayEnv, directory: ConnectorDirectory): DynamicModule {
     return {
       module: IngestGatewayModule,
-      imports: [MetricsModule.forRoot('ingest-gateway', [KafkaIngestHealth, RedisHealth]), GatewayInfraModule.forRoot(env)],
-      controllers: [IngestController],
+      imports: [MetricsModule.forRoot('ingest-gateway', [KafkaIngestHealth, RedisHealth]), GatewayInfraModule.forRoot(env), TracingModule.forRoot(env, 'ingest-gateway')],
       providers: [
+        IngestController,
         { provide: GatewayMetrics, inject: [PipelineMetrics], useFactory: (m: PipelineMetrics) => new GatewayMetrics(m) },
         {
           provide: IngestService, inject: [INGEST_PUBLISHER, RedisContactStartStore, GatewayMetrics],

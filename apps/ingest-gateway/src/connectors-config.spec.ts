@@ -1,4 +1,4 @@
-// GATEWAY_CONNECTORS_FILE in exactly the DESIGN.md §7 format, YAML or JSON; errors name the field
+// GATEWAY_CONNECTORS_FILE in exactly the docs/connectors.md format, YAML or JSON; errors name the field
 // and never echo a secret (not even from a YAML syntax error, which quotes the offending line).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ tenants:
 `;
 
 describe('ConnectorDirectory', () => {
-  it('reads the format of DESIGN.md §7 (YAML) and the same as JSON', () => {
+  it('reads the format of docs/connectors.md (YAML) and the same as JSON', () => {
     const d = ConnectorDirectory.parse(DESIGN_EXAMPLE, 'example.yaml');
     expect(d.hasTenant('acme')).toBe(true);
     expect(d.config('acme', 'twilio')).toEqual({ authToken: 'tw-auth-token', publicUrl: 'https://cx.example.com' });

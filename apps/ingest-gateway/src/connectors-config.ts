@@ -1,4 +1,4 @@
-// GATEWAY_CONNECTORS_FILE (DESIGN.md §7): each tenant's secrets per connector, validated at start-up
+// GATEWAY_CONNECTORS_FILE (docs/connectors.md): each tenant's secrets per connector, validated at start-up
 // so a typo stops the gateway naming the field. Parse errors never echo the file's text: it holds
 // secrets, and a YAML error message would quote the offending line.
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Every fixture (apps/ingest-gateway/fixtures/<connector>/*.json, payloads built from each
 // platform's public documentation and open-source code, named in its `_source`) goes through the
-// real IngestService, signed the way the platform signs, and must yield exactly the §3 events it
+// real IngestService, signed the way the platform signs, and must yield exactly the contract events it
 // lists, in order, each one valid on the wire (encoded and decoded by the contract's codec).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,7 +73,7 @@ describe.each(files)('fixture %s', (file) => {
     expect(file.startsWith(`${fixture.connector}/`)).toBe(true);
   });
 
-  it('maps to the expected §3 events', async () => {
+  it('maps to the expected contract events', async () => {
     const publisher = new RecordingPublisher();
     const service = new IngestService(fixtureDirectory(), publisher, new MemoryContactStarts(), new GatewayMetrics(new PipelineMetrics('test')), {
       retryAfterSeconds: 5, pseudonymKey: 'fixture-pseudonym-key',

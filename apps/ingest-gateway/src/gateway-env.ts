@@ -5,8 +5,8 @@ import { BaseEnv, port } from '@cx/config';
 
 export const GatewayEnv = BaseEnv.extend({
   GATEWAY_PORT: port(3004),
-  /** Per-tenant connector secrets (YAML or JSON, DESIGN.md §7). */
-  GATEWAY_CONNECTORS_FILE: z.string({ error: 'required: the per-tenant connectors file (DESIGN.md §7)' }).min(1),
+  /** Per-tenant connector secrets (YAML or JSON, docs/connectors.md). */
+  GATEWAY_CONNECTORS_FILE: z.string({ error: 'required: the per-tenant connectors file (docs/connectors.md)' }).min(1),
   /**
    * Longest a request waits for Kafka's acknowledgement before it gets 503 + Retry-After. Below
    * the shortest platform timeout (Chatwoot gives up after 5 s), far below kafkajs's retry budget.
@@ -21,7 +21,7 @@ export const GatewayEnv = BaseEnv.extend({
   GATEWAY_CONTACT_START_TTL_SECONDS: z.coerce.number().int().min(60).default(2 * 24 * 3600),
   /**
    * Key of the pseudonyms that stand in for phone numbers and addresses used as customer ids, so
-   * no phone number fans out in escalations (DESIGN.md §1, principle 7). Change it and the
+   * no phone number fans out in escalations (docs/contract.md, Personal data). Change it and the
    * customers' ids (and their risk history) start afresh.
    */
   GATEWAY_PSEUDONYM_KEY: z.string().min(8).default('cx-ingest-gateway-pseudonyms'),

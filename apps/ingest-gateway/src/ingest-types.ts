@@ -1,5 +1,5 @@
 // The shapes every connector shares: the request as it arrived (raw bytes, for signatures), what
-// a connector makes of each record, and the §3 event drafts the service turns into CloudEvents.
+// a connector makes of each record, and the contract event drafts the service turns into CloudEvents.
 import type { Channel, InteractionType } from '@cx/contracts';
 import type { ConnectorName } from './connectors-config';
 
@@ -14,7 +14,7 @@ export interface IngestRequest {
   receivedAt: Date;
 }
 
-/** One §3 event before its envelope: the service adds source, tenant and trace context. */
+/** One contract event before its envelope: the service adds source, tenant and trace context. */
 export interface EventDraft {
   type: InteractionType;
   /** CloudEvent id: from the platform's event or delivery id, so retries dedupe downstream. */
@@ -27,7 +27,7 @@ export interface EventDraft {
 }
 
 /**
- * A CloudEvent that already is a §3 event (the cloudevents connector): published as it came, with
+ * A CloudEvent that already is a contract event (the cloudevents connector): published as it came, with
  * its extensions, once validated.
  */
 export interface PassThroughEvent {

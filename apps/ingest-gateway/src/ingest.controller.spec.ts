@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { MetricsModule, PipelineMetrics } from '@cx/metrics';
 import { GatewayMetrics } from './gateway-metrics';
-import { IngestController } from './ingest.controller';
+import { IngestController, ingestRoute, mountIngestRoute } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { MemoryContactStarts, RecordingPublisher } from './testing/fakes';
 import { FIXTURE_SECRETS, fixtureDirectory } from './testing/fixture-tenants';
@@ -21,8 +21,8 @@ describe('POST /ingest/{tenant}/{connector}', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [MetricsModule.forRoot('ingest-gateway', [])],
-      controllers: [IngestController],
       providers: [
+        IngestController,
         { provide: GatewayMetrics, inject: [PipelineMetrics], useFactory: (m: PipelineMetrics) => new GatewayMetrics(m) },
         {
           provide: IngestService, inject: [GatewayMetrics],
@@ -31,6 +31,7 @@ describe('POST /ingest/{tenant}/{connector}', () => {
       ],
     }).compile();
     app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    mountIngestRoute(app.getHttpServer(), app.get(IngestController));
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -61,8 +62,19 @@ describe('POST /ingest/{tenant}/{connector}', () => {
     expect(streamed).toBe(413);
   });
 
+  it('routes only POST /ingest/{tenant}/{connector}, percent-decoded, with its query', () => {
+    expect(ingestRoute('/ingest/acme/zendesk')).toEqual({ tenant: 'acme', connector: 'zendesk' });
+    expect(ingestRoute('/ingest/ac%20me/twilio/?x=1')).toEqual({ tenant: 'ac me', connector: 'twilio' });
+    expect(ingestRoute('/ingest/acme')).toBeNull();
+    expect(ingestRoute('/ingest/acme/zendesk/extra')).toBeNull();
+    expect(ingestRoute('/ingestx/acme/zendesk')).toBeNull();
+    expect(ingestRoute('/ingest/%E0%A4%A/zendesk')).toBe('malformed');
+  });
+
   it('answers 404 for paths outside the contract and counts outcomes in /metrics', async () => {
     expect((await fetch(`${base}/ingest/acme`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${base}/ingest/acme/chatwoot`, { method: 'GET' })).status).toBe(404);
+    expect((await fetch(`${base}/ingest/%E0%A4%A/chatwoot`, { method: 'POST', body: '{}' })).status).toBe(400);
     expect((await fetch(`${base}/ingest/nobody/chatwoot`, { method: 'POST', body: '{}' })).status).toBe(404);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/cx_ingest_requests_total\{connector="chatwoot",outcome="published",service="ingest-gateway"\} 1/);

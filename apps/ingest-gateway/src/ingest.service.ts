@@ -1,11 +1,12 @@
-// One request, the same way for every connector (DESIGN.md §7): tenant and connector → 404,
-// signature → 401, map every record → §3 events validated against the contract, publish with
+// One request, the same way for every connector (docs/connectors.md): tenant and connector → 404,
+// signature → 401, map every record → contract events validated against the contract, publish with
 // acks=all → 200, nothing mapped → 202, a record that cannot be mapped → its raw body to cx.dlq
 // and 422, Kafka (or Redis) not answering in time → 503 with Retry-After. No I/O of its own: the
 // publisher and the contact-start store are ports.
 import { createHmac } from 'node:crypto';
 import { InteractionEvent, Topics, describeZodError, makeEvent, traceOf, type Channel, type TraceContext } from '@cx/contracts';
 import { deadLetter } from '@cx/kafka';
+import { ATTR_MESSAGING_MESSAGE_ID, ATTR_MESSAGING_SYSTEM, createdTrace } from '@cx/tracing';
 import { CONNECTORS } from './connectors';
 import { isConnectorName, type ConnectorDirectory } from './connectors-config';
 import type { ConnectorLabel, GatewayMetrics, RequestOutcome } from './gateway-metrics';
@@ -107,7 +108,7 @@ export class IngestService {
     return { events, failures, ignored, records: outcomes.length, recordsMapped };
   }
 
-  /** The §3 CloudEvent of a draft, checked against the contract; a string says why it is invalid. */
+  /** The contract CloudEvent of a draft, checked against the contract; a string says why it is invalid. */
   private envelope(req: IngestRequest, d: EventDraft, trace: TraceContext): IngestEvent | string {
     const event = makeEvent({
       type: d.type, id: d.id, source: `urn:cx:ingest-gateway:${req.connector}`, subject: d.conversationId, time: d.time,
@@ -141,8 +142,13 @@ export class IngestService {
   }
 }
 
-/** A passed-through event keeps its own trace context; the HTTP request's applies when it has none. */
+/**
+ * A passed-through event keeps its own trace (with tracing on, through a producer span of the
+ * gateway in it); the HTTP request's applies when it has none.
+ */
 function withTrace(event: IngestEvent['event'], trace: TraceContext, channel: Channel): IngestEvent {
-  const e = event.traceparent === undefined && trace.traceparent ? { ...event, ...trace } : event;
-  return { topic: event.type.startsWith('cx.call.') ? Topics.call : TOPIC[channel], event: e };
+  const topic = event.type.startsWith('cx.call.') ? Topics.call : TOPIC[channel];
+  if (event.traceparent === undefined) return { topic, event: trace.traceparent ? { ...event, ...trace } : event };
+  const own = createdTrace(`create ${topic}`, event as TraceContext, { [ATTR_MESSAGING_SYSTEM]: 'kafka', [ATTR_MESSAGING_MESSAGE_ID]: event.id });
+  return { topic, event: own.traceparent === event.traceparent ? event : { ...event, ...own } };
 }

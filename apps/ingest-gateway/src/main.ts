@@ -1,6 +1,6 @@
 // Starts the ingestion gateway (docs/connectors.md): environment and connectors file validated first
-// (a bad one exits 78 naming the field), then HTTP on GATEWAY_PORT with Nest's body parser off so
-// signatures are checked over the bytes the platform sent.
+// (a bad one exits 78 naming the field), then HTTP on GATEWAY_PORT: the ingest route served ahead
+// of Express with the raw bytes the platform signed, /health and /metrics by Nest (body parser off).
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +9,7 @@ import { runMain } from '@cx/runtime';
 import { IngestGatewayModule } from './app.module';
 import { ConnectorDirectory } from './connectors-config';
 import { GatewayEnv } from './gateway-env';
+import { IngestController, mountIngestRoute } from './ingest.controller';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   });
   // No ETag hashing of every small JSON answer, no advertising of the framework.
   app.getHttpAdapter().getInstance().disable('x-powered-by').disable('etag');
+  mountIngestRoute(app.getHttpServer(), app.get(IngestController));
   app.enableShutdownHooks();
   await app.listen(env.GATEWAY_PORT, env.HTTP_HOST);
   const logger = new Logger('ingest-gateway');

@@ -33,7 +33,7 @@ export const RouterEnv = BaseEnv.extend({
   ROUTER_RATE_LIMIT_STREAM: int(0, 30),
   ROUTER_RATE_LIMIT_PUBLIC: int(0, 300),
   ROUTER_RATE_LIMIT_UNAUTHENTICATED: int(0, 60),
-  /** How long a stream ticket may be redeemed (DESIGN.md §6: 60 s). */
+  /** How long a stream ticket may be redeemed (docs/router.md: 60 s). */
   ROUTER_STREAM_TICKET_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
 });
 export type RouterEnv = z.infer<typeof RouterEnv>;

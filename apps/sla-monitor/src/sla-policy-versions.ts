@@ -39,23 +39,36 @@ export function joinStored(version: string, encoded: string): string {
   return `${version}|${encoded}`;
 }
 
+/** KEYS[1] the versions hash; ARGV version, text, now. Returns the version's reload instant. */
+const USE_VERSION = `
+redis.call('HSETNX', KEYS[1], 'text:' .. ARGV[1], ARGV[2])
+if redis.call('HGET', KEYS[1], 'current') ~= ARGV[1] then
+  redis.call('HSET', KEYS[1], 'current', ARGV[1], 'at:' .. ARGV[1], ARGV[3])
+end
+return redis.call('HGET', KEYS[1], 'at:' .. ARGV[1])`;
+
+type WithUse = RedisClient & { cxUsePolicyVersion(key: string, version: string, text: string, now: number): Promise<string> };
+
 export class PolicyVersions {
   private readonly known = new Map<string, PolicyVersion>();
   private currentVersion!: PolicyVersion;
 
-  constructor(private readonly redis: RedisClient, private readonly keys: SlaKeys, private readonly clock: () => number = Date.now) {}
+  constructor(private readonly redis: RedisClient, private readonly keys: SlaKeys, private readonly clock: () => number = Date.now) {
+    if (typeof (redis as WithUse).cxUsePolicyVersion !== 'function') redis.defineCommand('cxUsePolicyVersion', { numberOfKeys: 1, lua: USE_VERSION });
+  }
 
   current(): PolicyVersion {
     return this.currentVersion;
   }
 
-  /** Makes a file the current version: records its text and claims its reload instant (the first instance's wins). */
+  /**
+   * Makes a file the current version: records its text and claims its reload instant. The first
+   * instance to switch to it wins the instant; switching back to a version that was current before
+   * (A → B → A) is a new reload at the new instant, not the old one.
+   */
   async use(file: PolicyFile): Promise<PolicyVersion> {
     const version = versionOf(file.text);
-    const key = this.keys.policyVersions();
-    await this.redis.hsetnx(key, `text:${version}`, file.text);
-    await this.redis.hsetnx(key, `at:${version}`, String(this.clock()));
-    const at = Number(await this.redis.hget(key, `at:${version}`));
+    const at = Number(await (this.redis as WithUse).cxUsePolicyVersion(this.keys.policyVersions(), version, file.text, this.clock()));
     const v = { version, set: file.set, at };
     this.known.set(version, v);
     this.currentVersion = v;

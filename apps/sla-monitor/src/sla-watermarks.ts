@@ -5,9 +5,9 @@
  * event would have prevented.
  *
  * Writer (ConsumerProgress): after each committed unit, a partition's watermark is the latest event
- * time committed; a partition caught up with its high watermark, or found empty by a fetch, is
- * consumed up to when that fetch was sent (less a margin for a record still on its way to the
- * broker). Values only grow (a Lua max), kept in one Redis hash shared by every instance.
+ * time committed; a partition caught up with its high watermark, or confirmed at its log end by
+ * the runtime's idle probe (committed offset = log end, nothing in flight), is consumed up to when
+ * that fetch or probe was sent (less a margin for a record still on its way to the broker). Values only grow (a Lua max), kept in one Redis hash shared by every instance.
  * Reader: the scheduler fires up to the lowest watermark of all input partitions.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';

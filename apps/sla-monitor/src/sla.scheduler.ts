@@ -12,6 +12,7 @@ import { Logger } from '@nestjs/common';
 import { claimDue, readMany, type RedisClient } from '@cx/redis';
 import { digestOf, LoopRunner, type Committer, type Part } from '@cx/runtime';
 import { decodeState, encodeState, nextDueOf } from '@cx/sla';
+import { traceOutputs } from '@cx/tracing';
 import { parseConvKey, type SlaKeys } from './sla-keys';
 import { completionCounts, firingCounts, type SlaMetrics, type TimerOutcome } from './sla-metrics';
 import { fireDue, firingOutputs, type EscalateOn } from './sla-outputs';
@@ -72,7 +73,9 @@ export class SlaScheduler {
     const claimed = await claimDue(this.redis, due, cutoff, now + leaseMs, claimBatch);
     if (claimed.length === 0) return 0;
     const { parts, outcomeOf } = await this.plan(shard, claimed.map((c) => c.member), cutoff, escalateOn);
-    const statuses = await this.committer.apply(parts);
+    // Firings continue the trace stored with their clock: one span per cause, on the events it fired.
+    const spans = traceOutputs('sla fire', parts, { 'cx.shard': shard });
+    const statuses = await this.committer.apply(parts).finally(() => spans?.end());
     const outcomes = new Map<TimerOutcome, number>();
     statuses.forEach((s, i) => {
       const outcome = s === 'applied' ? outcomeOf[i] : 'conflict';

@@ -4,6 +4,7 @@ import { KeySpace } from '@cx/redis';
 import { UnitRunner, type Committer } from '@cx/runtime';
 import { MemoryStore } from '../../../libs/runtime/src/testing/memory-store';
 import { compilePolicies, parseAttainmentField, parsePolicies } from '@cx/sla';
+import { TestSpans } from '../../../libs/tracing/src/testing';
 import { PolicyVersions } from './sla-policy-versions';
 import { EventFactory } from '../../../libs/sla/src/testing/events';
 import { convKey, SlaKeys } from './sla-keys';
@@ -139,6 +140,36 @@ describe('SlaScheduler with an in-memory store', () => {
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
   });
+
+  it('with tracing on, fires in the trace of the message that started the clock: one span per firing round, on its events', async () => {
+    const spans = new TestSpans('sla-monitor');
+    try {
+      const { store, scheduler, consume, setNow } = await setup();
+      const f = new EventFactory('c7');
+      f.envelope = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=7' };
+      await consume(f.customer(iso(T0)));
+      f.envelope = {};
+      await consume(f.message(iso(T0 + 1_000), 'bot')); // a later event of another trace does not move the clock's
+      setNow(T0 + 31_000);
+      await scheduler().tick();
+      setNow(T0 + 61_000);
+      await scheduler().tick();
+      const fired = spans.named('sla fire');
+      expect(fired).toHaveLength(2);
+      for (const s of fired) {
+        expect(s.parentSpanContext).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' });
+        expect(s.attributes).toMatchObject({ 'cx.tenant': 'default' });
+      }
+      expect(fired.map((s) => s.attributes['cx.event_types'])).toEqual([['cx.sla.warning.v1'], ['cx.escalation.requested.v1', 'cx.sla.breached.v1']]);
+      const [warning, breach] = fired.map((s) => `00-0af7651916cd43dd8448eb211c80319c-${s.spanContext().spanId}-01`);
+      const traceOf = (type: string) => store.ofType(type).map((e) => e.event as { traceparent?: string; tracestate?: string });
+      expect(traceOf('cx.sla.warning.v1').map((e) => e.traceparent)).toEqual([warning]);
+      expect([...traceOf('cx.sla.breached.v1'), ...traceOf('cx.escalation.requested.v1')].map((e) => [e.traceparent, e.tracestate]))
+        .toEqual([[breach, 'vendor=7'], [breach, 'vendor=7']]);
+    } finally {
+      await spans.stop();
+    }
+  });
 });
 
 describe('policy reloads', () => {
@@ -164,6 +195,17 @@ describe('policy reloads', () => {
     await scheduler().migrateAll();
     await scheduler().tick();
     expect(store.ofType('cx.sla.breached.v1')).toHaveLength(1);
+  });
+});
+
+describe('PolicyVersions', () => {
+  it('switching back to an earlier file is a new reload at the new instant; another instance or a restart reuses the instant', async () => {
+    const { store, keys } = await setup(); // v1 in force since T0
+    const at = (now: number) => new PolicyVersions(store.redis as never, keys, () => now);
+    expect((await at(T0 + 5_000).use({ set: policies, text: 'policies v1' })).at).toBe(T0); // a restart: still v1's instant
+    expect((await at(T0 + 10_000).use({ set: policies, text: 'policies v2' })).at).toBe(T0 + 10_000);
+    expect((await at(T0 + 10_050).use({ set: policies, text: 'policies v2' })).at).toBe(T0 + 10_000); // a second instance
+    expect((await at(T0 + 20_000).use({ set: policies, text: 'policies v1' })).at).toBe(T0 + 20_000); // back to v1: now
   });
 });
 

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { otelEnvShape } from './otel-env';
 
 /** A bad setting stops start-up with a message that names the variable. */
 export class ConfigError extends Error {
@@ -57,6 +58,7 @@ export const BaseEnv = z.object({
   /** How long processed CloudEvent ids are remembered for de-duplication. */
   DEDUPE_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
   INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  ...otelEnvShape,
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 

@@ -1,2 +1,3 @@
 export * from './env';
 export * from './reloadable-file';
+export * from './otel-env';

@@ -4,7 +4,7 @@ import { Actor, Severity } from './escalation-events';
 import { FeedbackVerdict } from './feedback';
 
 /**
- * The audit trail of what people did to escalations (DESIGN §2: cx.notifications is the audit
+ * The audit trail of what people did to escalations (docs/contract.md: cx.notifications is the audit
  * topic): one event per acknowledge, resolve, reassign, take-over, note and feedback, naming who
  * did it, so a compliance review or a workforce report needs nothing but the topic. The change
  * itself goes to cx.escalations as usual; this event says who and why, and nothing else.

@@ -1,5 +1,5 @@
 /**
- * Masks personal data (docs/contract.md (Personal data) principle 7, §5) before text is analysed or fans out as
+ * Masks personal data (docs/contract.md, Personal data) before text is analysed or fans out as
  * evidence, logs or notifications. Pure and fast: a cheap pre-check, then four regex passes, no I/O.
  * Order matters: e-mail first (it may contain digits), then IBAN, then card numbers, then phones.
  *

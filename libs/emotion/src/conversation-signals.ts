@@ -6,7 +6,7 @@
  * 1. Negative streak: consecutive negative *customer* messages in a conversation (agent, bot and
  *    system messages neither extend nor break it; a non-negative customer message resets it).
  *
- * 2. Ended negative (peak-end rule, DESIGN.md §1 principle 2). When a conversation turns
+ * 2. Ended negative (peak-end rule, docs/contract.md: the peak-end rule). When a conversation turns
  *    `resolved` or `closed`, it "ended negative" if, among the customer's last `tailSize` (3)
  *    messages,
  *      - the very last one was negative, or

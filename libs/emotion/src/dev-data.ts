@@ -1,5 +1,5 @@
 /**
- * Where the base training data (the development sets in shared/data/emotion, DESIGN.md §5) lives:
+ * Where the base training data (the development sets in shared/data/emotion, docs/contract.md, Emotion detection) lives:
  * `CX_EMOTION_DEV_DATA` (a directory), else the first `shared/data/emotion` found walking up from
  * the repository (a clone sits next to shared/, a worktree may sit deeper). Used by the trainer
  * and the benchmark only; the services never read training data.

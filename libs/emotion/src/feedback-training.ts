@@ -1,5 +1,5 @@
 /**
- * Retraining from supervisors' feedback (DESIGN.md §5/§6), the pure part: turn a tenant's
+ * Retraining from supervisors' feedback (docs/contract.md, Emotion detection), the pure part: turn a tenant's
  * FeedbackLabel records into weighted training lines, hold some back, train on base data plus the
  * rest, and decide whether the candidate may replace the tenant's current model (only if it is not
  * worse). No I/O: scripts/train-emotion.ts reads Redis and writes the file.

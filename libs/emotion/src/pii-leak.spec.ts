@@ -1,7 +1,7 @@
 /**
  * Property tests (fast-check): personal data in many shapes never leaks, in pieces of 4+ characters,
  * into anything the detector returns (evidence texts; cue, kind and intent names are identifiers) nor out of
- * maskPersonalData, and a word inside an address is never a cue (DESIGN.md §5).
+ * maskPersonalData, and a word inside an address is never a cue (docs/contract.md, Emotion detection).
  */
 import fc from 'fast-check';
 import { maskPersonalData, luhnValid } from '@cx/contracts';

@@ -5,3 +5,4 @@ export * from './worker-publisher';
 export * from './dead-letter';
 export * from './topic-admin';
 export * from './lag-monitor';
+export * from './partition-offsets';

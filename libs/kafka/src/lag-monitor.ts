@@ -5,24 +5,27 @@
  * so /metrics answers at once while Kafka is unreachable.
  */
 import { Logger } from '@nestjs/common';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Gauge } from 'prom-client';
+import { PartitionOffsets } from './partition-offsets';
 
 export class LagMonitor {
   private readonly log = new Logger('LagMonitor');
-  private admin?: Admin;
+  private readonly offsets: PartitionOffsets;
   private timer?: NodeJS.Timeout;
   private failing = false;
   private running?: Promise<void>;
 
   constructor(
-    private readonly kafka: Kafka,
-    private readonly groupId: string,
+    kafka: Kafka,
+    groupId: string,
     /** Physical topic → the logical name used as the metric label. */
     private readonly topics: Map<string, string>,
     private readonly gauge: Gauge<'topic' | 'partition'>,
     private readonly everyMs = 5_000,
-  ) {}
+  ) {
+    this.offsets = new PartitionOffsets(kafka, groupId);
+  }
 
   start(): void {
     const tick = () => {
@@ -33,37 +36,20 @@ export class LagMonitor {
 
   async refresh(): Promise<void> {
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
+      for (const p of await this.offsets.read([...this.topics.keys()])) {
+        this.gauge.set({ topic: this.topics.get(p.topic)!, partition: String(p.partition) }, Math.max(0, Number(p.high - p.committed)));
       }
-      const physical = [...this.topics.keys()];
-      const [committed, ...latest] = await Promise.all([
-        this.admin.fetchOffsets({ groupId: this.groupId, topics: physical }),
-        ...physical.map((t) => this.admin!.fetchTopicOffsets(t)),
-      ]);
-      physical.forEach((topic, i) => {
-        const group = committed.find((c) => c.topic === topic);
-        for (const p of latest[i]) {
-          const c = group?.partitions.find((x) => x.partition === p.partition);
-          const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
-          this.gauge.set({ topic: this.topics.get(topic)!, partition: String(p.partition) }, Math.max(0, Number(p.high) - at));
-        }
-      });
       if (this.failing) this.log.log('lag readings resumed');
       this.failing = false;
     } catch (e) {
       if (!this.failing) this.log.warn(`cannot read consumer lag: ${(e as Error).message}`);
       this.failing = true;
-      await this.admin?.disconnect().catch(() => undefined);
-      this.admin = undefined;
     }
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
-    await this.admin?.disconnect().catch(() => undefined);
+    await this.offsets.close();
   }
 }

@@ -105,7 +105,7 @@ const labelLanguage = (tag: string | null | undefined): 'en' | 'de' | null => {
 };
 
 /**
- * The label a verdict gives for retraining (DESIGN §5/§6), or undefined when the escalation
+ * The label a verdict gives for retraining (docs/contract.md, Emotion detection), or undefined when the escalation
  * carries none of the customer's messages (e.g. raised by the SLA monitor alone; the verdict is
  * still recorded and counted). The message: the one named, else for `not_negative` and
  * `wrong_intent` the newest one the detector flagged, for `missed` the newest one it did not

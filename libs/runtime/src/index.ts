@@ -8,3 +8,4 @@ export * from './outbox-drainer';
 export * from './loop-runner';
 export * from './service-runtime.module';
 export * from './service-bootstrap';
+export * from './idle-probe';

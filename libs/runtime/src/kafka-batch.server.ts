@@ -14,8 +14,10 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { z } from 'zod';
 import { decodeCloudEvent, type RawMessage } from '@cx/contracts';
-import { CONSUMER_SETTINGS, ensureTopics, type FetchOptions } from '@cx/kafka';
+import { CONSUMER_SETTINGS, ensureTopics, PartitionOffsets, type FetchOptions } from '@cx/kafka';
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
+import { startUnitSpans } from '@cx/tracing';
+import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './idle-probe';
 import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
@@ -33,6 +35,8 @@ export interface ConsumerOptions {
   /** Topics this service produces to, created at start-up with the subscriptions. */
   produces: string[];
   retry?: { attempts: number; baseMs: number; maxMs: number };
+  /** How often idle partitions are checked for being caught up (only with a ConsumerProgress). */
+  idleProbeMs?: number;
 }
 
 /** How far a partition's input has been consumed and committed (event-time watermarks, sla-monitor). */
@@ -48,8 +52,8 @@ export interface PartitionProgress {
 
 export interface ConsumerProgress {
   committed(progress: PartitionProgress[]): void;
-  /** A fetch found nothing new on any assigned partition: all of them were caught up at `fetchedAt`. */
-  idle(assigned: { topic: string; partitions: number[] }[], fetchedAt: number): void;
+  /** These partitions had been consumed and committed to their log end as of `fetchedAt` (IdleProbe). */
+  idle(caughtUp: AssignedPartitions[], fetchedAt: number): void;
 }
 
 type Envelope = { time: string };
@@ -76,8 +80,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   private readonly collecting: Member[] = [];
   private readonly handlers = new Map<string, UnitHandler>();
   private readonly liveness: KafkaLiveness;
-  private fetchStartedAt = Date.now();
-  private assigned: { topic: string; partitions: number[] }[] = [];
+  private readonly activity = new ConsumerActivityTracker();
+  private probe?: IdleProbe;
 
   constructor(
     private readonly kafka: Kafka,
@@ -111,14 +115,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       this.touchSeries();
       const consumer = (this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...this.options.fetch }));
       consumer.on(consumer.events.CRASH, (e) => { this.liveness.lost(); this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
-      consumer.on(consumer.events.FETCH_START, () => { this.fetchStartedAt = Date.now(); });
+      consumer.on(consumer.events.FETCH_START, (e) => this.activity.fetchStarted(e.payload.nodeId));
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        this.assigned = Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] }));
+        this.activity.assign(Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] })));
       });
       consumer.on(consumer.events.HEARTBEAT, () => this.liveness.contact());
       consumer.on(consumer.events.FETCH, (e) => {
         this.liveness.contact();
-        if (e.payload.numberOfBatches === 0 && this.assigned.length) this.progress?.idle(this.assigned, this.fetchStartedAt);
+        this.activity.fetchCompleted(e.payload.nodeId);
       });
       await consumer.connect();
       await consumer.subscribe({ topics: Object.keys(subscriptions).map((t) => prefix + t), fromBeginning: true });
@@ -130,6 +134,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       });
       this.running = true;
       this.liveness.contact();
+      this.startProbe();
       callback();
     } catch (e) {
       callback(e);
@@ -158,7 +163,24 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   /** Stops fetching, lets the in-flight unit finish and commit, then leaves the group. */
   async close(): Promise<void> {
     this.running = false;
+    await this.probe?.stop();
     await this.consumer?.disconnect();
+  }
+
+  /** Idle partitions advance the watermarks only once Kafka confirms they are consumed to their end. */
+  private startProbe(): void {
+    const progress = this.progress;
+    if (!progress) return;
+    const offsets = new PartitionOffsets(this.kafka, this.options.groupId);
+    this.probe = new IdleProbe(offsets, this.activity, this.options.topicPrefix, (c, at) => progress.idle(c, at), this.options.idleProbeMs ?? 200);
+    this.probe.start();
+  }
+
+  private track(members: Member[], delta: 1 | -1): void {
+    for (const m of members) {
+      const key = `${m.topic}:${m.payload.batch.partition}`;
+      if (delta > 0) this.activity.arrived(key); else this.activity.finished(key);
+    }
   }
 
   private logical(topic: string): string {
@@ -169,7 +191,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     if (payload.batch.messages.length === 0) return Promise.resolve();
     const member = this.decode(payload);
     return new Promise<void>((resolve, reject) => {
-      this.collecting.push({ ...member, resolve, reject });
+      const m = { ...member, resolve, reject };
+      this.track([m], 1);
+      this.collecting.push(m);
       if (this.collecting.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -190,7 +214,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
         stamps.push(Number(m.timestamp));
       } else invalid.push({ item, reason: decoded.reason });
     }
-    return { payload, topic, items, stamps, invalid, fetchedAt: this.fetchStartedAt, started: process.hrtime.bigint() };
+    return { payload, topic, items, stamps, invalid, fetchedAt: this.activity.fetchedAt(), started: process.hrtime.bigint() };
   }
 
   private async flush(): Promise<void> {
@@ -205,6 +229,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     } catch (e) {
       for (const m of group) m.reject(e);
     } finally {
+      this.track(group, -1);
       this.liveness.unitEnded(committed);
     }
   }
@@ -216,10 +241,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       // Not committed: the partition's new owner re-reads these messages.
       const live = group.filter((m) => m.payload.isRunning() && !m.payload.isStale());
       if (live.length === 0) return [];
+      const units = this.units(live);
+      const spans = startUnitSpans(units, { groupId: this.options.groupId, topicPrefix: this.options.topicPrefix, attempt });
       try {
-        await this.runner.run(this.units(live));
+        await this.runner.run(units);
+        spans?.end();
         return live;
       } catch (e) {
+        spans?.end(e);
         this.metrics.transientErrors.inc({ stage: 'unit' });
         for (const m of live) this.metrics.consumed.inc({ topic: m.topic, outcome: 'retried' }, m.payload.batch.messages.length);
         const where = live.map((m) => `${m.topic}/${m.payload.batch.partition}`).join(', ');

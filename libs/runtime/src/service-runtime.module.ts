@@ -10,6 +10,7 @@ import { brokersOf, redisConnectionOf, type BaseEnv } from '@cx/config';
 import { createKafka, EventPublisher, LagMonitor, WorkerPublisher, type FetchOptions, type Publisher } from '@cx/kafka';
 import { MetricsModule, PipelineMetrics } from '@cx/metrics';
 import { KeySpace, REDIS, RedisHealth, RedisModule, type RedisClient } from '@cx/redis';
+import { TracingModule } from '@cx/tracing';
 import { Committer } from './committer';
 import { KafkaBatchServer, type ConsumerProgress } from './kafka-batch.server';
 import { OutboxDrainer } from './outbox-drainer';
@@ -110,7 +111,7 @@ export class RuntimeModule {
   }
 }
 
-/** Metrics, Redis and the runtime of one service. */
+/** Metrics, Redis, the runtime and tracing of one service. */
 export function serviceRuntime(env: BaseEnv, spec: ServiceSpec): DynamicModule[] {
   return [
     MetricsModule.forRoot(spec.service, [RedisHealth, KafkaBatchServer]),
@@ -119,5 +120,6 @@ export function serviceRuntime(env: BaseEnv, spec: ServiceSpec): DynamicModule[]
       shards: env.REDIS_SHARDS, dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
     }),
     RuntimeModule.forRoot(env, spec),
+    TracingModule.forRoot(env, spec.service),
   ];
 }

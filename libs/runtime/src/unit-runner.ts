@@ -9,6 +9,7 @@
 import { deadLetter, reasonClass } from '@cx/kafka';
 import type { Outcome, PipelineMetrics } from '@cx/metrics';
 import { markOf, seenMarks, type RedisClient } from '@cx/redis';
+import { markDeadLettered } from '@cx/tracing';
 import type { Committer, Part } from './committer';
 import type { Change, InboundItem, Plan, Rejection, UnitHandler } from './plan';
 
@@ -71,6 +72,7 @@ export class UnitRunner {
       for (const [outcome, n] of Object.entries(tallies[t]) as [Outcome, number][]) if (n) this.metrics.consumed.inc({ topic: u.topic, outcome }, n);
     });
     for (const d of dead) this.metrics.deadLettered.inc({ topic: d.topic, reason: reasonClass(d.rejection.reason) });
+    for (const d of dead) markDeadLettered(d.rejection.item.event, reasonClass(d.rejection.reason));
   }
 
   /** One read, plan and commit of what is still pending; returns what must be planned again. */

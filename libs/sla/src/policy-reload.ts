@@ -18,7 +18,7 @@ export interface PolicyChangeResult {
 
 /**
  * Applies a reloaded policy file to one conversation as a policy change at instant `at` (docs/contract.md
- * §4): thresholds of the old policies due at or before `at` fire first, then the first matching
+ * SLA semantics): thresholds of the old policies due at or before `at` fire first, then the first matching
  * policy of `next` is chosen and every clock is re-planned by the same rules as a mid-conversation
  * change (time used kept, fired fractions never again, thresholds put in the past fire with their
  * instant). A resolved conversation takes the change when it reopens. Applying the same file twice

@@ -1,6 +1,6 @@
 /*
  * UTC offsets of an IANA zone, and local wall-clock times resolved to instants the way docs/contract.md
- * §4 says: a time skipped when daylight saving starts means the first instant after the gap, a
+ * libs/sla/README.md (calendars) says: a time skipped when daylight saving starts means the first instant after the gap, a
  * time that occurs twice when it ends means its first occurrence. Asking luxon (Intl) for an
  * offset costs 10-50 µs, so the offset changes of each UTC year are found once per zone (sampled
  * weekly, each change located to the millisecond by bisection: ~110 lookups a year) and every

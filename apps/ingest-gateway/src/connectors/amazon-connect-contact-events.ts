@@ -1,4 +1,4 @@
-// Amazon Connect contact events (INITIATED, QUEUED, CONNECTED_TO_AGENT, DISCONNECTED, …) → §3
+// Amazon Connect contact events (INITIATED, QUEUED, CONNECTED_TO_AGENT, DISCONNECTED, …) → contract
 // drafts. The admin guide's samples spell the same fields two ways (agentInfo / AgentInfo,
 // channel VOICE / Voice) and come with or without the EventBridge envelope; both are read.
 import type { Channel } from '@cx/contracts';

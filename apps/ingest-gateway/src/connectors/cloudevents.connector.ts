@@ -1,7 +1,7 @@
 // The CloudEvents HTTP protocol binding (cloudevents/spec http-protocol-binding.md) for platforms
 // that speak it already: binary mode (attributes in ce-* headers, data as the body), structured
 // mode (application/cloudevents+json) and batched mode (application/cloudevents-batch+json). The
-// events are §3 events already: validated with the contract's own validateCloudEvent and passed
+// events are contract events already: validated with the contract's own validateCloudEvent and passed
 // through with their extensions; only a missing tenantid is filled in from the URL.
 import { InteractionEvent, validateCloudEvent, type Channel } from '@cx/contracts';
 import type { IngestRequest, MapContext, PassThroughEvent, RecordOutcome } from '../ingest-types';

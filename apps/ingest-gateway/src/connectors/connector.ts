@@ -1,4 +1,4 @@
-// The one contract every connector fulfils, and the builders of §3 event drafts they share, so
+// The one contract every connector fulfils, and the builders of contract event drafts they share, so
 // each connector is only its platform's signature scheme and field mapping.
 import type { Channel, PlatformSentiment } from '@cx/contracts';
 import type { ConnectorName, TenantConnectors } from '../connectors-config';

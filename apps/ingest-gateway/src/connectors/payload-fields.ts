@@ -103,7 +103,7 @@ export function tagList(v: unknown): string[] | undefined {
 const PRIORITIES: Record<string, 'low' | 'normal' | 'high' | 'urgent'> = {
   low: 'low', normal: 'normal', medium: 'normal', high: 'high', urgent: 'urgent', critical: 'urgent',
 };
-/** §3 priority from a platform's (any case); Chatwoot's "medium" is our "normal". */
+/** Contract priority from a platform's (any case); Chatwoot's "medium" is our "normal". */
 export function priorityOf(v: unknown): 'low' | 'normal' | 'high' | 'urgent' | undefined {
   const s = text(v);
   return s ? PRIORITIES[s.toLowerCase()] : undefined;

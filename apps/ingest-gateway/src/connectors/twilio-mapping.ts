@@ -1,4 +1,4 @@
-// Twilio events → §3 drafts, one function per product, fed with the same flat parameter record
+// Twilio events → contract event drafts, one function per product, fed with the same flat parameter record
 // whether it came form-encoded (Conversations webhooks, Voice status callbacks) or as the data of
 // an Event Streams CloudEvent. Ids derive from Twilio's SIDs and what happened, so a webhook and
 // an Event Streams copy of the same event, or a retry of either, dedupe to one event downstream.

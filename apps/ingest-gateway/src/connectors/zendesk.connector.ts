@@ -72,13 +72,13 @@ function statusChanged(c: Ctx): RecordOutcome {
 
 function priorityChanged(c: Ctx): RecordOutcome {
   const raw = current(c.event, 'priority') ?? str(c.detail, 'priority');
-  if (raw === undefined) return ignored('priority removed (no §3 value for "none")');
+  if (raw === undefined) return ignored('priority removed (no contract value for "none")');
   const priority = priorityOf(raw);
   return priority ? events(drafts.updated(c, { priority })) : unmappable(`unknown priority ${JSON.stringify(raw)}`);
 }
 
 function tagsChanged(c: Ctx): RecordOutcome {
-  // §3 `tags` replaces the list: the ticket's tags after the change.
+  // The contract's `tags` replaces the list: the ticket's tags after the change.
   const tags = tagList(field(c.detail, 'tags'));
   return tags ? events(drafts.updated(c, { tags })) : unmappable('ticket.tags_changed without detail.tags: the full tag list is unknown');
 }

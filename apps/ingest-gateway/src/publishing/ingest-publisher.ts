@@ -3,7 +3,7 @@
 // unavailable. The Kafka adapter behind it (kafka-ingest.publisher.ts) is replaceable.
 import type { KafkaOut } from '@cx/kafka';
 
-/** A §3 event for an input topic (logical name; the adapter adds the topic prefix). */
+/** A contract event for an input topic (logical name; the adapter adds the topic prefix). */
 export interface IngestEvent {
   topic: string;
   event: { id: string; type: string; subject: string; time: string } & Record<string, unknown>;

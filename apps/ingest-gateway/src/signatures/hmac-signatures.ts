@@ -1,6 +1,6 @@
 // The platforms' HMAC signature schemes and bearer tokens, verified in constant time. A signed
 // timestamp more than five minutes from now (either way) is rejected, so a captured delivery
-// cannot be replayed later (DESIGN.md §7).
+// cannot be replayed later (docs/connectors.md).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuthResult } from '../ingest-types';
 

@@ -12,7 +12,7 @@ export function routerOpenApi(): Record<string, unknown> {
     info: {
       title: 'CX escalation router API',
       version: '1',
-      description: 'Escalations, live stream, agents and sign-in of the router (DESIGN.md §6). '
+      description: 'Escalations, live stream, agents and sign-in of the router (docs/router.md). '
         + 'Authenticate with `Authorization: Bearer <API key or OIDC access token>`; browsers open the stream with a single-use ticket.',
     },
     routes: Object.values(ROUTES),

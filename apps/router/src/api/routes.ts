@@ -86,7 +86,7 @@ export const ROUTES = defineRoutes({
   stream: {
     method: 'GET', path: '/api/stream', tag: 'live', auth: 'bearer-or-ticket', rateClass: 'stream',
     summary: 'Server-Sent Events: one event per escalation change this principal may see',
-    description: '`event:` raised, updated, escalated, acknowledged, resolved (data: the escalation) or withdrawn '
+    description: '`event:` raised, updated, escalated, acknowledged, resolved, reassigned, taken_over (data: the escalation) or withdrawn '
       + '(data: {escalationId, status}). Browsers (EventSource) authenticate with a ticket from POST /api/stream-tickets. '
       + 'A stream opened with a signed token ends when the token expires.',
     query: z.object({ ticket: z.string().max(64).optional().describe('A single-use stream ticket') }).strict(),

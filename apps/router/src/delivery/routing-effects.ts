@@ -17,7 +17,7 @@ export function routingEffects(queue: WebhookQueue, e: StoredEscalation, notific
     else {
       commands.push(...queue.enqueueCommands({
         tenant: e.tenantId, team: n.recipient.replace(/^webhook:/, ''), escalationId: e.escalationId,
-        conversationId: e.conversationId, step: n.step, payload: slackPayload(publicView(e), n.step),
+        conversationId: e.conversationId, step: n.step, payload: slackPayload(publicView(e), n.step), ...(e.trace?.traceparent ? { trace: e.trace } : {}),
       }, nowMs));
     }
   }

@@ -5,7 +5,7 @@
  * each attempt's outcome is committed the same way (guarded by the job as it was claimed).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { deterministicId } from '@cx/contracts';
+import { deterministicId, type TraceContext } from '@cx/contracts';
 import { claimDue, REDIS, type RedisClient } from '@cx/redis';
 import type { SlackMessage } from '@cx/routing';
 import type { Cmd } from '@cx/runtime';
@@ -23,6 +23,8 @@ export interface WebhookJob {
   attempts: number;
   payload: SlackMessage;
   lastError?: string;
+  /** The escalation's trace context: the delivery continues its trace. */
+  trace?: TraceContext;
 }
 
 /** A job that was never delivered nor dead-lettered in this long is dropped with its key. */

@@ -8,6 +8,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { claimDue, REDIS, type RedisClient } from '@cx/redis';
 import { Committer, LoopRunner, type Change } from '@cx/runtime';
+import { ATTR_TENANT, startWork, type WorkSpan } from '@cx/tracing';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { routingEffects } from '../delivery/routing-effects';
 import { WebhookQueue } from '../delivery/webhook-queue';
@@ -71,6 +72,7 @@ export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShu
     await Promise.all([...new Set(valid.map((r) => r.tenant))].map((t) => this.directory.withLoad(t)));
     const changes: Change[] = [];
     const members: string[] = [];
+    const spans: WorkSpan[] = [];
     claimed.forEach((c, i) => {
       const ref = refs[i];
       if (!ref) {
@@ -86,14 +88,18 @@ export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShu
       if (d.kind === 'unschedule') conv.reschedule(null);
       else if (d.kind === 'reschedule') conv.reschedule(d.at);
       else {
-        const fx = routingEffects(this.queue, d.next, d.notifications, now);
-        conv.step({ after: d.next, change: 'escalated', events: [lifecycleEvent('escalated', d.next), ...fx.events], commands: fx.commands, timer: d.nextCheckAt });
+        // A step continues the escalation's trace; what it sets off (events, SSE, webhooks) follows the step's span.
+        const span = startWork('ladder step', d.next.trace, 'internal', { [ATTR_TENANT]: ref.tenant, 'cx.escalation.id': d.next.escalationId, 'cx.ladder.step': d.next.ladderStep });
+        if (span) spans.push(span);
+        const next = span ? { ...d.next, trace: span.trace } : d.next;
+        const fx = routingEffects(this.queue, next, d.notifications, now);
+        conv.step({ after: next, change: 'escalated', events: [lifecycleEvent('escalated', next), ...fx.events], commands: fx.commands, timer: d.nextCheckAt });
       }
       const change = conv.toChange(this.ttl) ?? { ...route, commands: [{ name: 'ZREM', keys: [queue], args: [c.member] }] };
       changes.push(change);
       members.push(c.member);
     });
-    const statuses = await this.committer.apply(changes);
+    const statuses = await this.committer.apply(changes).finally(() => { for (const w of spans) w.end(); });
     statuses.forEach((s, i) => {
       if (s !== 'applied') this.redis.zadd(queue, now + RETRY_MS, members[i]).catch(() => undefined);
     });

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Escalation } from '@cx/contracts';
 import { canSee, withLadderOutlook, type Principal } from '@cx/routing';
+import { ATTR_TENANT, startWork } from '@cx/tracing';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
 import { publicView } from '../store/escalation.store';
 import { ChangeFeed, previousAssignee, type ChangeLabel, type ChangeMessage } from '../store/change-feed';
@@ -109,6 +110,7 @@ export class SseHub implements OnApplicationShutdown {
     if (m.requestedAt !== undefined) this.metrics.requestToSse.observe(Math.max(0, Date.now() - m.requestedAt) / 1000);
     if (!clients) return 0;
     const e = m.escalation;
+    const span = startWork('sse deliver', e.trace, 'producer', { [ATTR_TENANT]: e.tenantId, 'cx.change': m.change, 'cx.escalation.id': e.escalationId });
     const previous = previousAssignee(m);
     const before = previous !== undefined ? { ...e, assignee: previous } : undefined;
     let frame: string | undefined;
@@ -128,6 +130,7 @@ export class SseHub implements OnApplicationShutdown {
         c.res.write(gone);
       }
     }
+    span?.end({ 'cx.sse.clients': sent });
     return sent;
   }
 

@@ -98,6 +98,12 @@ export class MemoryStore {
     zrange: async (k: string) => [...(this.zsets.get(k) ?? [])].sort((x, y) => x[1] - y[1]).map(([m]) => m),
     zadd: async (k: string, score: number, member: string) => { this.zset(k).set(member, score); return 1; },
     zrem: async (k: string, ...members: string[]) => { for (const m of members) this.zset(k).delete(m); return members.length; },
+    cxUsePolicyVersion: async (k: string, version: string, text: string, now: number) => {
+      const h = this.hash(k);
+      if (!h.has(`text:${version}`)) h.set(`text:${version}`, text);
+      if (h.get('current') !== version) { h.set('current', version); h.set(`at:${version}`, String(now)); }
+      return h.get(`at:${version}`)!;
+    },
     cxLeaseClaim: async (k: string, now: number, leaseUntil: number, limit: number) => {
       const due = [...(this.zsets.get(k) ?? [])].filter(([, s]) => s <= now).sort((x, y) => x[1] - y[1]).slice(0, limit);
       for (const [m] of due) this.zset(k).set(m, leaseUntil);
