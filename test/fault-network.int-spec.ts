@@ -68,7 +68,7 @@ describe('network faults between the services and Kafka/Redis (Toxiproxy)', () =
   const expectOpsFast = (probe: OpsProbe) => {
     const all = probe.summary();
     const fast = (x: { p95Ms: number; maxMs: number }) => x.p95Ms < 200 && x.maxMs < 2000;
-    expect({ ...all, fast: fast(all.health) && fast(all.metrics) }).toMatchObject({ fast: true });
+    if (!fast(all.health) || !fast(all.metrics)) throw new Error(`ops endpoints too slow: ${JSON.stringify(all)}`);
   };
 
   it('control run without faults: nothing republished, lag gauges right, ops endpoints fast', async () => {

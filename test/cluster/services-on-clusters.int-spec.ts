@@ -140,7 +140,7 @@ describe('two instances of every service on a Redis Cluster and a Kafka cluster'
     // As in fault-network: 95% within 200 ms, every answer within 2 s (the slowest is in the figures).
     const s = probe.summary(killedAt);
     const fast = (x: { p95Ms: number; maxMs: number }) => x.p95Ms < 200 && x.maxMs < 2000;
-    expect({ ...s, fast: fast(s.health) && fast(s.metrics) }).toMatchObject({ fast: true });
+    if (!fast(s.health) || !fast(s.metrics)) throw new Error(`ops endpoints too slow: ${JSON.stringify(s)}`);
   }, 300_000);
 });
 
