@@ -133,7 +133,8 @@ async function waitForBrokers(ids, pids, timeoutMs = 120_000) {
  */
 async function createOffsetsTopic() {
   const a = admin(IDS.map(brokerAddr));
-  await a.connect();
+  // A broker is listed as soon as it registers, a moment before its client listener accepts.
+  await waitFor('kafka cluster accepting clients', async () => { await a.connect(); return true; }, 30_000);
   try {
     await waitFor('__consumer_offsets', async () => {
       await a.describeGroups(['cx-infra-warmup']);

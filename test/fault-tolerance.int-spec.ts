@@ -2,36 +2,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@cx/contracts';
 import { TrafficGenerator } from '../scripts/loadgen/traffic-generator';
 import { customerLoad, sendPaced } from './support/load-script';
-import type { Received } from './support/kafka-test-client';
+import { distinct, emotionSignals, expectEffectsOnce } from './support/effect-checks';
 import { StackFixture } from './support/stack-fixture';
 import { waitFor } from './support/wait-for';
-
-const distinct = (ms: Received[], f: (m: Received) => string | undefined) => new Set(ms.map(f).filter(Boolean));
-
-const emotionSignals = (signals: Received[]) => signals.filter((m) => m.json?.type === 'cx.signal.emotion.v1');
-const flagged = (m: Received) => m.json!.data.negative === true || (m.json!.data.intents as string[]).length > 0;
-
-/**
- * Expectations come from what the detector said (this file tests delivery, not detection): every
- * flagged message has exactly one escalation request (matched by cause id), and every conversation
- * with a flag has exactly one escalation, raised once (counted by ids).
- */
-async function expectEffectsOnce(signals: Received[], escalations: Received[]): Promise<void> {
-  const flags = emotionSignals(signals).filter(flagged);
-  const flaggedIds = new Set(flags.map((m) => m.json!.id));
-  const messageRequests = () => escalations.filter((m) => m.json?.type === 'cx.escalation.requested.v1'
-    && (m.json.data.reasons as { code: string; causeId: string }[]).some((r) => flaggedIds.has(r.causeId)));
-  await waitFor('a request per flagged message', () => distinct(messageRequests(), (m) => m.json!.id).size >= flaggedIds.size, 60_000, 200);
-  expect(distinct(messageRequests(), (m) => m.json!.id).size).toBe(flaggedIds.size);
-  const upset = new Set(flags.map((m) => m.json!.subject));
-  const raised = () => escalations.filter((m) => m.json?.type === 'cx.escalation.raised.v1');
-  await waitFor('an escalation for every flagged conversation', () => [...upset].every((c) => raised().some((m) => m.json!.subject === c)), 60_000, 200);
-  for (const conv of upset) {
-    const forConv = raised().filter((m) => m.json!.subject === conv);
-    expect({ conv, escalationIds: distinct(forConv, (m) => m.json!.data.escalationId as string).size }).toEqual({ conv, escalationIds: 1 });
-    expect({ conv, eventIds: distinct(forConv, (m) => m.json!.id).size }).toEqual({ conv, eventIds: 1 });
-  }
-}
 
 describe('fault tolerance with real processes', () => {
   let stack: StackFixture;

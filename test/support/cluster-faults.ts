@@ -3,6 +3,7 @@
  * globalSetup published, and the faults a test may inject on the real nodes (stop or crash a
  * Redis master, kill -9 a broker) and undo (restart with the same data).
  */
+import type { StackTarget } from './stack-fixture';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const clusterInfra = require('../../scripts/cluster-infra.js');
 
@@ -20,6 +21,16 @@ export function redisClusterNodes(): RedisClusterNode[] {
 /** The Kafka cluster's bootstrap brokers (host:port). */
 export function clusterBrokers(): string[] {
   return (process.env.CX_TEST_CLUSTER_BROKERS ?? (clusterInfra.kafka.brokers() as string[]).join(',')).split(',');
+}
+
+/**
+ * A StackFixture target on the clusters: services on the 3-master Redis Cluster and the 3-broker
+ * Kafka cluster, creating their topics with replication factor 3 (min.insync.replicas 2 is the
+ * brokers' default).
+ */
+export function clusterTarget(): StackTarget {
+  const nodes = redisClusterNodes().map((n) => `${n.host}:${n.port}`).join(',');
+  return { brokers: clusterBrokers(), env: { KAFKA_BROKERS: clusterBrokers().join(','), REDIS_CLUSTER_NODES: nodes, TOPIC_REPLICATION_FACTOR: '3' } };
 }
 
 export const clusterFaults = {

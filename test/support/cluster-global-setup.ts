@@ -4,7 +4,11 @@ const clusterInfra = require('../../scripts/cluster-infra.js');
 
 export default async function clusterGlobalSetup(): Promise<void> {
   const started = Date.now();
-  const r = await clusterInfra.up();
+  // A failed start-up must not leave JVMs behind: no teardown runs after a failed globalSetup.
+  const r = await clusterInfra.up().catch(async (e: Error) => {
+    await clusterInfra.down().catch(() => undefined);
+    throw e;
+  });
   // Same formats the services read: comma-separated host:port lists.
   process.env.CX_TEST_REDIS_CLUSTER_NODES = r.redisNodes.join(',');
   process.env.CX_TEST_CLUSTER_BROKERS = r.kafkaBrokers.join(',');

@@ -1,23 +1,39 @@
-import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { uniq } from './ids';
+import { waitFor } from './wait-for';
 
 export interface Received {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** When the broker appended it (epoch ms): tells a republish after a fault from one in steady state. */
+  timestamp: number;
+  partition: number;
   json?: { id: string; type: string; subject: string; data: Record<string, unknown> } & Record<string, unknown>;
 }
 
-/** Produces to and collects from one test's prefixed topics on the real broker. */
+/** The single broker of the integration tier, unless a test names others (the cluster tier). */
+export const defaultBrokers = () => [process.env.CX_TEST_BROKERS ?? '127.0.0.1:9092'];
+
+/** Produces to and collects from one test's prefixed topics on the real broker(s). */
 export class TestKafka {
-  private readonly kafka = new Kafka({ clientId: 'test', brokers: [process.env.CX_TEST_BROKERS ?? '127.0.0.1:9092'], logLevel: logLevel.NOTHING });
+  private readonly kafka: Kafka;
   private producer?: Producer;
   private readonly consumers: Consumer[] = [];
 
-  constructor(private readonly prefix: string) {}
+  constructor(private readonly prefix: string, readonly brokers: string[] = defaultBrokers()) {
+    this.kafka = new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 30 } });
+  }
 
   topic(logical: string): string {
     return `${this.prefix}.${logical}`;
+  }
+
+  /** An admin client of the same brokers; the caller disconnects it. */
+  async admin(): Promise<Admin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return admin;
   }
 
   /** Structured CloudEvents keyed by subject; `partition` pins them all to one partition (in order). */
@@ -35,24 +51,51 @@ export class TestKafka {
     await this.producer.send({ topic: this.topic(logical), acks: -1, messages });
   }
 
+  /**
+   * Creates the topic unless it exists and waits until every broker knows it with leaders: on a
+   * cluster, a broker learns a new topic from the metadata log a moment after the controller, and
+   * kafkajs' waitForLeaders gives up on one that answers UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  async ensureTopic(logical: string, partitions = 3): Promise<void> {
+    const topic = this.topic(logical);
+    const admin = await this.admin();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false }).catch(() => false);
+      const probes = this.brokers.map((b) => new Kafka({ clientId: 'test-probe', brokers: [b], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin());
+      try {
+        await Promise.all(probes.map((p) => p.connect()));
+        await waitFor(`${topic} known to every broker`, async () => {
+          for (const probe of probes) {
+            const [m] = (await probe.fetchTopicMetadata({ topics: [topic] })).topics;
+            if (!m.partitions.length || !m.partitions.every((p) => p.leader >= 0)) return false;
+          }
+          return true;
+        }, 20_000, 100);
+      } finally {
+        await Promise.all(probes.map((p) => p.disconnect().catch(() => undefined)));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Starts collecting a topic from the beginning; the returned array fills as messages arrive. */
   async collect(logical: string): Promise<Received[]> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: this.topic(logical), numPartitions: 3 }], waitForLeaders: true }).catch(() => false);
-    await admin.disconnect();
+    await this.ensureTopic(logical);
     const received: Received[] = [];
-    const consumer = this.kafka.consumer({ groupId: uniq('collector'), maxWaitTimeInMs: 50 });
+    const consumer = this.kafka.consumer({ groupId: uniq('collector'), maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     this.consumers.push(consumer);
+    // A collector that stops collecting makes a test fail as if the services lost data: say so.
+    consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`collector of ${logical} crashed (restart=${e.payload.restart}): ${e.payload.error.message}\n`));
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic(logical), fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ message, partition }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
         let json: Received['json'];
         try { json = message.value ? JSON.parse(message.value.toString()) : undefined; } catch { json = undefined; }
-        received.push({ key: message.key?.toString() ?? null, value: message.value, headers, json });
+        received.push({ key: message.key?.toString() ?? null, value: message.value, headers, timestamp: Number(message.timestamp), partition, json });
       },
     });
     return received;

@@ -14,16 +14,36 @@ export function customerLoad(prefix: string, n: number, conversations: number) {
   });
 }
 
-/** Sends events at roughly `perSecond`, calling `at(ms)` hooks when their time has come (kill, scale…). */
-export async function sendPaced(kafka: TestKafka, topic: string, events: { subject: string }[], perSecond: number,
-  hooks: { atMs: number; run: () => Promise<unknown> }[] = []): Promise<void> {
+/**
+ * `n` customer messages in which conversations keep starting for the whole run (`window` at a
+ * time, `perConversation` messages each), so SLA clocks come due throughout a fault, not only at
+ * the start; every 4th conversation is upset.
+ */
+export function rollingLoad(prefix: string, n: number, window = 20, perConversation = 4) {
+  const block = window * perConversation;
+  return Array.from({ length: n }, (_, i) => {
+    const c = Math.floor(i / block) * window + (i % window);
+    const upset = c % 4 === 0;
+    return customerMessage(`${prefix}-c${c}`, (upset ? ANGRY : CALM)[Math.floor(i / window) % 2], 'chat', { id: `${prefix}-e${i}` });
+  });
+}
+
+/**
+ * Sends events at roughly `perSecond`, calling `at(ms)` hooks when their time has come (kill,
+ * scale…). `stampAtSend` sets each event's `time` to when it is sent (SLA clocks then start as the
+ * load goes, as on a live platform).
+ */
+export async function sendPaced(kafka: TestKafka, topic: string, events: { subject: string; time?: string }[], perSecond: number,
+  hooks: { atMs: number; run: () => Promise<unknown> }[] = [], opts: { stampAtSend?: boolean; until?: () => boolean } = {}): Promise<number> {
   const started = Date.now();
   const pending = [...hooks].sort((a, b) => a.atMs - b.atMs);
   const running: Promise<unknown>[] = [];
   let sent = 0;
-  while (sent < events.length) {
+  // `until`: stop early once it holds (a load that lasts as long as a scale-out takes); returns how many were sent.
+  while (sent < events.length && !opts.until?.()) {
     const due = Math.min(events.length, Math.floor(((Date.now() - started) / 1000) * perSecond));
     if (due > sent) {
+      if (opts.stampAtSend) for (const e of events.slice(sent, due)) e.time = new Date().toISOString();
       await kafka.produce(topic, events.slice(sent, due));
       sent = due;
     }
@@ -31,4 +51,5 @@ export async function sendPaced(kafka: TestKafka, topic: string, events: { subje
     await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all([...running, ...pending.map((h) => h.run())]);
+  return sent;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
@@ -6,6 +7,7 @@ import { waitFor } from './wait-for';
 export type AppName = 'emotion-detector' | 'sla-monitor' | 'router';
 const PORT_VAR: Record<AppName, string> = { 'emotion-detector': 'EMOTION_PORT', 'sla-monitor': 'SLA_PORT', router: 'ROUTER_PORT' };
 const ROOT = join(__dirname, '..', '..');
+const STOP_GRACE_MS = 30_000;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,6 +62,12 @@ export async function startServiceProcess(app: AppName, env: Record<string, stri
   const keep = (b: Buffer) => { out = (out + b.toString()).slice(-20_000); };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  // CX_TEST_LOG_DIR=/tmp/logs keeps every service's whole output (the last 20 kB stay in memory anyway).
+  if (process.env.CX_TEST_LOG_DIR) {
+    const file = createWriteStream(join(process.env.CX_TEST_LOG_DIR, `${app}-${child.pid}.log`));
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const svc: ServiceProcess = {
@@ -67,7 +75,14 @@ export async function startServiceProcess(app: AppName, env: Record<string, stri
     output: () => out,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      // A service that hangs on SIGTERM must not hang the test run: say so, then kill it.
+      const hung = setTimeout(() => {
+        process.stderr.write(`${app} (pid ${child.pid}) still running ${STOP_GRACE_MS} ms after ${signal}; killing it\n${out.slice(-3000)}\n`);
+        child.kill('SIGKILL');
+      }, STOP_GRACE_MS);
+      const code = await exited;
+      clearTimeout(hung);
+      return code;
     },
   };
   try {

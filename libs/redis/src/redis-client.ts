@@ -7,6 +7,8 @@
  */
 import { Logger } from '@nestjs/common';
 import Redis, { Cluster, type RedisOptions as IoRedisOptions } from 'ioredis';
+import { COMMIT_LUA } from './commit-script';
+import { defineLeaseQueue } from './lease-queue';
 
 /** A single-node, Sentinel or Cluster client: the commands the runtime uses exist on all three. */
 export type RedisClient = Redis | Cluster;
@@ -24,6 +26,9 @@ const hostPort = (s: string) => {
   const i = s.lastIndexOf(':');
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
+
+/** Lua commands whose first argument is their key count (defined without `numberOfKeys`). */
+export const DYNAMIC_KEY_COMMANDS = ['cxCommit'] as const;
 
 function baseOptions(conn: RedisConnection, name: string): IoRedisOptions {
   const u = new URL(conn.url);
@@ -59,6 +64,11 @@ export function createRedis(conn: RedisConnection, name: string): RedisClient {
     client = new Cluster(conn.clusterNodes.map(hostPort), {
       redisOptions: options,
       enableAutoPipelining: true,
+      // Auto-pipelining groups a command by the slot of its first argument, which for the commit
+      // script is its key count, not a key: commits of different nodes then shared a pipeline and
+      // failed it ("All keys in the pipeline should belong to the same slots allocation group"),
+      // with every command queued beside them. Sent on their own, they are routed by their keys.
+      autoPipeliningIgnoredCommands: [...DYNAMIC_KEY_COMMANDS],
       enableOfflineQueue: true,
       clusterRetryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5000),
       slotsRefreshTimeout: 2000,
@@ -68,10 +78,25 @@ export function createRedis(conn: RedisConnection, name: string): RedisClient {
   } else {
     client = new Redis(conn.url, options);
   }
+  defineRuntimeScripts(client);
   return watchErrors(client, name);
+}
+
+/**
+ * Defines the runtime's Lua commands before the client issues any command. With auto-pipelining a
+ * command joins the pipeline of its node that is open in this tick, and a pipeline only has the
+ * commands defined before it was opened: defining one lazily next to other traffic threw
+ * "pipeline[functionName] is not a function" and then crashed the process in ioredis' callback
+ * (seen on Redis Cluster, where every node has its own pipeline).
+ */
+export function defineRuntimeScripts(client: RedisClient): void {
+  defineLeaseQueue(client);
+  if (typeof (client as { cxCommit?: unknown }).cxCommit !== 'function') client.defineCommand('cxCommit', { lua: COMMIT_LUA });
 }
 
 /** A second connection of the same kind (pub/sub needs its own), with the same error handling. */
 export function duplicateClient(client: RedisClient, name: string): RedisClient {
-  return watchErrors(client.duplicate() as RedisClient, name);
+  const copy = client.duplicate() as RedisClient;
+  defineRuntimeScripts(copy);
+  return watchErrors(copy, name);
 }

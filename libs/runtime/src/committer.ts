@@ -9,7 +9,7 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { KafkaOut, Publisher } from '@cx/kafka';
 import type { PipelineMetrics } from '@cx/metrics';
-import { COMMIT_LUA, decodeStatuses, encodeCommit, type KeySpace, type PartStatus, type RedisClient, type ScriptPart } from '@cx/redis';
+import { decodeStatuses, defineRuntimeScripts, encodeCommit, type KeySpace, type PartStatus, type RedisClient, type ScriptPart } from '@cx/redis';
 import { encodeOut, type EncodedEvent } from './outbox-codec';
 import type { Change } from './plan';
 
@@ -43,7 +43,7 @@ export class Committer {
     private readonly options: CommitterOptions,
     private readonly clock: () => number = Date.now,
   ) {
-    if (typeof (redis as WithCommit).cxCommit !== 'function') redis.defineCommand('cxCommit', { lua: COMMIT_LUA });
+    defineRuntimeScripts(redis); // already done by createRedis; here for clients made otherwise
   }
 
   /**

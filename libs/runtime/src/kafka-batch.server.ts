@@ -18,6 +18,7 @@ import { CONSUMER_SETTINGS, ensureTopics, PartitionOffsets, type FetchOptions } 
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
 import { startUnitSpans } from '@cx/tracing';
 import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './idle-probe';
+import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
 
@@ -78,10 +79,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   private running = false;
   private readonly collecting: Member[] = [];
   private readonly handlers = new Map<string, UnitHandler>();
-  private lastActivity = 0;
+  private readonly liveness: KafkaLiveness;
   private readonly activity = new ConsumerActivityTracker();
   private probe?: IdleProbe;
-  private busy = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -91,6 +91,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     private readonly progress?: ConsumerProgress,
   ) {
     super();
+    this.liveness = new KafkaLiveness(kafkaSilenceMs(options.fetch?.maxWaitTimeInMs ?? 0));
   }
 
   on(): never {
@@ -103,7 +104,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
 
   /** Up while consuming: fetches keep arriving (or a unit is being processed). Answered from memory. */
   async check(): Promise<boolean> {
-    return this.running && (this.busy || Date.now() - this.lastActivity < 15_000);
+    return this.running && this.liveness.up();
   }
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -113,13 +114,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       await ensureTopics(this.kafka, [...new Set([...Object.keys(subscriptions), ...produces, 'cx.dlq'])].map((t) => prefix + t), partitions, replicationFactor);
       this.touchSeries();
       const consumer = (this.consumer = this.kafka.consumer({ groupId: this.options.groupId, ...CONSUMER_SETTINGS, ...this.options.fetch }));
-      consumer.on(consumer.events.CRASH, (e) => { this.lastActivity = 0; this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
+      consumer.on(consumer.events.CRASH, (e) => { this.liveness.lost(); this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
       consumer.on(consumer.events.FETCH_START, (e) => this.activity.fetchStarted(e.payload.nodeId));
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         this.activity.assign(Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] })));
       });
+      consumer.on(consumer.events.HEARTBEAT, () => this.liveness.contact());
       consumer.on(consumer.events.FETCH, (e) => {
-        this.lastActivity = Date.now();
+        this.liveness.contact();
         this.activity.fetchCompleted(e.payload.nodeId);
       });
       await consumer.connect();
@@ -131,7 +133,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
         eachBatch: (payload) => this.onBatch(payload),
       });
       this.running = true;
-      this.lastActivity = Date.now();
+      this.liveness.contact();
       this.startProbe();
       callback();
     } catch (e) {
@@ -217,17 +219,18 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
 
   private async flush(): Promise<void> {
     const group = this.collecting.splice(0);
-    this.busy = true;
+    this.liveness.unitStarted();
+    let committed = false;
     try {
       const done = await this.processWithRetry(group);
       await this.commit(done);
+      committed = true;
       for (const m of group) m.resolve();
     } catch (e) {
       for (const m of group) m.reject(e);
     } finally {
       this.track(group, -1);
-      this.busy = false;
-      this.lastActivity = Date.now();
+      this.liveness.unitEnded(committed);
     }
   }
 

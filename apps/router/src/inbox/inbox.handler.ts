@@ -137,7 +137,7 @@ export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
           }
           timer = l.nextCheckAt ? Date.parse(l.nextCheckAt) : null;
         }
-        conv.step({ after: e, change, events: [...events, lifecycleEvent(change, e), ...fx.events], commands: fx.commands, timer, requestedAt });
+        conv.step({ after: e, change, events: [...events, lifecycleEvent(change, e, ev.id), ...fx.events], commands: fx.commands, timer, requestedAt });
       });
       const changes = [...[...convs.values()].flatMap((c) => c.toChange(this.ttl) ?? []), ...this.historyChanges(loaded.histories, history, historyTtl)];
       return { changes, deadLetters, dropped };

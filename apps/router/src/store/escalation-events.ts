@@ -8,10 +8,12 @@ export const SOURCE = 'urn:cx:router';
 
 /**
  * The Kafka event for an escalation change. Ids derive from the escalation and the change (and
- * for merges the event time of the request), so a replay or a retried commit repeats the same id
- * and consumers de-duplicate it.
+ * for a merge or reroute the id of the request that caused it), so a replay or a retried commit
+ * repeats the same id and consumers de-duplicate it. The request's event time alone was not
+ * enough: two requests of one conversation at the same instant (an emotion flag and the customer
+ * at-risk signal of the same message) made two different updates with one id.
  */
-export function lifecycleEvent(change: ChangeLabel, e: StoredEscalation): OutEvent {
+export function lifecycleEvent(change: ChangeLabel, e: StoredEscalation, causeId?: string): OutEvent {
   const base = { source: SOURCE, subject: e.conversationId, tenantid: e.tenantId, time: e.updatedAt, cause: e.trace };
   const view = publicView(e);
   if (change === 'raised' || change === 'acknowledged' || change === 'resolved') {
@@ -20,7 +22,7 @@ export function lifecycleEvent(change: ChangeLabel, e: StoredEscalation): OutEve
       event: makeEvent({ ...base, type: `cx.escalation.${change}.v1` as const, id: deterministicId(e.tenantId, e.escalationId, change), data: view }),
     };
   }
-  const discriminator = change === 'escalated' ? `step-${e.ladderStep}` : `${e.ladderStep}-${e.updatedAt}`;
+  const discriminator = change === 'escalated' ? `step-${e.ladderStep}` : `${e.ladderStep}-${e.updatedAt}${causeId ? `-${causeId}` : ''}`;
   return {
     topic: Topics.escalations,
     event: makeEvent({
