@@ -35,7 +35,10 @@ describe('router: escalation ladder over real Kafka and Redis', () => {
     expect(steps).toEqual([
       '0:sse:a1:delivered', '1:sse:a2:delivered', '2:sse:sup-1:delivered', '3:sse:sup-1:delivered', '3:sse:sup-2:delivered',
     ]);
-    const updates = escalations.filter((m) => m.json?.subject === conv && m.json.type === 'cx.escalation.updated.v1');
+    // The step's escalation update is on another topic, read by another collector: wait for it too.
+    const updatesOf = () => escalations.filter((m) => m.json?.subject === conv && m.json.type === 'cx.escalation.updated.v1');
+    await waitFor('the last step\'s escalation update', () => updatesOf().some((m) => (m.json!.data as Data).assignee.kind === 'team'), 10_000);
+    const updates = updatesOf();
     expect(updates.map((m) => `${(m.json!.data as Data).change}:${(m.json!.data as Data).assignee.kind}`))
       .toEqual(['escalated:agent', 'escalated:supervisor', 'escalated:team']);
     expect(escalations.filter((m) => m.json?.subject === conv && m.json.type === 'cx.escalation.raised.v1')).toHaveLength(1);
