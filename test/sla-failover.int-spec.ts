@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Topics } from '@cx/contracts';
 import { customerMessage } from './support/events';
 import { uniq } from './support/ids';
-import { TestKafka } from './support/kafka-test-client';
+import { TestKafka, type Received } from './support/kafka-test-client';
 import { isolatedEnv, startServiceProcess, type ServiceProcess } from './support/service-process';
 import { waitFor } from './support/wait-for';
 
@@ -13,8 +13,25 @@ const stamp = <E extends { time: string }>(e: E, time: string): E => ({ ...e, ti
 /**
  * Two sla-monitor processes share the consumer group and the timer store; one is killed with
  * SIGKILL while warnings and breaches are coming due, and a replacement starts. Every warning and
- * breach must reach cx.sla exactly once (counted by id), and each breach one escalation request.
+ * breach must reach cx.sla under exactly one id, and each breach one escalation request. The one
+ * copy allowed twice is what the killed instance had published but not yet dropped from its outbox
+ * (kill -9 between Kafka's ack and the outbox acknowledgement): the drainer republishes it with the
+ * same id, which consumers process once (docs/contract.md). Any other repeat is a bug.
  */
+/**
+ * One copy per id, after checking that every repeat is the killed instance's unconfirmed outbox:
+ * exactly two copies, the first made before the kill (Kafka create time), the second after it.
+ */
+function firstCopies(messages: Received[], killedAt: number): Received[] {
+  const byId = new Map<string, Received[]>();
+  for (const m of messages) byId.set(m.json!.id, [...(byId.get(m.json!.id) ?? []), m]);
+  const repeats = [...byId.values()].filter((copies) => copies.length > 1);
+  for (const copies of repeats) {
+    expect(copies.map((m) => (m.timestamp < killedAt ? 'before kill' : 'after kill'))).toEqual(['before kill', 'after kill']);
+  }
+  return [...byId.values()].map((copies) => copies[0]);
+}
+
 describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
   const prefix = uniq('t');
   const env = isolatedEnv(prefix, { SLA_POLICIES_FILE: POLICIES, SLA_LEASE_MS: '1500', REDIS_SHARDS: '8' });
@@ -26,7 +43,7 @@ describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
     await kafka.close();
   }, 60_000);
 
-  it('loses no warning or breach and doubles none', async () => {
+  it('loses no warning or breach, and repeats none but the killed instance\'s unconfirmed outbox', async () => {
     const [a, b] = await Promise.all([startServiceProcess('sla-monitor', env), startServiceProcess('sla-monitor', env)]);
     procs.push(a, b);
     const sla = await kafka.collect(Topics.sla);
@@ -40,6 +57,7 @@ describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
 
     // Kill one instance while timers are firing on both.
     await waitFor('first breaches', () => sla.filter((m) => m.json?.type === 'cx.sla.breached.v1').length >= 5, 20_000);
+    const killedAt = Date.now();
     const killed = await a.stop('SIGKILL');
     expect(killed).toBeNull();
     procs.push(await startServiceProcess('sla-monitor', env)); // the restart
@@ -49,17 +67,12 @@ describe('sla-monitor: two instances, one killed with SIGKILL mid-run', () => {
     await kafka.produce(Topics.chat, [stamp(customerMessage(marker, 'Hello?'), at(Date.now() + 2_000))]);
     await waitFor('marker breach', () => sla.find((m) => m.json?.subject === marker && m.json.type === 'cx.sla.breached.v1'), 30_000);
 
-    const mine = sla.filter((m) => convs.includes(m.json!.subject));
-    const byId = new Map<string, number>();
-    for (const m of mine) byId.set(m.json!.id, (byId.get(m.json!.id) ?? 0) + 1);
-    const doubled = [...byId].filter(([, c]) => c > 1);
-    expect(doubled).toEqual([]);
+    const mine = firstCopies(sla.filter((m) => convs.includes(m.json!.subject)), killedAt);
     for (const [i, c] of convs.entries()) {
       const types = mine.filter((m) => m.json!.subject === c).map((m) => `${m.json!.type}@${m.json!.data.at as string}`).sort();
       expect(types).toEqual([`cx.sla.breached.v1@${at(t0 + i * 100 + 3000)}`, `cx.sla.warning.v1@${at(t0 + i * 100 + 1500)}`]);
     }
-    const requests = escalations.filter((m) => m.json?.type === 'cx.escalation.requested.v1' && convs.includes(m.json.subject));
-    expect(new Set(requests.map((m) => m.json!.id)).size).toBe(n);
+    const requests = firstCopies(escalations.filter((m) => m.json?.type === 'cx.escalation.requested.v1' && convs.includes(m.json.subject)), killedAt);
     expect(requests).toHaveLength(n);
   }, 120_000);
 });
