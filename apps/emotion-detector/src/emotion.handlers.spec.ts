@@ -13,13 +13,22 @@ const items = (events: Ev[]) => events.map((event, i) => ({ event, topic: 'cx.in
 describe('InteractionsHandler (service test with a fake Redis read port)', () => {
   const keys = new EmotionKeys(new KeySpace('p:', 'emo', 8));
   let reads = 0;
-  const redis = { mget: async (...k: string[]) => { reads++; return k.map(() => null); } };
-  const handler = new InteractionsHandler(redis as never, keys, TenantEmotionConfig.load(undefined), 3600);
+  const fakeRedis = (isCluster: boolean) => ({ isCluster, mget: async (...k: string[]) => { reads++; return k.map(() => null); } });
+  const handler = new InteractionsHandler(fakeRedis(false) as never, keys, TenantEmotionConfig.load(undefined), 3600);
+  const events = [msg(1, 'a', 'This is unacceptable!'), msg(2, 'a', 'Still nothing, I am furious!!!'), msg(3, 'b', 'Thanks, all good.')];
 
-  it('reads the states of a unit once per shard, applies events in order and writes each touched conversation once', async () => {
-    const events = [msg(1, 'a', 'This is unacceptable!'), msg(2, 'a', 'Still nothing, I am furious!!!'), msg(3, 'b', 'Thanks, all good.')];
-    const loaded = await handler.prepare(events);
+  it('reads the states of a unit in one MGET on a single node, one per shard on a Cluster', async () => {
+    reads = 0;
+    await handler.prepare(events);
+    expect(reads).toBe(1);
+    reads = 0;
+    await new InteractionsHandler(fakeRedis(true) as never, keys, TenantEmotionConfig.load(undefined), 3600).prepare(events);
     expect(reads).toBe(new Set(['a', 'b'].map((c) => keys.conversation('default', c).shard)).size);
+    expect(reads).toBe(2); // a and b sit in different shards of 8
+  });
+
+  it('applies events in order and writes each touched conversation once', async () => {
+    const loaded = await handler.prepare(events);
     const plan = handler.plan(items(events), loaded);
     expect(plan.deadLetters).toEqual([]);
     expect(plan.changes.map((c) => c.entity).sort()).toEqual(['conv:default:a', 'conv:default:b']);

@@ -1,6 +1,9 @@
 /*
  * The one commit step of every unit of work (consumer batches, timer rounds, API requests): a Lua
- * script per shard that applies a list of parts atomically in the shard's slot. Each part is the
+ * script that applies a list of parts atomically, one call per shard on a Redis Cluster (a script
+ * may only touch one slot there) and one call for all shards on a single node (a unit of 40 events
+ * touches ~30 of 32 shards: per-shard calls cost ~30 scripts, outbox entries and acknowledgements
+ * where one does). Each part is the
  * change of one entity (a conversation, a customer): it applies only if none of its input events
  * was applied before (de-duplication marks) and every guarded key still holds the value the plan
  * was made from (optimistic concurrency by SHA-1 digest); then its commands run, its marks are
@@ -28,6 +31,8 @@ export interface Fanout {
 }
 
 export interface ScriptPart {
+  /** The sorted set of the part's shard that holds its marks (unused when it has none). */
+  marksKey: string;
   marks: string[];
   guards: Guard[];
   commands: Cmd[];
@@ -77,17 +82,18 @@ local P = {}
 ${Object.entries(PROCEDURES).map(([name, body]) => `P['${name}'] = ${body}`).join('\n')}
 local now, ttl, obId, lease = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local i = 6
-local res, payloads = {}, {}
+local res, payloads, trim = {}, {}, {}
 for p = 1, tonumber(ARGV[5]) do
   local ok = 1
-  local nm = tonumber(ARGV[i]); i = i + 1
+  local mk = KEYS[tonumber(ARGV[i])]
+  local nm = tonumber(ARGV[i + 1]); i = i + 2
   local marks = {}
   for j = 1, nm do marks[j] = ARGV[i + j - 1] end
   i = i + nm
   if nm > 0 then
     local scores = {}
     for c = 1, nm, CHUNK do
-      local r = redis.call('ZMSCORE', KEYS[1], unpack(marks, c, math.min(nm, c + CHUNK - 1)))
+      local r = redis.call('ZMSCORE', mk, unpack(marks, c, math.min(nm, c + CHUNK - 1)))
       for j = 1, #r do scores[c + j - 1] = r[j] end
     end
     for j = 1, nm do if scores[j] then ok = -1 end end
@@ -124,7 +130,8 @@ for p = 1, tonumber(ARGV[5]) do
     if nm > 0 then
       local za = {}
       for j = 1, nm do za[2 * j - 1] = now; za[2 * j] = marks[j] end
-      chunked('ZADD', KEYS[1], za)
+      chunked('ZADD', mk, za)
+      trim[mk] = true
     end
     if payload ~= '' then payloads[#payloads + 1] = payload end
     for f = 1, nf do redis.call('PUBLISH', ARGV[i + 2 * f - 2], ARGV[i + 2 * f - 1]) end
@@ -133,14 +140,14 @@ for p = 1, tonumber(ARGV[5]) do
   res[p] = ok
 end
 if #payloads > 0 then
-  redis.call('HSET', KEYS[2], obId, table.concat(payloads, '\\n'))
-  redis.call('ZADD', KEYS[3], lease, obId)
+  redis.call('HSET', KEYS[1], obId, table.concat(payloads, '\\n'))
+  redis.call('ZADD', KEYS[2], lease, obId)
 end
-if ttl > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(now) - ttl) end
+if ttl > 0 then for mk in pairs(trim) do redis.call('ZREMRANGEBYSCORE', mk, '-inf', tonumber(now) - ttl) end end
 return res`;
 
-export interface ShardCommitArgs {
-  marksKey: string;
+export interface CommitArgs {
+  /** The outbox (and its due index) that takes the events of every part of the call. */
   outboxKey: string;
   outboxDueKey: string;
   now: number;
@@ -152,9 +159,9 @@ export interface ShardCommitArgs {
   parts: ScriptPart[];
 }
 
-/** The KEYS and ARGV of one call: the fixed keys first, then each other key once. */
-export function encodeCommit(c: ShardCommitArgs): { keys: string[]; args: (string | number)[] } {
-  const keys = [c.marksKey, c.outboxKey, c.outboxDueKey];
+/** The KEYS and ARGV of one call: the outbox keys first, then each other key once. */
+export function encodeCommit(c: CommitArgs): { keys: string[]; args: (string | number)[] } {
+  const keys = [c.outboxKey, c.outboxDueKey];
   const index = new Map<string, number>();
   const ref = (k: string) => {
     let n = index.get(k);
@@ -167,7 +174,7 @@ export function encodeCommit(c: ShardCommitArgs): { keys: string[]; args: (strin
   };
   const args: (string | number)[] = [c.now, c.markTtlMs, c.outboxId, c.leaseUntil, c.parts.length];
   for (const p of c.parts) {
-    args.push(p.marks.length, ...p.marks, p.guards.length);
+    args.push(p.marks.length ? ref(p.marksKey) : 1, p.marks.length, ...p.marks, p.guards.length);
     for (const g of p.guards) args.push(ref(g.key), g.digest);
     args.push(p.commands.length);
     for (const cmd of p.commands) {

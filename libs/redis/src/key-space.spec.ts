@@ -30,20 +30,24 @@ describe('hashTagOf', () => {
 });
 
 describe('encodeCommit', () => {
-  it('lists each key once after the fixed ones and refers to keys by index', () => {
+  it('lists each key once after the outbox keys and refers to keys by index', () => {
     const { keys, args } = encodeCommit({
-      marksKey: 'm', outboxKey: 'o', outboxDueKey: 'od', now: 5, markTtlMs: 10, outboxId: 'id1', leaseUntil: 9,
+      outboxKey: 'o', outboxDueKey: 'od', now: 5, markTtlMs: 10, outboxId: 'id1', leaseUntil: 9,
       parts: [
-        { marks: ['a'], guards: [{ key: 's1', digest: 'd' }], commands: [{ name: 'SET', keys: ['s1'], args: ['v'] }], payload: 'line', fanout: [{ channel: 'c', message: 'x' }] },
-        { marks: [], guards: [], commands: [{ name: '@move', keys: ['s1', 's2', 's3'], args: ['e', '', 'a1', 60] }], payload: '', fanout: [] },
+        { marksKey: 'm', marks: ['a'], guards: [{ key: 's1', digest: 'd' }], commands: [{ name: 'SET', keys: ['s1'], args: ['v'] }], payload: 'line', fanout: [{ channel: 'c', message: 'x' }] },
+        { marksKey: 'm', marks: [], guards: [], commands: [{ name: '@move', keys: ['s1', 's2', 's3'], args: ['e', '', 'a1', 60] }], payload: '', fanout: [] },
+        { marksKey: 'm2', marks: ['b', 'c'], guards: [], commands: [], payload: '', fanout: [] },
       ],
     });
-    expect(keys).toEqual(['m', 'o', 'od', 's1', 's2', 's3']);
-    expect(args).toEqual([5, 10, 'id1', 9, 2, 1, 'a', 1, 4, 'd', 1, 'SET', 1, 1, 4, 'v', 'line', 1, 'c', 'x', 0, 0, 1, '@move', 3, 4, 4, 5, 6, 'e', '', 'a1', 60, '', 0]);
+    expect(keys).toEqual(['o', 'od', 'm', 's1', 's2', 's3', 'm2']);
+    expect(args).toEqual([5, 10, 'id1', 9, 3,
+      3, 1, 'a', 1, 4, 'd', 1, 'SET', 1, 1, 4, 'v', 'line', 1, 'c', 'x',
+      1, 0, 0, 1, '@move', 3, 4, 4, 5, 6, 'e', '', 'a1', 60, '', 0,
+      7, 2, 'b', 'c', 0, 0, '', 0]);
   });
 
   it('refuses a procedure the script does not have', () => {
-    expect(() => encodeCommit({ marksKey: 'm', outboxKey: 'o', outboxDueKey: 'od', now: 1, markTtlMs: 0, outboxId: 'i', leaseUntil: 2,
-      parts: [{ marks: [], guards: [], commands: [{ name: '@nope', keys: [], args: [] }], payload: '', fanout: [] }] })).toThrow(/unknown procedure/);
+    expect(() => encodeCommit({ outboxKey: 'o', outboxDueKey: 'od', now: 1, markTtlMs: 0, outboxId: 'i', leaseUntil: 2,
+      parts: [{ marksKey: 'm', marks: [], guards: [], commands: [{ name: '@nope', keys: [], args: [] }], payload: '', fanout: [] }] })).toThrow(/unknown procedure/);
   });
 });

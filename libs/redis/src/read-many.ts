@@ -1,8 +1,9 @@
 /*
- * Reads many string keys in one round trip on a single node or a Cluster alike: one MGET per hash
- * tag (a Cluster refuses an MGET across slots), all sent in the same tick (auto-pipelined).
+ * Reads many string keys in one round trip on a single node or a Cluster alike: one MGET on a
+ * single node, one MGET per hash tag on a Cluster (it refuses an MGET across slots), all sent in
+ * the same tick (auto-pipelined).
  */
-import type { RedisClient } from './redis-client';
+import { isClusterClient, type RedisClient } from './redis-client';
 
 /** The hash tag of a key as Redis Cluster reads it (the key itself when it has none). */
 export function hashTagOf(key: string): string {
@@ -16,8 +17,9 @@ export function hashTagOf(key: string): string {
 
 export async function readMany(redis: RedisClient, keys: Iterable<string>): Promise<Map<string, string | null>> {
   const byTag = new Map<string, string[]>();
+  const cluster = isClusterClient(redis);
   for (const k of new Set(keys)) {
-    const tag = hashTagOf(k);
+    const tag = cluster ? hashTagOf(k) : '';
     let list = byTag.get(tag);
     if (!list) byTag.set(tag, (list = []));
     list.push(k);

@@ -27,6 +27,11 @@ const hostPort = (s: string) => {
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
 
+/** A Redis Cluster client: commands and scripts must then keep to one slot each. */
+export function isClusterClient(client: RedisClient): boolean {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
 /** Lua commands whose first argument is their key count (defined without `numberOfKeys`). */
 export const DYNAMIC_KEY_COMMANDS = ['cxCommit'] as const;
 

@@ -1,15 +1,16 @@
 /*
- * The committer: applies the changes of a plan, one commit script per shard (commit-script.ts),
- * then publishes what applied to Kafka and drops it from the outbox. Consumers, timer rounds and
- * API requests all commit through here, so "state, marks and outbox together, then publish" holds
- * everywhere. Scripts of different shards are sent in the same tick: ioredis auto-pipelining turns
- * them into one round trip per Redis node.
+ * The committer: applies the changes of a plan with the commit script (commit-script.ts): one call
+ * per shard on a Redis Cluster, one call for the whole plan on a single node. Then it publishes
+ * what applied to Kafka and drops it from the outbox. Consumers, timer rounds and API requests all
+ * commit through here, so "state, marks and outbox together, then publish" holds everywhere.
+ * Calls of different shards are sent in the same tick: ioredis auto-pipelining turns them into one
+ * round trip per Redis node.
  */
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { KafkaOut, Publisher } from '@cx/kafka';
 import type { PipelineMetrics } from '@cx/metrics';
-import { decodeStatuses, defineRuntimeScripts, encodeCommit, type KeySpace, type PartStatus, type RedisClient, type ScriptPart } from '@cx/redis';
+import { decodeStatuses, defineRuntimeScripts, encodeCommit, isClusterClient, type KeySpace, type PartStatus, type RedisClient, type ScriptPart } from '@cx/redis';
 import { encodeOut, type EncodedEvent } from './outbox-codec';
 import type { Change } from './plan';
 
@@ -34,6 +35,8 @@ export function digestOf(value: string | null | undefined): string {
 export class Committer {
   private readonly log = new Logger('Committer');
   private seq = 0;
+  /** Shard → the group its parts commit with: the shard itself on a Cluster, one group on a single node. */
+  private readonly groupOf: (shard: number) => number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -44,6 +47,7 @@ export class Committer {
     private readonly clock: () => number = Date.now,
   ) {
     defineRuntimeScripts(redis); // already done by createRedis; here for clients made otherwise
+    this.groupOf = isClusterClient(redis) ? (shard) => shard : () => 0;
   }
 
   /**
@@ -53,19 +57,22 @@ export class Committer {
    */
   async apply(parts: Part[], extra: KafkaOut[] = []): Promise<PartStatus[]> {
     const now = this.clock();
-    const byShard = new Map<number, number[]>();
+    const byGroup = new Map<number, number[]>();
     parts.forEach((p, i) => {
-      let list = byShard.get(p.shard);
-      if (!list) byShard.set(p.shard, (list = []));
+      const g = this.groupOf(p.shard);
+      let list = byGroup.get(g);
+      if (!list) byGroup.set(g, (list = []));
       list.push(i);
     });
     const encoded = parts.map((p) => (p.events ?? []).map(encodeOut));
     const statuses: PartStatus[] = new Array(parts.length);
     const entries: { shard: number; id: string }[] = [];
     const outputs: EncodedEvent[] = [];
-    await Promise.all([...byShard].map(async ([shard, indexes]) => {
+    await Promise.all([...byGroup.values()].map(async (indexes) => {
       const id = `${this.options.instanceId}.${++this.seq}`;
+      const shard = parts[indexes[0]].shard; // the group's outbox: its first part's shard
       const scriptParts: ScriptPart[] = indexes.map((i) => ({
+        marksKey: this.keys.marks(parts[i].shard),
         marks: parts[i].marks ?? [],
         guards: parts[i].guards ?? [],
         commands: parts[i].commands ?? [],
@@ -73,7 +80,7 @@ export class Committer {
         fanout: parts[i].fanout ?? [],
       }));
       const { keys, args } = encodeCommit({
-        marksKey: this.keys.marks(shard), outboxKey: this.keys.outbox(shard), outboxDueKey: this.keys.outboxDue(shard),
+        outboxKey: this.keys.outbox(shard), outboxDueKey: this.keys.outboxDue(shard),
         now, markTtlMs: this.options.markTtlMs, outboxId: id, leaseUntil: now + this.options.outboxLeaseMs, parts: scriptParts,
       });
       const result = decodeStatuses(await (this.redis as WithCommit).cxCommit(keys.length, ...keys, ...args));
