@@ -1,4 +1,4 @@
-import { decodeCloudEvent, deterministicId, encodeCloudEvent, makeEvent } from './cloudevent-codec';
+import { decodeCloudEvent, deterministicId, encodeCloudEvent, makeEvent, peekType } from './cloudevent-codec';
 import { traceOf } from './envelope';
 import { InteractionEvent } from './interaction-events';
 
@@ -119,5 +119,32 @@ describe('encodeCloudEvent / deterministicId', () => {
   it('derives stable, distinct ids', () => {
     expect(deterministicId('a', 'b')).toBe(deterministicId('a', 'b'));
     expect(deterministicId('a', 'b')).not.toBe(deterministicId('ab', ''));
+  });
+});
+
+describe('peekType', () => {
+  const mine = (e: object) => { const m = encodeCloudEvent(e as never); return { key: m.key, value: Buffer.from(m.value), headers: m.headers }; };
+
+  it('reads the type of our own structured outputs and of binary-mode events', () => {
+    expect(peekType(mine(event))).toBe('cx.message.v1');
+    expect(peekType(structured(event))).toBe('cx.message.v1');
+    const headers = { ce_specversion: '1.0', ce_type: 'cx.message.v1', 'content-type': 'application/json' };
+    expect(peekType({ key: 'c1', value: '{"type":"not this"}', headers })).toBe('cx.message.v1');
+  });
+
+  it('agrees with the full decode whenever it answers', () => {
+    for (const e of [event, { ...event, source: 'urn:a","type":"fake' }, { ...event, id: 'x\\"type\\":\\"y' }]) {
+      const r = decodeCloudEvent(structured(e), InteractionEvent);
+      expect(peekType(structured(e))).toBe(r.ok ? r.event.type : undefined);
+    }
+  });
+
+  it('does not guess when the type comes after data, is escaped, or is missing', () => {
+    const { type, data, ...rest } = event;
+    expect(peekType(structured({ data: { ...data, type: 'nested' }, ...rest, type }))).toBeUndefined();
+    expect(peekType(structured({ ...event, type: 'cx.\\u006dessage.v1' }))).toBeUndefined();
+    expect(peekType(structured({ ...rest, data }))).toBeUndefined();
+    expect(peekType({ key: null, value: null })).toBeUndefined();
+    expect(peekType({ key: null, value: Buffer.from('not json') })).toBeUndefined();
   });
 });

@@ -89,6 +89,37 @@ function checkContentType(attrs: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+const TYPE_FIRST = Buffer.from('{"type":"');
+const TYPE_NEXT = Buffer.from(',"type":"');
+const DATA_KEY = Buffer.from('"data":');
+
+/**
+ * The CloudEvents type of a message without decoding it, or undefined when it cannot be told
+ * cheaply and for sure: the `ce_type` header in binary mode; in structured mode the top-level
+ * `"type":"…"` member if it comes before `"data":` (our own outputs put it there). Outside a JSON
+ * string, `,"type":"` can only be a member name (inside one, every quote is escaped), and before
+ * `data` no object is nested in a conforming event. Lets a consumer skip event types it never acts
+ * on (the router's own lifecycle events on cx.escalations) without parsing and validating them.
+ */
+export function peekType(msg: RawMessage): string | undefined {
+  const headers = msg.headers ?? {};
+  const contentType = headerText(headers['content-type']);
+  if (!(contentType && STRUCTURED.test(contentType)) && headerText(headers['ce_specversion']) !== undefined) {
+    return headerText(headers['ce_type']);
+  }
+  const v = typeof msg.value === 'string' ? Buffer.from(msg.value) : msg.value;
+  if (!v || v.length === 0) return undefined;
+  const at = v.indexOf(TYPE_FIRST) === 0 ? 0 : v.indexOf(TYPE_NEXT);
+  if (at < 0) return undefined;
+  const data = v.indexOf(DATA_KEY);
+  if (data >= 0 && data < at) return undefined;
+  const start = at + TYPE_NEXT.length;
+  const end = v.indexOf(0x22, start);
+  if (end < 0 || end - start > 256) return undefined;
+  const type = v.toString('utf8', start, end);
+  return type.includes('\\') ? undefined : type;
+}
+
 /**
  * Reads one Kafka message in either content mode of the CloudEvents Kafka binding (structured:
  * the event as JSON, `content-type: application/cloudevents+json`; binary: `ce_*` headers with

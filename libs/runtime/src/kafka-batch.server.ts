@@ -13,10 +13,10 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { z } from 'zod';
-import { decodeCloudEvent, type RawMessage } from '@cx/contracts';
 import { CONSUMER_SETTINGS, ensureTopics, PartitionOffsets, type FetchOptions } from '@cx/kafka';
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
 import { startUnitSpans } from '@cx/tracing';
+import { decodeBatch } from './batch-decoder';
 import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './idle-probe';
 import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
@@ -64,6 +64,8 @@ interface Member {
   items: InboundItem<unknown>[];
   stamps: number[];
   invalid: Rejection<unknown>[];
+  /** Messages of a type the handler never acts on: skipped undecoded, counted as dropped. */
+  ignored: number;
   fetchedAt: number;
   started: bigint;
   resolve: () => void;
@@ -199,22 +201,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   }
 
   private decode(payload: EachBatchPayload): Omit<Member, 'resolve' | 'reject'> {
-    const { batch } = payload;
-    const topic = this.logical(batch.topic);
-    const items: InboundItem<unknown>[] = [];
-    const stamps: number[] = [];
-    const invalid: Rejection<unknown>[] = [];
-    const schema = this.options.subscriptions[topic];
-    for (const m of batch.messages) {
-      const raw = toRaw(m);
-      const decoded = decodeCloudEvent(raw, schema);
-      const item: InboundItem<unknown> = { event: decoded.ok ? decoded.event : undefined, topic, partition: batch.partition, offset: m.offset, raw };
-      if (decoded.ok) {
-        items.push(item);
-        stamps.push(Number(m.timestamp));
-      } else invalid.push({ item, reason: decoded.reason });
-    }
-    return { payload, topic, items, stamps, invalid, fetchedAt: this.activity.fetchedAt(), started: process.hrtime.bigint() };
+    const topic = this.logical(payload.batch.topic);
+    const decoded = decodeBatch(payload.batch, topic, this.options.subscriptions[topic], this.handlers.get(topic)?.ignores);
+    return { payload, topic, ...decoded, fetchedAt: this.activity.fetchedAt(), started: process.hrtime.bigint() };
   }
 
   private async flush(): Promise<void> {
@@ -276,6 +265,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       handler: this.handlers.get(topic)!,
       items: inTimeOrder(members.map((m) => m.items.map((item, i) => ({ item, at: m.stamps[i] })))),
       invalid: members.flatMap((m) => m.invalid),
+      ignored: members.reduce((n, m) => n + m.ignored, 0),
     }));
   }
 
@@ -303,8 +293,4 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     }
     this.progress?.committed(progress);
   }
-}
-
-function toRaw(m: KafkaMessage): RawMessage {
-  return { key: m.key, value: m.value, headers: m.headers as RawMessage['headers'] };
 }

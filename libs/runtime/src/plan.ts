@@ -71,6 +71,12 @@ export interface Plan<E = unknown> {
  * is pure and gets only the events never applied before, in order.
  */
 export interface UnitHandler<E = unknown, L = unknown> {
+  /**
+   * Event types on the topic this handler never acts on: the transport skips them by their type
+   * alone (peekType), neither decoded nor de-duplicated, and counts them as dropped. For topics a
+   * service shares with its own outputs (the router reads cx.escalations, where it writes too).
+   */
+  readonly ignores?: ReadonlySet<string>;
   route(event: E): Route;
   prepare(events: E[]): Promise<L>;
   plan(items: InboundItem<E>[], loaded: L, now: number): Plan<E>;

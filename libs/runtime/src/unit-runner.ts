@@ -22,6 +22,8 @@ export interface TopicUnit<E = unknown> {
   items: InboundItem<E>[];
   /** Messages that failed decoding: dead-lettered as they are. */
   invalid: Rejection<E>[];
+  /** Messages of types the handler ignores (UnitHandler.ignores), skipped undecoded: dropped. */
+  ignored?: number;
 }
 
 /** How often a unit is planned again after its parts lost races before the transport's retry takes over. */
@@ -49,7 +51,7 @@ export class UnitRunner {
   async run(units: TopicUnit[]): Promise<void> {
     const tallies: Tally[] = units.map(() => ({ ok: 0, dropped: 0, dead_lettered: 0, retried: 0 }));
     const dead: DeadLetter[] = units.flatMap((u) => u.invalid.map((rejection) => ({ topic: u.topic, rejection })));
-    units.forEach((u, t) => { tallies[t].dead_lettered += u.invalid.length; });
+    units.forEach((u, t) => { tallies[t].dead_lettered += u.invalid.length; tallies[t].dropped += u.ignored ?? 0; });
     const inUnit = new Set<string>();
     let pending: Tracked[] = [];
     units.forEach((u, t) => {

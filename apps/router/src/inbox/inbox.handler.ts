@@ -8,7 +8,7 @@
  * idempotent change (fields per conversation), applied again if the unit is retried.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { traceOf, type EscalationEvent, type EscalationRequested } from '@cx/contracts';
+import { EscalationEvent, EscalationRequestedV1, traceOf, type EscalationRequested } from '@cx/contracts';
 import { applyHistory, durationMs, ladderNext, mergeRequest, recordRequest, toIso, withHistory, type CustomerHistory } from '@cx/routing';
 import { isolate, type Change, type Cmd, type InboundItem, type OutEvent, type Plan, type Rejection, type UnitHandler } from '@cx/runtime';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
@@ -29,10 +29,15 @@ interface Loaded {
   histories: Map<string, CustomerHistory>;
 }
 
-const isRequest = (e: EscalationEvent): e is EscalationRequested => e.type === 'cx.escalation.requested.v1';
+const REQUESTED = EscalationRequestedV1.shape.type.value;
+const isRequest = (e: EscalationEvent): e is EscalationRequested => e.type === REQUESTED;
+/** The router's own lifecycle events, which it writes to cx.escalations too: half of what it reads there. */
+const OWN_EVENTS: ReadonlySet<string> = new Set(EscalationEvent.options.map((o) => o.shape.type.value).filter((t) => t !== REQUESTED));
 
 @Injectable()
 export class InboxHandler implements UnitHandler<EscalationEvent, Loaded> {
+  readonly ignores = OWN_EVENTS;
+
   constructor(
     private readonly store: EscalationStore,
     private readonly directory: AgentDirectory,
