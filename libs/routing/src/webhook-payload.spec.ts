@@ -22,6 +22,13 @@ describe('slackPayload', () => {
     expect(json).toContain('&lt;!channel&gt;');
     expect(json).toContain('unacceptable');
   });
+
+  it('keeps ids whole: a digit run in an escalation or conversation id is not a phone number', () => {
+    const id = 'esc-cadc07ff3b21105007506155-1';
+    const p = slackPayload({ ...e, escalationId: id, conversationId: 'chatwoot:1:20475550123' }, 0);
+    expect(JSON.stringify(p)).toContain(id);
+    expect(p.text).toContain('conversation chatwoot:1:20475550123');
+  });
 });
 
 describe('retryDelayMs', () => {

@@ -8,9 +8,15 @@ export interface SlackMessage {
 
 const ICON: Record<Escalation['severity'], string> = { critical: ':rotating_light:', high: ':red_circle:', medium: ':large_orange_circle:', low: ':white_circle:' };
 
-/** Slack's mrkdwn control characters; customer text must not turn into links or mentions. */
+/** Slack's mrkdwn control characters: no text may turn into links or mentions. */
+function mrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Free text (details, summaries, evidence): masked, then escaped. Ids are only escaped: masking
+ * read a digit run in an escalation id as a phone number, and the id is how a reader finds it. */
 function esc(text: string): string {
-  return maskPersonalData(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return mrkdwn(maskPersonalData(text));
 }
 
 function clip(text: string, max: number): string {
@@ -25,7 +31,7 @@ function clip(text: string, max: number): string {
 export function slackPayload(e: Escalation, step: number): SlackMessage {
   const who = e.assignee ? `${e.assignee.kind} ${e.assignee.id}` : 'unassigned';
   const title = `${e.severity.toUpperCase()} escalation on ${e.channel ?? 'a'} conversation ${e.conversationId}`;
-  const text = esc(`${title} (team ${e.target.team ?? '?'}, step ${step}, ${who})`);
+  const text = mrkdwn(`${title} (team ${e.target.team ?? '?'}, step ${step}, ${who})`);
   const reasons = e.reasons.slice(-5).map((r) => {
     const ev = r.evidence.slice(0, 3).map((x) => `"${x.text}"`).join(', ');
     return `• *${r.code.replace(/_/g, ' ')}*: ${clip(r.detail, 200)}${ev ? ` (${ev})` : ''}`;
@@ -35,9 +41,9 @@ export function slackPayload(e: Escalation, step: number): SlackMessage {
     { type: 'header', text: { type: 'plain_text', text: clip(maskPersonalData(`${e.severity.toUpperCase()} escalation`), 150) } },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `${ICON[e.severity]} ${esc(title)}\nTeam *${esc(e.target.team ?? '?')}* · step ${step} · ${esc(who)} · status ${e.status}` },
+      text: { type: 'mrkdwn', text: `${ICON[e.severity]} ${mrkdwn(title)}\nTeam *${mrkdwn(e.target.team ?? '?')}* · step ${step} · ${mrkdwn(who)} · status ${e.status}` },
       fields: [
-        { type: 'mrkdwn', text: `*Escalation*\n${esc(e.escalationId)}` },
+        { type: 'mrkdwn', text: `*Escalation*\n${mrkdwn(e.escalationId)}` },
         { type: 'mrkdwn', text: `*Raised*\n${e.createdAt}` },
       ],
     },
