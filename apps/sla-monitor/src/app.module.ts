@@ -12,11 +12,11 @@ import type { SlaEnv } from './sla-env';
 import { SlaKeys } from './sla-keys';
 import { SlaMetrics } from './sla-metrics';
 import { loadPolicies, SLA_POLICIES } from './sla-policies';
-import { PolicyVersions, type PolicyFile } from './sla-policy-versions';
+import { POLICY_VERSION_SCRIPT, PolicyVersions, type PolicyFile } from './sla-policy-versions';
 import { SlaController } from './sla.controller';
 import { SLA_HANDLER_OPTIONS, SlaHandler } from './sla.handler';
 import { SlaScheduler } from './sla.scheduler';
-import { InputPartitions, SlaProgress, WatermarkReader } from './sla-watermarks';
+import { InputPartitions, SlaProgress, WATERMARK_SCRIPT, WatermarkReader } from './sla-watermarks';
 
 /**
  * Runs what the sla-monitor does besides consuming: the policy file's version (before the consumer
@@ -90,6 +90,7 @@ export class SlaMonitorModule {
         subscriptions: { [Topics.chat]: InteractionEvent, [Topics.email]: InteractionEvent, [Topics.call]: InteractionEvent },
         produces: [Topics.sla, Topics.escalations],
         progress: SlaProgress,
+        redisScripts: [POLICY_VERSION_SCRIPT, WATERMARK_SCRIPT],
       }),
       controllers: [SlaController],
       providers: [

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parsePolicies, reloadPolicies, type PolicyChangeResult, type PolicySet, type SlaState } from '@cx/sla';
-import type { RedisClient } from '@cx/redis';
+import { defineScripts, type RedisClient, type ScriptDefinition } from '@cx/redis';
 import type { SlaKeys } from './sla-keys';
 
 export interface PolicyFile {
@@ -40,12 +40,13 @@ export function joinStored(version: string, encoded: string): string {
 }
 
 /** KEYS[1] the versions hash; ARGV version, text, now. Returns the version's reload instant. */
-const USE_VERSION = `
+/** Defined on the client at creation (app.module.ts), before any command: see defineScripts. */
+export const POLICY_VERSION_SCRIPT: ScriptDefinition = { name: 'cxUsePolicyVersion', numberOfKeys: 1, lua: `
 redis.call('HSETNX', KEYS[1], 'text:' .. ARGV[1], ARGV[2])
 if redis.call('HGET', KEYS[1], 'current') ~= ARGV[1] then
   redis.call('HSET', KEYS[1], 'current', ARGV[1], 'at:' .. ARGV[1], ARGV[3])
 end
-return redis.call('HGET', KEYS[1], 'at:' .. ARGV[1])`;
+return redis.call('HGET', KEYS[1], 'at:' .. ARGV[1])` };
 
 type WithUse = RedisClient & { cxUsePolicyVersion(key: string, version: string, text: string, now: number): Promise<string> };
 
@@ -54,7 +55,7 @@ export class PolicyVersions {
   private currentVersion!: PolicyVersion;
 
   constructor(private readonly redis: RedisClient, private readonly keys: SlaKeys, private readonly clock: () => number = Date.now) {
-    if (typeof (redis as WithUse).cxUsePolicyVersion !== 'function') redis.defineCommand('cxUsePolicyVersion', { numberOfKeys: 1, lua: USE_VERSION });
+    defineScripts(redis, [POLICY_VERSION_SCRIPT]); // for clients made elsewhere (tests); a no-op in the service
   }
 
   current(): PolicyVersion {

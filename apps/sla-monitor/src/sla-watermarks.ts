@@ -13,14 +13,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { InteractionTopics } from '@cx/contracts';
-import { KeySpace, REDIS, type RedisClient } from '@cx/redis';
+import { defineScripts, KeySpace, REDIS, type RedisClient, type ScriptDefinition } from '@cx/redis';
 import type { ConsumerProgress, PartitionProgress } from '@cx/runtime';
 import { SlaKeys } from './sla-keys';
 
-const MAX_LUA = `
+/** Defined on the client at creation (app.module.ts), before any command: see defineScripts. */
+export const WATERMARK_SCRIPT: ScriptDefinition = { name: 'cxWatermark', numberOfKeys: 1, lua: `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if (not cur) or tonumber(cur) < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-return 1`;
+return 1` };
 
 /** A record stamped just before a fetch may reach the broker just after it: not yet counted as consumed. */
 export const IDLE_MARGIN_MS = 50;
@@ -37,7 +38,7 @@ export class SlaProgress implements ConsumerProgress {
 
   constructor(@Inject(REDIS) private readonly redis: RedisClient, space: KeySpace) {
     this.keys = new SlaKeys(space);
-    if (typeof (redis as WithMax).cxWatermark !== 'function') redis.defineCommand('cxWatermark', { numberOfKeys: 1, lua: MAX_LUA });
+    defineScripts(redis, [WATERMARK_SCRIPT]); // for clients made elsewhere (tests); a no-op in the service
   }
 
   committed(progress: PartitionProgress[]): void {

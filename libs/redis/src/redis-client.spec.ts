@@ -34,6 +34,12 @@ describe('createRedis', () => {
     expect(claim).toBeInstanceOf(Error);
     expect(claim!.message).not.toMatch(/not a function/);
   }, 20_000);
+
+  it("defines a service's own scripts at creation, so they join a pipeline opened by earlier traffic", () => {
+    const c = createRedis({ url: UNREACHABLE }, 'spec', [{ name: 'cxSpecScript', numberOfKeys: 1, lua: 'return 1' }]) as RedisClient & Record<string, unknown>;
+    clients.push(c);
+    expect(typeof (c.pipeline() as unknown as Record<string, unknown>).cxSpecScript).toBe('function');
+  });
 });
 
 describe('auto-pipelining on a Cluster', () => {

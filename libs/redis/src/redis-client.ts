@@ -62,7 +62,21 @@ export function watchErrors(client: RedisClient, name: string): RedisClient {
   return client;
 }
 
-export function createRedis(conn: RedisConnection, name: string): RedisClient {
+/** A service's own Lua command, defined on its client before any traffic (see defineScripts). */
+export interface ScriptDefinition {
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+/** Defines what is not defined yet; createRedis does it for a service's scripts before any command. */
+export function defineScripts(client: RedisClient, scripts: readonly ScriptDefinition[]): void {
+  for (const { name, numberOfKeys, lua } of scripts) {
+    if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') client.defineCommand(name, { numberOfKeys, lua });
+  }
+}
+
+export function createRedis(conn: RedisConnection, name: string, scripts: readonly ScriptDefinition[] = []): RedisClient {
   const options = baseOptions(conn, name);
   let client: RedisClient;
   if (conn.clusterNodes?.length) {
@@ -84,6 +98,7 @@ export function createRedis(conn: RedisConnection, name: string): RedisClient {
     client = new Redis(conn.url, options);
   }
   defineRuntimeScripts(client);
+  defineScripts(client, scripts);
   return watchErrors(client, name);
 }
 
@@ -92,7 +107,9 @@ export function createRedis(conn: RedisConnection, name: string): RedisClient {
  * command joins the pipeline of its node that is open in this tick, and a pipeline only has the
  * commands defined before it was opened: defining one lazily next to other traffic threw
  * "pipeline[functionName] is not a function" and then crashed the process in ioredis' callback
- * (seen on Redis Cluster, where every node has its own pipeline).
+ * (seen on Redis Cluster, where every node has its own pipeline, and at sla-monitor start-up when
+ * its policy-version script was defined in a constructor after the first command). A service's
+ * own scripts are therefore given to createRedis (ServiceSpec.redisScripts).
  */
 export function defineRuntimeScripts(client: RedisClient): void {
   defineLeaseQueue(client);

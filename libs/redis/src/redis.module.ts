@@ -4,7 +4,7 @@
  */
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { KeySpace } from './key-space';
-import { createRedis, type RedisClient, type RedisConnection } from './redis-client';
+import { createRedis, type RedisClient, type RedisConnection, type ScriptDefinition } from './redis-client';
 import { RedisHealth } from './redis-health';
 
 export const REDIS = Symbol('REDIS');
@@ -17,6 +17,8 @@ export interface RedisOptions {
   /** Shards of the namespace (slots); fixed for the life of the data. */
   shards: number;
   dedupeTtlSeconds: number;
+  /** The service's own Lua commands, defined before the client sends anything. */
+  scripts?: readonly ScriptDefinition[];
 }
 export const REDIS_OPTIONS = Symbol('REDIS_OPTIONS');
 
@@ -37,7 +39,7 @@ export class RedisModule {
       module: RedisModule,
       providers: [
         { provide: REDIS_OPTIONS, useValue: options },
-        { provide: REDIS, useFactory: () => createRedis(options.connection, options.namespace) },
+        { provide: REDIS, useFactory: () => createRedis(options.connection, options.namespace, options.scripts) },
         { provide: KeySpace, useValue: new KeySpace(options.keyPrefix, options.namespace, options.shards) },
         { provide: RedisHealth, useFactory: (r: RedisClient) => new RedisHealth(r), inject: [REDIS] },
         RedisCloser,

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { brokersOf, redisConnectionOf, type BaseEnv } from '@cx/config';
 import { createKafka, EventPublisher, LagMonitor, WorkerPublisher, type FetchOptions, type Publisher } from '@cx/kafka';
 import { MetricsModule, PipelineMetrics } from '@cx/metrics';
-import { KeySpace, REDIS, RedisHealth, RedisModule, type RedisClient } from '@cx/redis';
+import { KeySpace, REDIS, RedisHealth, RedisModule, type RedisClient, type ScriptDefinition } from '@cx/redis';
 import { TracingModule } from '@cx/tracing';
 import { Committer } from './committer';
 import { KafkaBatchServer, type ConsumerProgress } from './kafka-batch.server';
@@ -26,6 +26,8 @@ export interface ServiceSpec {
   produces: string[];
   /** Told how far each input partition has been committed (sla-monitor's event-time watermarks). */
   progress?: Type<ConsumerProgress>;
+  /** The service's own Lua commands, defined on its Redis client before any command. */
+  redisScripts?: readonly ScriptDefinition[];
 }
 
 export const KAFKA = Symbol('KAFKA');
@@ -117,7 +119,7 @@ export function serviceRuntime(env: BaseEnv, spec: ServiceSpec): DynamicModule[]
     MetricsModule.forRoot(spec.service, [RedisHealth, KafkaBatchServer]),
     RedisModule.forRoot({
       connection: redisConnectionOf(env), keyPrefix: env.REDIS_KEY_PREFIX, namespace: spec.namespace,
-      shards: env.REDIS_SHARDS, dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+      shards: env.REDIS_SHARDS, dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS, scripts: spec.redisScripts,
     }),
     RuntimeModule.forRoot(env, spec),
     TracingModule.forRoot(env, spec.service),
