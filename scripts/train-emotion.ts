@@ -66,6 +66,8 @@ function main(): void {
     .option('--folds <k>', 'cross-validation folds (0 = skip)', '5')
     .option('--dim-bits <n>', 'hash space size as a power of two', String(DEFAULT_TRAIN_OPTIONS.dimBits))
     .option('--epochs <n>', 'passes over the data', String(DEFAULT_TRAIN_OPTIONS.epochs))
+    .option('--nb-alpha <x>', 'naive-Bayes feature scaling with this smoothing (0 = off)', String(DEFAULT_TRAIN_OPTIONS.nbAlpha ?? 0))
+    .option('--orders <k>', 'average the weights of k models trained on different data orders', String(DEFAULT_TRAIN_OPTIONS.orders ?? 1))
     .option('--lr <x>', 'AdaGrad learning rate', String(DEFAULT_TRAIN_OPTIONS.learningRate))
     .option('--l2 <x>', 'L2 regularisation', String(DEFAULT_TRAIN_OPTIONS.l2))
     .option('--threshold <p>', 'decision threshold stored in the model', '0.5')
@@ -118,6 +120,8 @@ function main(): void {
     ...DEFAULT_TRAIN_OPTIONS,
     dimBits: num(o.dimBits, 'dim-bits'),
     epochs: num(o.epochs, 'epochs'),
+    nbAlpha: num(o.nbAlpha, 'nb-alpha'),
+    orders: num(o.orders, 'orders'),
     learningRate: num(o.lr, 'lr'),
     l2: num(o.l2, 'l2'),
     balance: o.balance !== false,

@@ -18,8 +18,11 @@ describe('scoreFeatures (serving) equals featurize + logit (training)', () => {
       featurize(p.lower, a, model.space, buf);
       const z1 = logit(model.weights, buf);
       const z2 = scoreFeatures(p.lower, a, model.space, sink, model.servingWeights, model.servingScale);
-      // 16-bit serving weights: the logit differs by rounding only.
-      expect(Math.abs(z1 - z2)).toBeLessThan(1e-3);
+      // 16-bit serving weights: the logit differs by rounding only, each weight by at most half a step.
+      let mass = 0;
+      for (let i = 0; i < buf.n; i++) mass += Math.abs(buf.val[i]);
+      expect(Math.abs(z1 - z2)).toBeLessThanOrEqual((mass * model.servingScale) / 2 + 1e-9);
+      expect(Math.abs(z1 - z2)).toBeLessThan(5e-3);
       expect(sink.n).toBe(buf.n);
     }
   });
