@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { NO_PRODUCER_RETRY, sendWhole } from '@cx/kafka';
 import { uniq } from './ids';
 import { waitFor } from './wait-for';
 
@@ -12,6 +13,8 @@ export interface Received {
   json?: { id: string; type: string; subject: string; data: Record<string, unknown> } & Record<string, unknown>;
 }
 
+const TEST_RETRY = { initialRetryTime: 100, maxRetryTime: 1000, retries: 30 };
+
 /** The single broker of the integration tier, unless a test names others (the cluster tier). */
 export const defaultBrokers = () => [process.env.CX_TEST_BROKERS ?? '127.0.0.1:9092'];
 
@@ -22,7 +25,7 @@ export class TestKafka {
   private readonly consumers: Consumer[] = [];
 
   constructor(private readonly prefix: string, readonly brokers: string[] = defaultBrokers()) {
-    this.kafka = new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 30 } });
+    this.kafka = new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING, retry: TEST_RETRY });
   }
 
   topic(logical: string): string {
@@ -45,10 +48,12 @@ export class TestKafka {
 
   async produceRaw(logical: string, messages: { key: string | null; value: string | Buffer | null; headers?: IHeaders; partition?: number }[]): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      // Retried whole, not by kafkajs, which loses records when a killed broker's partitions move (produce-retry.ts).
+      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true, retry: NO_PRODUCER_RETRY });
       await this.producer.connect();
     }
-    await this.producer.send({ topic: this.topic(logical), acks: -1, messages });
+    const producer = this.producer;
+    await sendWhole(() => producer.send({ topic: this.topic(logical), acks: -1, messages }), TEST_RETRY);
   }
 
   /**
