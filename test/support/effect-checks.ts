@@ -35,13 +35,30 @@ export async function expectEffectsOnce(signals: Received[], escalations: Receiv
   await waitFor('a request per flagged message', () => distinct(messageRequests(), (m) => m.json!.id).size >= flaggedIds.size, 60_000, 200);
   expect(distinct(messageRequests(), (m) => m.json!.id).size).toBe(flaggedIds.size);
   const upset = new Set(flags.map((m) => m.json!.subject));
-  const raised = () => escalations.filter((m) => m.json?.type === 'cx.escalation.raised.v1');
-  await waitFor('an escalation for every flagged conversation', () => [...upset].every((c) => raised().some((m) => m.json!.subject === c)), 60_000, 200);
+  const raised = () => bySubject(escalations.filter((m) => m.json?.type === 'cx.escalation.raised.v1' && upset.has(m.json.subject)));
+  await waitFor('an escalation for every flagged conversation', () => raised().size === upset.size, 60_000, 200);
+  const all = raised();
   for (const conv of upset) {
-    const forConv = raised().filter((m) => m.json!.subject === conv);
+    const forConv = all.get(conv) ?? [];
     expect({ conv, escalationIds: distinct(forConv, (m) => m.json!.data.escalationId as string).size }).toEqual({ conv, escalationIds: 1 });
     expect({ conv, eventIds: distinct(forConv, (m) => m.json!.id).size }).toEqual({ conv, eventIds: 1 });
   }
+}
+
+/**
+ * Records grouped by conversation, in one pass: the checks looked each conversation up in every
+ * record (conversations x records), which stalled the jest process for seconds once the runs
+ * had collected tens of thousands of records, while it also produced the load and timed /health.
+ */
+function bySubject(ms: Received[]): Map<string, Received[]> {
+  const out = new Map<string, Received[]>();
+  for (const m of ms) {
+    const k = m.json!.subject;
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(m);
+  }
+  return out;
 }
 
 /**
@@ -57,17 +74,19 @@ export async function expectSlaOnce(sla: Received[], escalations: Received[], co
     const got = new Set(mine().filter((m) => kinds.includes(m.json!.type)).map((m) => `${m.json!.subject} ${m.json!.type}`));
     return got.size === convs.size * 2;
   }, timeoutMs, 200);
+  const fired = bySubject(mine());
   for (const conv of convs) {
     for (const type of kinds) {
-      const events = mine().filter((m) => m.json!.subject === conv && m.json!.type === type && m.json!.data.metric === 'firstResponse');
+      const events = (fired.get(conv) ?? []).filter((m) => m.json!.type === type && m.json!.data.metric === 'firstResponse');
       expect({ conv, type, ids: distinct(events, (m) => m.json!.id).size }).toEqual({ conv, type, ids: 1 });
       expect({ conv, type, instants: distinct(events, (m) => m.json!.data.at as string).size }).toEqual({ conv, type, instants: 1 });
     }
   }
-  const raised = () => escalations.filter((m) => m.json?.type === 'cx.escalation.raised.v1' && convs.has(m.json.subject));
-  await waitFor('an escalation for every breached conversation', () => distinct(raised(), (m) => m.json!.subject).size === convs.size, 60_000, 200);
+  const raised = () => bySubject(escalations.filter((m) => m.json?.type === 'cx.escalation.raised.v1' && convs.has(m.json.subject)));
+  await waitFor('an escalation for every breached conversation', () => raised().size === convs.size, 60_000, 200);
+  const all = raised();
   for (const conv of convs) {
-    const forConv = raised().filter((m) => m.json!.subject === conv);
+    const forConv = all.get(conv) ?? [];
     expect({ conv, escalationIds: distinct(forConv, (m) => m.json!.data.escalationId as string).size }).toEqual({ conv, escalationIds: 1 });
   }
 }

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { NO_PRODUCER_RETRY, sendWhole } from '@cx/kafka';
 import { uniq } from './ids';
 import { waitFor } from './wait-for';
 
@@ -12,6 +13,8 @@ export interface Received {
   json?: { id: string; type: string; subject: string; data: Record<string, unknown> } & Record<string, unknown>;
 }
 
+const TEST_RETRY = { initialRetryTime: 100, maxRetryTime: 1000, retries: 30 };
+
 /** The single broker of the integration tier, unless a test names others (the cluster tier). */
 export const defaultBrokers = () => [process.env.CX_TEST_BROKERS ?? '127.0.0.1:9092'];
 
@@ -22,7 +25,7 @@ export class TestKafka {
   private readonly consumers: Consumer[] = [];
 
   constructor(private readonly prefix: string, readonly brokers: string[] = defaultBrokers()) {
-    this.kafka = new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 30 } });
+    this.kafka = new Kafka({ clientId: 'test', brokers, logLevel: logLevel.NOTHING, retry: TEST_RETRY });
   }
 
   topic(logical: string): string {
@@ -45,10 +48,12 @@ export class TestKafka {
 
   async produceRaw(logical: string, messages: { key: string | null; value: string | Buffer | null; headers?: IHeaders; partition?: number }[]): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      // Retried whole, not by kafkajs, which loses records when a killed broker's partitions move (produce-retry.ts).
+      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true, retry: NO_PRODUCER_RETRY });
       await this.producer.connect();
     }
-    await this.producer.send({ topic: this.topic(logical), acks: -1, messages });
+    const producer = this.producer;
+    await sendWhole(() => producer.send({ topic: this.topic(logical), acks: -1, messages }), TEST_RETRY);
   }
 
   /**
@@ -89,15 +94,47 @@ export class TestKafka {
     consumer.on(consumer.events.CRASH, (e) => process.stderr.write(`collector of ${logical} crashed (restart=${e.payload.restart}): ${e.payload.error.message}\n`));
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic(logical), fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message, partition }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
-        let json: Received['json'];
-        try { json = message.value ? JSON.parse(message.value.toString()) : undefined; } catch { json = undefined; }
-        received.push({ key: message.key?.toString() ?? null, value: message.value, headers, timestamp: Number(message.timestamp), partition, json });
-      },
-    });
+    // A collector that crashed on a dead broker restarts from its last committed offset (or from
+    // the beginning, after an out-of-range reset) and reads records again: the same record, kept
+    // once, is not a republish (two records with one id are).
+    const seen = new Set<string>();
+    await consumer.run({ eachMessage: async ({ message, partition }) => {
+      const at = `${partition}:${message.offset}`;
+      if (seen.has(at)) return;
+      seen.add(at);
+      received.push(toReceived(message, partition));
+    } });
+    return received;
+  }
+
+  /**
+   * Everything the topic holds now, read by a fresh consumer from the beginning to each
+   * partition's end offset as of the call: what a check can trust when a long-running collector
+   * may have missed records (its consumer crashed on a dead broker).
+   */
+  async readAll(logical: string, timeoutMs = 60_000): Promise<Received[]> {
+    const topic = this.topic(logical);
+    const admin = await this.admin();
+    let ends: Map<number, bigint>;
+    try {
+      ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+    const received: Received[] = [];
+    const next = new Map<number, bigint>();
+    const consumer = this.kafka.consumer({ groupId: uniq('reader'), maxWaitTimeInMs: 100 });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message, partition }) => {
+        received.push(toReceived(message, partition));
+        next.set(partition, BigInt(message.offset) + 1n);
+      } });
+      await waitFor(`${topic} read to its end`, () => [...ends].every(([p, end]) => (next.get(p) ?? 0n) >= end), timeoutMs, 100);
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
     return received;
   }
 
@@ -105,4 +142,12 @@ export class TestKafka {
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer?.disconnect().catch(() => undefined);
   }
+}
+
+function toReceived(message: KafkaMessage, partition: number): Received {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
+  let json: Received['json'];
+  try { json = message.value ? JSON.parse(message.value.toString()) : undefined; } catch { json = undefined; }
+  return { key: message.key?.toString() ?? null, value: message.value, headers, timestamp: Number(message.timestamp), partition, json };
 }

@@ -1,8 +1,8 @@
 /*
  * The checks every fault and scale-out run makes, faulted or not (issue 12 measured all three
  * wrong once): no event id published twice on an output topic in steady state, counted; the lag
- * gauge equal to committed-vs-latest offsets read with the Kafka admin; /health and /metrics
- * answering within 200 ms, also while Redis or Kafka is unreachable.
+ * gauge equal to committed-vs-latest offsets read with the Kafka admin. (/health and /metrics are
+ * timed by ops-probe.ts.)
  */
 import type { Received, TestKafka } from './kafka-test-client';
 import { waitFor } from './wait-for';
@@ -130,64 +130,5 @@ export async function expectLagGaugeMatches(kafka: TestKafka, urls: string[], gr
     }, timeoutMs, 500);
   } catch (e) {
     throw new Error(`${(e as Error).message}: ${last}`);
-  }
-}
-
-export interface ProbeSample { at: number; path: '/health' | '/metrics'; url: string; ms: number; status: number; body?: { status?: string; checks?: Record<string, string> } }
-
-/** Asks /health and /metrics of some instances every `everyMs` while a fault lasts, timing each answer. */
-export class OpsProbe {
-  readonly samples: ProbeSample[] = [];
-  private timer?: NodeJS.Timeout;
-  private inflight = new Set<Promise<void>>();
-
-  constructor(private readonly urls: string[], private readonly everyMs = 100, private readonly timeoutMs = 2000) {}
-
-  start(): this {
-    const tick = () => {
-      for (const url of this.urls) for (const path of ['/health', '/metrics'] as const) {
-        const p = this.ask(url, path).finally(() => this.inflight.delete(p));
-        this.inflight.add(p);
-      }
-      this.timer = setTimeout(tick, this.everyMs);
-    };
-    tick();
-    return this;
-  }
-
-  private async ask(url: string, path: '/health' | '/metrics'): Promise<void> {
-    const at = Date.now();
-    const t = process.hrtime.bigint();
-    let status = 0;
-    let body: ProbeSample['body'];
-    try {
-      const r = await fetch(url + path, { signal: AbortSignal.timeout(this.timeoutMs) });
-      const text = await r.text();
-      status = r.status;
-      if (path === '/health') body = JSON.parse(text);
-    } catch {
-      status = 0; // no answer within the timeout
-    }
-    this.samples.push({ at, path, url, ms: Number(process.hrtime.bigint() - t) / 1e6, status, body });
-  }
-
-  async stop(): Promise<ProbeSample[]> {
-    if (this.timer) clearTimeout(this.timer);
-    await Promise.all([...this.inflight]);
-    return this.samples;
-  }
-
-  /** Per path: how many answers, the 95th percentile and the slowest (Infinity: no answer in time), and where the slowest was. */
-  summary(from = 0, to = Number.POSITIVE_INFINITY): Record<'health' | 'metrics', { n: number; p95Ms: number; maxMs: number; slowest?: string }> {
-    const of = (path: string) => {
-      const s = this.samples.filter((x) => x.path === path && x.at >= from && x.at <= to)
-        .map((x) => ({ ...x, ms: x.status ? x.ms : Number.POSITIVE_INFINITY })).sort((a, b) => a.ms - b.ms);
-      const worst = s.at(-1);
-      return {
-        n: s.length, p95Ms: Math.round(s[Math.floor(s.length * 0.95)]?.ms ?? 0), maxMs: Math.round(worst?.ms ?? 0),
-        slowest: worst && `${worst.url} at +${worst.at - (this.samples[0]?.at ?? worst.at)} ms, status ${worst.status}`,
-      };
-    };
-    return { health: of('/health'), metrics: of('/metrics') };
   }
 }

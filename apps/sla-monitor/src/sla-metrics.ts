@@ -17,11 +17,15 @@ export class SlaMetrics {
   readonly timers: Counter<'outcome'>;
   readonly watermarkDelay: Gauge;
   private openClocks: Record<string, number> | undefined;
-
-  /** `readOpenClocks` is asked at each scrape, but a scrape waits for it at most 100 ms (then shows the last value). */
+  private readonly openTimer: NodeJS.Timeout;
   private readonly targets: Gauge<'policy'>;
 
-  constructor(metrics: PipelineMetrics, policies: CompiledPolicy[], readOpenClocks: () => Promise<Record<string, number>>) {
+  /**
+   * `readOpenClocks` (Redis) is asked every `openEveryMs` in the background and a scrape shows the
+   * last answer: asked at each scrape, it cost every /metrics up to 100 ms while Redis was slow or
+   * unreachable, and a Redis round trip per scrape.
+   */
+  constructor(metrics: PipelineMetrics, policies: CompiledPolicy[], readOpenClocks: () => Promise<Record<string, number>>, openEveryMs = 2_000) {
     const registers = [metrics.registry];
     const policyIds = policies.map((p) => p.id);
     const clocks = new Counter({
@@ -46,17 +50,19 @@ export class SlaMetrics {
     new Gauge({
       name: 'cx_sla_open_clocks', help: 'Open SLA clocks by metric (the whole store: every instance reports the same value, use max)',
       labelNames: ['metric'], registers,
-      async collect() {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          readOpenClocks().then((v) => { self.openClocks = v; }, () => undefined),
-          new Promise((r) => { timer = setTimeout(r, 100); }),
-        ]);
-        clearTimeout(timer);
+      collect() {
         if (!self.openClocks) return;
         for (const m of SlaMetric.options) this.set({ metric: m }, self.openClocks[m] ?? 0);
       },
     });
+    let reading = false;
+    const readOpen = () => {
+      if (reading) return; // a read waiting on an unreachable Redis is not joined by more
+      reading = true;
+      readOpenClocks().then((v) => { this.openClocks = v; }, () => undefined).finally(() => { reading = false; });
+    };
+    this.openTimer = setInterval(readOpen, openEveryMs).unref();
+    readOpen();
     // Zero series from the start, so rate() and absent() work before the first firing.
     for (const metric of SlaMetric.options) {
       for (const policy of [...policyIds, 'none']) {
@@ -67,6 +73,11 @@ export class SlaMetrics {
     }
     for (const reason of ['closed', 'duplicate']) dropped.inc({ reason }, 0);
     for (const outcome of ['fired', 'stale', 'rescheduled', 'conflict'] as const) this.timers.inc({ outcome }, 0);
+  }
+
+  /** Nest calls it at shutdown (the instance is a provider). */
+  onApplicationShutdown(): void {
+    clearInterval(this.openTimer);
   }
 
   /** The policies' attainment targets (again after a reload: a removed policy's series goes). */

@@ -5,6 +5,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
+import { NO_PRODUCER_RETRY, sendWhole } from './produce-retry';
 import { requestChunks } from './request-chunks';
 
 export class EventPublisher implements Publisher, OnApplicationShutdown {
@@ -20,6 +21,7 @@ export class EventPublisher implements Publisher, OnApplicationShutdown {
       const p = this.kafka.producer({
         createPartitioner: PRODUCER_SETTINGS.partitioner === 'default' ? Partitioners.DefaultPartitioner : Partitioners.LegacyPartitioner,
         allowAutoTopicCreation: PRODUCER_SETTINGS.allowAutoTopicCreation,
+        retry: NO_PRODUCER_RETRY,
       });
       await p.connect();
       this.producer = p;
@@ -42,12 +44,9 @@ export class EventPublisher implements Publisher, OnApplicationShutdown {
       if (!list) byTopic.set(topic, (list = []));
       list.push({ key: r.key, value: r.value, headers: r.headers });
     }
-    const producer = await this.connected();
-    await producer.sendBatch({
-      acks: PRODUCER_SETTINGS.acks,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    // Sent again whole after a failure, never retried by kafkajs (produce-retry.ts: it loses records).
+    await sendWhole(async () => (await this.connected()).sendBatch({ acks: PRODUCER_SETTINGS.acks, compression: CompressionTypes.None, topicMessages }));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -7,3 +7,4 @@ export * from './topic-admin';
 export * from './lag-monitor';
 export * from './partition-offsets';
 export * from './request-chunks';
+export * from './produce-retry';

@@ -12,6 +12,7 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import { CLIENT_RETRY, PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
+import { NO_PRODUCER_RETRY, sendWhole } from './produce-retry';
 import { requestChunks } from './request-chunks';
 
 const WORKER_SOURCE = `
@@ -25,6 +26,7 @@ const kafka = new Kafka({
 const producer = kafka.producer({
   createPartitioner: s.partitioner === 'default' ? Partitioners.DefaultPartitioner : Partitioners.LegacyPartitioner,
   allowAutoTopicCreation: s.allowAutoTopicCreation,
+  retry: workerData.producerRetry,
 });
 let connected;
 parentPort.on('message', async (m) => {
@@ -39,7 +41,8 @@ parentPort.on('message', async (m) => {
     await producer.sendBatch({ acks: s.acks, compression: CompressionTypes.None, topicMessages: m.topicMessages });
     parentPort.postMessage({ id: m.id });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
+    const permanent = e && (e.name === 'KafkaJSNonRetriableError' || (e.cause || e).retriable === false);
+    parentPort.postMessage({ id: m.id, error: String((e && e.message) || e), permanent: !!permanent });
   }
 });
 `;
@@ -52,13 +55,14 @@ export class WorkerPublisher implements Publisher {
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private closed?: Promise<void>;
+  private broken?: Error;
 
   constructor(options: { brokers: string[]; clientId: string }, private readonly topicPrefix: string) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { brokers: options.brokers, clientId: `${options.clientId}-worker`, settings: PRODUCER_SETTINGS, retry: CLIENT_RETRY },
+      workerData: { brokers: options.brokers, clientId: `${options.clientId}-worker`, settings: PRODUCER_SETTINGS, retry: CLIENT_RETRY, producerRetry: NO_PRODUCER_RETRY },
     });
-    this.worker.on('message', (m: { id?: number; error?: string; log?: { namespace: string; level: number; message: string } }) => {
+    this.worker.on('message', (m: { id?: number; error?: string; permanent?: boolean; log?: { namespace: string; level: number; message: string } }) => {
       if (m.log) {
         new Logger(`kafkajs:${m.log.namespace}`)[LEVELS[m.log.level] ?? 'log'](m.log.message);
         return;
@@ -66,7 +70,7 @@ export class WorkerPublisher implements Publisher {
       if (m.id === undefined) return;
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
-      if (m.error) p?.reject(new Error(m.error));
+      if (m.error) p?.reject(Object.assign(new Error(m.error), { retriable: !m.permanent }));
       else p?.resolve();
     });
     this.worker.on('error', (e) => this.failAll(e));
@@ -74,6 +78,7 @@ export class WorkerPublisher implements Publisher {
   }
 
   private failAll(e: Error): void {
+    this.broken = Object.assign(e, { retriable: false }); // a dead thread answers nothing: no retry
     if (!this.closed) this.log.error(e.message);
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
@@ -94,11 +99,15 @@ export class WorkerPublisher implements Publisher {
       if (!list) byTopic.set(topic, (list = []));
       list.push({ key: r.key, value: r.value, headers: r.headers });
     }
-    const id = this.nextId++;
-    await new Promise<void>((resolve, reject) => {
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    // Sent again whole after a failure, never retried by kafkajs (produce-retry.ts: it loses records).
+    await sendWhole(() => new Promise<void>((resolve, reject) => {
+      if (this.broken) return reject(this.broken);
+      if (this.closed) return reject(Object.assign(new Error('Kafka publish worker closed'), { retriable: false }));
+      const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    });
+      this.worker.postMessage({ id, topicMessages });
+    }));
   }
 
   /** Disconnects the producer and ends the thread. */
