@@ -8,6 +8,7 @@
  * Kafka and Redis must run (`npm run infra:up`).
  *
  *   node -r @swc-node/register scripts/bench/unit-bench.ts [--events 20000] [--unit 40] [--only emotion-detector]
+ *     [--profile router]   (a CPU profile of that stage alone; read it with scripts/bench/profile-summary.ts)
  *
  * Measured 2026-12-01 on the shared machine (20,000 events, units of 40): emotion-detector 284,
  * its contributions 20, sla-monitor 181, router 112 µs per input event (597 in all). It could not
@@ -15,6 +16,7 @@
  */
 import 'reflect-metadata';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -43,6 +45,21 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
+
+/** A V8 CPU profile of one stage alone (`--profile <stage>`): warm-up and start-up stay out of it. */
+async function startProfile(): Promise<() => Promise<string>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(tmpdir(), `unit-bench-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    return file;
+  };
+}
 
 function envFor(prefix: string): Record<string, string> {
   const keys = join(mkdtempSync(join(tmpdir(), 'cx-unit-bench-')), 'keys.json');
@@ -111,6 +128,7 @@ async function main(): Promise<void> {
   const events = Number(arg('events', '20000'));
   const unit = Number(arg('unit', '40'));
   const only = arg('only', '');
+  const profile = arg('profile', '');
   const prefix = `unitb${Date.now().toString(36)}`;
   const raw = envFor(prefix);
   const gen = new TrafficGenerator({ seed: 7, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0, agentReplyRate: 0.7, tenant: 'default', runId: prefix });
@@ -134,7 +152,9 @@ async function main(): Promise<void> {
     const measured = input.slice(warm);
     const run = async (name: string, c: Case, recs: Rec[], per: number) => {
       if (only && only !== name) return;
+      const stop = name === profile ? await startProfile() : undefined;
       const us = await feed(c, `${prefix}.`, recs, unit);
+      if (stop) process.stderr.write(`unit-bench: profile of ${name} in ${await stop()}\n`);
       report[name] = Math.round(us / per);
       process.stderr.write(`unit-bench: ${name} ${recs.length} messages, ${(us / 1e6).toFixed(2)} s CPU, ${(us / per).toFixed(1)} µs per input event\n`);
     };
@@ -159,4 +179,5 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
+// Exits explicitly: a closed app still leaves a kafkajs socket open, and --cpu-prof writes its file only on exit.
+main().then(() => process.exit(0), (e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });

@@ -53,6 +53,12 @@ export const BaseEnv = z.object({
    * units took 420 MB RSS while draining a backlog.
    */
   KAFKA_FETCH_MAX_BYTES: z.coerce.number().int().min(65_536).max(64 * 2 ** 20).default(2 * 2 ** 20),
+  /**
+   * A fetch larger than this many messages (a backlog) is run as consecutive slices of this size,
+   * yielding to the event loop between them: a unit of 5,000 messages held the loop and Redis for
+   * seconds, so /health and /metrics went unanswered just when a service fell behind.
+   */
+  UNIT_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(400),
   HTTP_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** How long processed CloudEvent ids are remembered for de-duplication. */

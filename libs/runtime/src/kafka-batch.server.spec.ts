@@ -31,14 +31,14 @@ function fakePayload(consumer: ReturnType<typeof fakeConsumer>, partition: numbe
   } as unknown as EachBatchPayload;
 }
 
-function server(failures = 0) {
+function server(failures = 0, maxUnitMessages?: number) {
   const runs: TopicUnit[][] = [];
   const progress: PartitionProgress[][] = [];
   let failing = failures;
   const runner = { run: async (units: TopicUnit[]) => { runs.push(units); if (failing-- > 0) throw new Error('redis down'); } } as unknown as UnitRunner;
   const s = new KafkaBatchServer({} as Kafka, {
     groupId: 'g', topicPrefix: '', partitions: 3, replicationFactor: -1, partitionsConsumedConcurrently: 8, fetch: { minBytes: 1, maxWaitTimeInMs: 10, maxBytes: 65_536 },
-    subscriptions: { in: Event }, produces: [], retry: { attempts: 3, baseMs: 1, maxMs: 2 },
+    subscriptions: { in: Event }, produces: [], retry: { attempts: 3, baseMs: 1, maxMs: 2 }, maxUnitMessages,
   }, runner, new PipelineMetrics('test'), { committed: (p) => progress.push(p), idle: () => undefined });
   (s as unknown as { handlers: Map<string, UnitHandler> }).handlers.set('in', {} as UnitHandler);
   const onBatch = (p: EachBatchPayload) => (s as unknown as { onBatch(p: EachBatchPayload): Promise<void> }).onBatch(p);
@@ -54,6 +54,14 @@ describe('KafkaBatchServer: the partition batches of one fetch are processed as 
     // Per partition in offset order; across partitions by timestamp (here: the offset plus 1,000).
     expect(runs[0][0].items.map((i) => `${i.partition}:${i.offset}`)).toEqual(['2:1', '2:2', '2:3', '0:5', '0:6', '1:9']);
     expect(consumer.committed).toEqual([{ topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '10' }, { partition: 2, offset: '4' }] }] }]);
+  });
+
+  it('runs a unit larger than maxUnitMessages as consecutive slices, in order, and still commits once after the last', async () => {
+    const { onBatch, runs } = server(0, 2);
+    const consumer = fakeConsumer();
+    await Promise.all([fakePayload(consumer, 0, [5, 6]), fakePayload(consumer, 1, [9]), fakePayload(consumer, 2, [1, 2, 3])].map(onBatch));
+    expect(runs.map((units) => units[0].items.map((i) => `${i.partition}:${i.offset}`))).toEqual([['2:1', '2:2'], ['2:3', '0:5'], ['0:6', '1:9']]);
+    expect(consumer.committed).toHaveLength(1);
   });
 
   it('hands an undecodable message to the unit as invalid, with the rest of its partition', async () => {

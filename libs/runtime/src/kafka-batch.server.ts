@@ -21,6 +21,7 @@ import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './i
 import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
+import { sliceUnits, yieldToLoop } from './unit-slices';
 
 export interface ConsumerOptions {
   groupId: string;
@@ -37,6 +38,8 @@ export interface ConsumerOptions {
   retry?: { attempts: number; baseMs: number; maxMs: number };
   /** How often idle partitions are checked for being caught up (only with a ConsumerProgress). */
   idleProbeMs?: number;
+  /** A unit with more messages runs as consecutive slices of this many (sliceUnits). */
+  maxUnitMessages?: number;
 }
 
 /** How far a partition's input has been consumed and committed (event-time watermarks, sla-monitor). */
@@ -73,6 +76,7 @@ interface Member {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 
 export class KafkaBatchServer extends Server implements CustomTransportStrategy, HealthCheck {
   readonly name = 'kafka';
@@ -233,7 +237,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       const units = this.units(live);
       const spans = startUnitSpans(units, { groupId: this.options.groupId, topicPrefix: this.options.topicPrefix, attempt });
       try {
-        await this.runner.run(units);
+        const slices = sliceUnits(units, this.options.maxUnitMessages ?? Infinity);
+        for (let i = 0; i < slices.length; i++) {
+          if (i > 0) await yieldToLoop();
+          await this.runner.run(slices[i]);
+        }
         spans?.end();
         return live;
       } catch (e) {

@@ -91,7 +91,7 @@ export class RuntimeModule {
           useFactory: (k: Kafka, runner: UnitRunner, m: PipelineMetrics, progress?: ConsumerProgress) => new KafkaBatchServer(k, {
             groupId: spec.groupId, topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, replicationFactor: env.TOPIC_REPLICATION_FACTOR,
             partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY, fetch: fetchOptions(env),
-            subscriptions: spec.subscriptions, produces: spec.produces,
+            subscriptions: spec.subscriptions, produces: spec.produces, maxUnitMessages: env.UNIT_MAX_MESSAGES,
           }, runner, m, progress),
           inject: [KAFKA, UnitRunner, PipelineMetrics, PROGRESS],
         },
