@@ -68,6 +68,8 @@ function envFor(prefix: string): Record<string, string> {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     TOPIC_PREFIX: `${prefix}.`, REDIS_KEY_PREFIX: `${prefix}:`, TOPIC_PARTITIONS: String(PARTITIONS), LOG_LEVEL: 'error', HTTP_HOST: '127.0.0.1',
     ROUTER_API_KEYS_FILE: keys, SLA_POLICIES_FILE: join(__dirname, '../../deploy/sla/bench-policies.yaml'),
+    // Runtime settings to compare (UNIT_MAX_MESSAGES=100000 npm ..., REDIS_SHARDS=8 ...) pass through.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(UNIT_|REDIS_SHARDS$|DEDUPE_)/.test(k))),
   };
 }
 
