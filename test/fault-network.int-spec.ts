@@ -67,14 +67,14 @@ describe('network faults between the services and Kafka/Redis (Toxiproxy)', () =
     }
   }
 
-  // Every answer within the probe's 2 s (none left unanswered), asserted. The issue's 95 % within
-  // 200 ms is NOT met reliably on the 2-core test machine (p95 18-214 ms over the runs so far; one
-  // fresh-clone run missed with /metrics p95 214 ms in the reset case): it is printed in the
-  // figures, not asserted, until units yield to HTTP between their steps (docs/runtime.md).
+  // The issue's bound: 95 % of /health and /metrics answers within 200 ms, faulted or not, and
+  // none left unanswered for the probe's 2 s. Met since a backlog runs as slices with the loop free
+  // between them (UNIT_MAX_MESSAGES): p95 17-53 ms on a quiet machine, up to 172 ms with other
+  // work on it; before, one 5,000-message unit held the loop for seconds (a fresh-clone run: 214 ms).
   const expectOpsFast = (probe: OpsProbe) => {
     const all = probe.summary();
-    const answered = (x: { maxMs: number }) => x.maxMs < 2000;
-    if (!answered(all.health) || !answered(all.metrics)) throw new Error(`ops endpoints unanswered for 2 s: ${JSON.stringify(all)}`);
+    const fast = (x: { p95Ms: number; maxMs: number }) => x.p95Ms < 200 && x.maxMs < 2000;
+    if (!fast(all.health) || !fast(all.metrics)) throw new Error(`ops endpoints slow (p95 ≥ 200 ms or unanswered for 2 s): ${JSON.stringify(all)}`);
   };
 
   it('control run without faults: nothing republished, lag gauges right, ops endpoints fast', async () => {
