@@ -11,6 +11,7 @@
  * until Kafka has them) and its fan-out messages are PUBLISHed. One script, one round trip, no
  * cross-slot transaction, no WATCH connection pool.
  */
+import type { ScriptDefinition } from './script-definitions';
 
 /** A Redis command as data. Every key is in the part's shard slot. A name starting with "@" is a procedure of the script. */
 export interface Cmd {
@@ -145,6 +146,9 @@ if #payloads > 0 then
 end
 if ttl > 0 then for mk in pairs(trim) do redis.call('ZREMRANGEBYSCORE', mk, '-inf', tonumber(now) - ttl) end end
 return res`;
+
+/** Defined without a key count: its first argument is the number of keys the commit touches. */
+export const COMMIT_SCRIPT: ScriptDefinition = { name: 'cxCommit', lua: COMMIT_LUA };
 
 export interface CommitArgs {
   /** The outbox (and its due index) that takes the events of every part of the call. */

@@ -7,6 +7,7 @@
  * the member), so it happens once even when a lease ran out under a slow claimer.
  */
 import type { RedisClient } from './redis-client';
+import { defineScripts, type ScriptDefinition } from './script-definitions';
 
 const CLAIM_LUA = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
@@ -23,13 +24,11 @@ export interface Claimed {
 
 type WithClaim = RedisClient & { cxLeaseClaim(key: string, now: number, leaseUntil: number, limit: number): Promise<string[]> };
 
-export function defineLeaseQueue(redis: RedisClient): void {
-  if (typeof (redis as WithClaim).cxLeaseClaim !== 'function') redis.defineCommand('cxLeaseClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
-}
+export const LEASE_CLAIM_SCRIPT: ScriptDefinition = { name: 'cxLeaseClaim', numberOfKeys: 1, lua: CLAIM_LUA };
 
 /** Claims up to `limit` members due at or before `now`, leasing them until `leaseUntil`. */
 export async function claimDue(redis: RedisClient, key: string, now: number, leaseUntil: number, limit: number): Promise<Claimed[]> {
-  defineLeaseQueue(redis);
+  defineScripts(redis, [LEASE_CLAIM_SCRIPT]); // for clients made elsewhere (tests); a no-op on createRedis's
   const flat = await (redis as WithClaim).cxLeaseClaim(key, now, leaseUntil, limit);
   const out: Claimed[] = [];
   for (let i = 0; i < flat.length; i += 2) out.push({ member: flat[i], dueAt: Number(flat[i + 1]) });

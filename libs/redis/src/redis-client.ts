@@ -7,8 +7,14 @@
  */
 import { Logger } from '@nestjs/common';
 import Redis, { Cluster, type RedisOptions as IoRedisOptions } from 'ioredis';
-import { COMMIT_LUA } from './commit-script';
-import { defineLeaseQueue } from './lease-queue';
+import { COMMIT_SCRIPT } from './commit-script';
+import { LEASE_CLAIM_SCRIPT } from './lease-queue';
+import { defineScripts, type ScriptDefinition } from './script-definitions';
+
+export { defineScripts, type ScriptDefinition };
+
+/** The runtime's own Lua commands, on every client: the commit script and the lease claim. */
+export const RUNTIME_SCRIPTS: readonly ScriptDefinition[] = [COMMIT_SCRIPT, LEASE_CLAIM_SCRIPT];
 
 /** A single-node, Sentinel or Cluster client: the commands the runtime uses exist on all three. */
 export type RedisClient = Redis | Cluster;
@@ -33,7 +39,7 @@ export function isClusterClient(client: RedisClient): boolean {
 }
 
 /** Lua commands whose first argument is their key count (defined without `numberOfKeys`). */
-export const DYNAMIC_KEY_COMMANDS = ['cxCommit'] as const;
+export const DYNAMIC_KEY_COMMANDS = RUNTIME_SCRIPTS.filter((s) => s.numberOfKeys === undefined).map((s) => s.name);
 
 function baseOptions(conn: RedisConnection, name: string): IoRedisOptions {
   const u = new URL(conn.url);
@@ -62,20 +68,6 @@ export function watchErrors(client: RedisClient, name: string): RedisClient {
   return client;
 }
 
-/** A service's own Lua command, defined on its client before any traffic (see defineScripts). */
-export interface ScriptDefinition {
-  name: string;
-  numberOfKeys: number;
-  lua: string;
-}
-
-/** Defines what is not defined yet; createRedis does it for a service's scripts before any command. */
-export function defineScripts(client: RedisClient, scripts: readonly ScriptDefinition[]): void {
-  for (const { name, numberOfKeys, lua } of scripts) {
-    if (typeof (client as unknown as Record<string, unknown>)[name] !== 'function') client.defineCommand(name, { numberOfKeys, lua });
-  }
-}
-
 export function createRedis(conn: RedisConnection, name: string, scripts: readonly ScriptDefinition[] = []): RedisClient {
   const options = baseOptions(conn, name);
   let client: RedisClient;
@@ -102,18 +94,9 @@ export function createRedis(conn: RedisConnection, name: string, scripts: readon
   return watchErrors(client, name);
 }
 
-/**
- * Defines the runtime's Lua commands before the client issues any command. With auto-pipelining a
- * command joins the pipeline of its node that is open in this tick, and a pipeline only has the
- * commands defined before it was opened: defining one lazily next to other traffic threw
- * "pipeline[functionName] is not a function" and then crashed the process in ioredis' callback
- * (seen on Redis Cluster, where every node has its own pipeline, and at sla-monitor start-up when
- * its policy-version script was defined in a constructor after the first command). A service's
- * own scripts are therefore given to createRedis (ServiceSpec.redisScripts).
- */
+/** Defines the runtime's Lua commands (script-definitions.ts: before the client issues any command). */
 export function defineRuntimeScripts(client: RedisClient): void {
-  defineLeaseQueue(client);
-  if (typeof (client as { cxCommit?: unknown }).cxCommit !== 'function') client.defineCommand('cxCommit', { lua: COMMIT_LUA });
+  defineScripts(client, RUNTIME_SCRIPTS);
 }
 
 /** A second connection of the same kind (pub/sub needs its own), with the same error handling. */
