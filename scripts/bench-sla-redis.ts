@@ -130,8 +130,8 @@ async function createTopics(): Promise<void> {
 }
 
 async function deleteTopics(): Promise<void> {
-  if (kafkaPublisher instanceof EventPublisher) await kafkaPublisher.onApplicationShutdown();
-  await workerPublisher?.onApplicationShutdown();
+  if (kafkaPublisher instanceof EventPublisher) await kafkaPublisher.close();
+  await workerPublisher?.close();
   const admin = kafka!.admin();
   await admin.connect();
   try {

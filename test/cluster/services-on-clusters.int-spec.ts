@@ -2,18 +2,21 @@
  * Issue 12's proof on real clusters: two instances of every service (and two ingest gateways) on
  * a 3-master Redis Cluster and a 3-broker Kafka cluster (replication factor 3, min.insync.replicas
  * 2): the walking skeleton, kill -9 of one instance of each service mid-load, instances joining
- * and leaving mid-load. (The broker kill -9 case is on branch wip/broker-kill-case: its effects
- * pass since producers resend whole, but it found SLA events republished after its fault window in
- * one of two runs, not yet explained.) Every test counts its effects by ids and
- * ends with the shared checks (no steady-state republish, lag gauges equal to the admin's).
+ * and leaving mid-load, and a broker killed mid-load. Every test counts its effects by ids and
+ * ends with the shared checks (no steady-state republish, lag gauges equal to the admin's). The
+ * collectors run for the whole file, so each check also sees what earlier tests caused later: the
+ * 63 SLA ids that once failed the broker kill case had first gone out 22 s before the kill, while
+ * the rebalance test's sla-monitor left on SIGTERM (docs/runtime.md, "Bugs these runs found").
  */
+import { randomUUID } from 'node:crypto';
 import { Topics } from '@cx/contracts';
 import { customerMessage as webhookMessage, deliver } from '../../apps/ingest-gateway/src/testing/platform-client';
 import { APPS, AuditedStack } from '../support/audited-stack';
-import { clusterTarget } from '../support/cluster-faults';
-import { expectSlaOnce } from '../support/effect-checks';
+import { clusterFaults, clusterTarget } from '../support/cluster-faults';
+import { distinct, emotionSignals, expectSlaOnce } from '../support/effect-checks';
 import { uniq } from '../support/ids';
 import { rollingLoad, sendPaced } from '../support/load-script';
+import { OpsProbe } from '../support/ops-probe';
 import { openSse } from '../support/sse-client';
 import { SUPERVISOR_KEY } from '../support/stack-fixture';
 import { waitFor } from '../support/wait-for';
@@ -100,7 +103,72 @@ describe('two instances of every service on a Redis Cluster and a Kafka cluster'
     // No fault here: the whole run is steady state, so not one id may be published twice.
     figures.rebalance = { ...delays, events: sent, joinedInstanceConsumed: worked, ...await c.expectSteadyState() };
   }, 300_000);
+
+  it('kill -9 of a broker mid-load: producers and consumers fail over and nothing is lost', async () => {
+    const events = rollingLoad(uniq('broker'), 1500);
+    const admin = await c.kafka.admin();
+    const [meta] = (await admin.fetchTopicMetadata({ topics: [c.kafka.topic(Topics.chat)] })).topics;
+    await admin.disconnect();
+    const victim = meta.partitions.find((p) => p.partitionId === 0)!.leader;
+    const probe = new OpsProbe([...APPS.map((a) => c.urls(a)[0]), c.gateways[0].url], 250).start();
+    const webhooks: string[] = [];
+    let killedAt = 0;
+    try {
+      await Promise.all([
+        sendPaced(c.kafka, Topics.chat, events, RATE, [{ atMs: 3000, run: () => c.faults.during(`kill -9 broker ${victim}`, async () => {
+          await clusterFaults.killBroker(victim);
+          killedAt = Date.now();
+        }, 40_000) }], { stampAtSend: true }),
+        // Platforms retry a webhook until the gateway answers 200 (it answers 503 while Kafka cannot take it).
+        (async () => {
+          for (let i = 0; i < 60; i++) {
+            const gw = c.gateways[i % 2];
+            const m = webhookMessage(gw, 'cloudevents', thread(), i % 2 ? ANGRY : 'Thanks, that helped.', randomUUID());
+            await waitFor('webhook accepted', async () => (await deliver(gw, m.delivery).catch(() => ({ status: 0 }))).status === 200, 60_000, 250);
+            webhooks.push(m.conversationId);
+            await new Promise((r) => setTimeout(r, 150));
+          }
+        })(),
+      ]);
+      const delays = await c.expectLoadProcessed(events).catch(async (e: Error) => {
+        throw new Error(`${e.message}\ntriage: ${JSON.stringify(await triageMissing(c, events.map((x) => x.data.messageId as string)))}`);
+      });
+      await waitFor('a signal for every webhook', () => webhooks.every((conv) => signals().some((m) => m.json?.subject === conv)), 60_000, 200);
+      expect(await clusterFaults.liveBrokers()).not.toContain(victim);
+      const afterKill = emotionSignals(signals()).filter((m) => m.timestamp > killedAt);
+      expect(distinct(afterKill, (m) => m.json!.id).size).toBeGreaterThan(500);
+      figures.brokerKill = { victim, ...delays, ops: probe.summary(killedAt), ...await c.expectSteadyState() };
+    } finally {
+      await probe.stop();
+      await clusterFaults.restartBroker(victim);
+    }
+    // Every /health and /metrics answered within the probe's 2 s throughout. The issue's 200 ms p95
+    // (asserted in fault-network) is NOT met by this tier on the 2-core test machine, where it runs
+    // 14 JVM and Node processes (p95 389 / 450 ms measured, loops stalling up to 1.07 s): reported
+    // in figures.brokerKill.ops, not asserted, until units yield to HTTP between their steps.
+    const s = probe.summary(killedAt);
+    expect({ health: s.health.maxMs < 2000, metrics: s.metrics.maxMs < 2000 }).toEqual({ health: true, metrics: true });
+  }, 300_000);
 });
+
+/**
+ * Where the messages without a signal went, when the count falls short: not in the input topic
+ * (the test's producer), in it without a signal in the signals topic read afresh (a service lost
+ * it), or with one there that the long-running collector missed (it crashed on the dead broker).
+ */
+async function triageMissing(c: AuditedStack, ids: string[]) {
+  const [input, fresh] = await Promise.all([c.kafka.readAll(Topics.chat), c.kafka.readAll(Topics.signals)]);
+  const msgId = (m: { json?: { data: Record<string, unknown> } }) => m.json?.data?.messageId as string | undefined;
+  const inInput = new Set(input.map(msgId));
+  const inTopic = new Set(emotionSignals(fresh).map(msgId));
+  const collected = new Set(emotionSignals(c.topic(Topics.signals)).map(msgId));
+  const missing = ids.filter((id) => !collected.has(id));
+  return {
+    missing: missing.length, notInInput: missing.filter((id) => !inInput.has(id)).length,
+    noSignalInTopic: missing.filter((id) => inInput.has(id) && !inTopic.has(id)).length,
+    inTopicNotCollected: missing.filter((id) => inTopic.has(id)).length,
+  };
+}
 
 async function consumedOk(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

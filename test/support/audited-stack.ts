@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { Topics } from '@cx/contracts';
+import { createRedis, KeySpace } from '@cx/redis';
 import { startGatewayProcess, type GatewayProcess } from '../../apps/ingest-gateway/src/testing/gateway-process';
 import { emotionSignals, expectEffectsOnce, expectSignalForEvery, expectSlaOnce, flagged } from './effect-checks';
 import type { Received } from './kafka-test-client';
@@ -14,6 +15,7 @@ import type { rollingLoad } from './load-script';
 import { auditRepublished, expectLagGaugeMatches, FaultLog } from './output-audit';
 import type { AppName } from './service-process';
 import { settleAll, StackFixture, type StackTarget } from './stack-fixture';
+import { waitFor } from './wait-for';
 
 const POLICIES = join(__dirname, '..', 'fixtures', 'sla', 'fast-policies.yaml');
 
@@ -24,6 +26,8 @@ const GROUPS: Record<AppName, { suffix: string; inputs: string[] }> = {
   router: { suffix: 'router', inputs: [Topics.escalations, Topics.agents] },
 };
 export const APPS = Object.keys(GROUPS) as AppName[];
+/** The services' Redis key namespaces (emotion-detector, sla-monitor, router), each with an outbox per shard. */
+const NAMESPACES = ['emo', 'sla', 'rt'];
 const OUTPUTS = [Topics.signals, Topics.sla, Topics.escalations, Topics.notifications, Topics.customerContributions, Topics.dlq];
 
 export type Load = ReturnType<typeof rollingLoad>;
@@ -107,11 +111,38 @@ export class AuditedStack {
    * group's committed-vs-latest offsets. Returns the figures.
    */
   async expectSteadyState(): Promise<{ records: number; republishedDuringFaults: number }> {
+    await this.expectOutboxesEmpty();
     const audit = auditRepublished(this.faults, ...OUTPUTS.map((t) => this.topic(t)));
     expect(audit.steady).toEqual([]);
     expect(audit.duringFaults.filter((r) => !r.sameBytes)).toEqual([]);
     for (const app of APPS) await expectLagGaugeMatches(this.kafka, this.urls(app), this.groupId(app), GROUPS[app].inputs);
     return { records: audit.total, republishedDuringFaults: audit.duringFaults.length };
+  }
+
+  /**
+   * Waits until no service's outbox holds an entry, so what a run committed has been published and
+   * acknowledged before its audit: an entry left behind is published again only once its lease
+   * runs out (30 s), after the audit of the run that left it (a scale-in's leftovers once failed
+   * the next test, the broker kill, instead of the rebalance test).
+   */
+  async expectOutboxesEmpty(timeoutMs = 45_000): Promise<void> {
+    const env = this.stack.env;
+    const redis = createRedis({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES?.split(',') }, 'test-outbox-audit');
+    const outboxes = NAMESPACES.flatMap((ns) => {
+      const space = new KeySpace(env.REDIS_KEY_PREFIX, ns, Number(env.REDIS_SHARDS ?? 32));
+      return space.allShards().map((s) => space.outbox(s));
+    });
+    let left = 0;
+    try {
+      await waitFor('every outbox empty', async () => {
+        left = (await Promise.all(outboxes.map((k) => redis.hlen(k)))).reduce((a, b) => a + b, 0);
+        return left === 0;
+      }, timeoutMs, 500);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}: ${left} entries left`);
+    } finally {
+      await redis.quit();
+    }
   }
 
   async stop(): Promise<void> {

@@ -2,13 +2,13 @@
  * The event-loop Kafka publisher: records grouped by topic in one request, acknowledged by all
  * in-sync replicas. The settings come from kafka-settings.ts (the worker publisher uses the same).
  */
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
 import { NO_PRODUCER_RETRY, sendWhole } from './produce-retry';
 import { requestChunks } from './request-chunks';
 
-export class EventPublisher implements Publisher, OnApplicationShutdown {
+export class EventPublisher implements Publisher {
   private readonly log = new Logger('EventPublisher');
   private producer?: Producer;
   private connecting?: Promise<Producer>;
@@ -49,7 +49,8 @@ export class EventPublisher implements Publisher, OnApplicationShutdown {
     await sendWhole(async () => (await this.connected()).sendBatch({ acks: PRODUCER_SETTINGS.acks, compression: CompressionTypes.None, topicMessages }));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Called by the runtime after the last publish (see Publisher.close). */
+  async close(): Promise<void> {
     await this.producer?.disconnect().catch((e: Error) => this.log.warn(`producer disconnect: ${e.message}`));
   }
 }

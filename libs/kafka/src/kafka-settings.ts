@@ -34,4 +34,6 @@ export interface KafkaOut {
 /** Anything that writes records to Kafka and resolves once every replica acknowledged them. */
 export interface Publisher {
   send(records: KafkaOut[]): Promise<void>;
+  /** Disconnects; the runtime calls it once nothing publishes any more (not a Nest hook: see RuntimeLifecycle). */
+  close?(): Promise<void>;
 }

@@ -110,8 +110,8 @@ export class WorkerPublisher implements Publisher {
     }));
   }
 
-  /** Disconnects the producer and ends the thread. */
-  onApplicationShutdown(): Promise<void> {
+  /** Disconnects the producer and ends the thread (called by the runtime after the last publish: see Publisher.close). */
+  close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
       const done = () => { void this.worker.terminate().finally(resolve); };
       const t = setTimeout(done, 5_000);

@@ -43,12 +43,22 @@ export function fetchOptions(env: BaseEnv): FetchOptions {
   return { minBytes: env.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS, maxBytes: env.KAFKA_FETCH_MAX_BYTES };
 }
 
+/**
+ * Start and stop of the runtime's loops. Shutdown runs after the services' own hooks (timer loops,
+ * ladders: Nest closes this global module after them) and before RedisModule closes the client, in
+ * the one order that loses no acknowledgement: consumer (its last unit commits), drainer, then the
+ * committer's unanswered outbox acknowledgements, and only then the producer. The producer used to
+ * close beside the drainer (two hooks of one module run at once), and Redis closed with
+ * acknowledgements in flight, whose entries another instance then published again.
+ */
 @Injectable()
 class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly drainer: OutboxDrainer,
     private readonly lag: LagMonitor,
     @Inject(KafkaBatchServer) private readonly server: KafkaBatchServer,
+    private readonly committer: Committer,
+    @Inject(PUBLISHER) private readonly publisher: Publisher,
   ) {}
   onApplicationBootstrap(): void {
     this.drainer.start();
@@ -57,6 +67,8 @@ class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     await this.server.close();
     await Promise.all([this.drainer.stop(), this.lag.stop()]);
+    await this.committer.settled();
+    await this.publisher.close?.();
   }
 }
 
