@@ -142,12 +142,13 @@ describe('two instances of every service on a Redis Cluster and a Kafka cluster'
       await probe.stop();
       await clusterFaults.restartBroker(victim);
     }
-    // Every /health and /metrics answered within the probe's 2 s throughout. The 200 ms p95
-    // (asserted in fault-network) is NOT met by this tier on the 2-core test machine, where it runs
-    // 14 JVM and Node processes (p95 389 / 450 ms measured, loops stalling up to 1.07 s): reported
-    // in figures.brokerKill.ops, not asserted, until units yield to HTTP between their steps.
+    // The bound, as in fault-network: 95 % of the /health and /metrics answers within 200 ms
+    // and none slower than the probe's 2 s, from the kill on. Measured p95 53-105 / 62-144 ms over
+    // five runs (14 JVM and Node processes of the tier on 2 cores); 389 / 450 ms in the case's first
+    // run, on a machine busier with other work.
     const s = probe.summary(killedAt);
-    expect({ health: s.health.maxMs < 2000, metrics: s.metrics.maxMs < 2000 }).toEqual({ health: true, metrics: true });
+    const fast = (x: { p95Ms: number; maxMs: number }) => x.p95Ms < 200 && x.maxMs < 2000;
+    expect({ health: fast(s.health), metrics: fast(s.metrics), s }).toEqual({ health: true, metrics: true, s });
   }, 300_000);
 });
 
