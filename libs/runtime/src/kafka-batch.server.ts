@@ -21,7 +21,7 @@ import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './i
 import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
-import { sliceUnits, yieldToLoop } from './unit-slices';
+import { runInSlices } from './unit-slices';
 
 export interface ConsumerOptions {
   groupId: string;
@@ -237,11 +237,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       const units = this.units(live);
       const spans = startUnitSpans(units, { groupId: this.options.groupId, topicPrefix: this.options.topicPrefix, attempt });
       try {
-        const slices = sliceUnits(units, this.options.maxUnitMessages ?? Infinity);
-        for (let i = 0; i < slices.length; i++) {
-          if (i > 0) await yieldToLoop();
-          await this.runner.run(slices[i]);
-        }
+        await runInSlices(units, this.options.maxUnitMessages ?? Infinity, (slice) => this.runner.run(slice));
         spans?.end();
         return live;
       } catch (e) {

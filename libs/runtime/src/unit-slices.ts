@@ -7,7 +7,16 @@
 import type { TopicUnit } from './unit-runner';
 
 /** Lets pending I/O (HTTP requests for /health and /metrics, Redis replies, heartbeats) run. */
-export const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** Runs the unit's slices one after the other, the event loop free between two. */
+export async function runInSlices(units: TopicUnit[], max: number, run: (slice: TopicUnit[]) => Promise<void>): Promise<void> {
+  const slices = sliceUnits(units, max);
+  for (let i = 0; i < slices.length; i++) {
+    if (i > 0) await yieldToLoop();
+    await run(slices[i]);
+  }
+}
 
 /**
  * Cuts a unit into consecutive slices of at most `max` decoded messages per topic, each topic's
