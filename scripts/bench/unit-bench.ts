@@ -10,8 +10,8 @@
  *   node -r @swc-node/register scripts/bench/unit-bench.ts [--events 20000] [--unit 40] [--only emotion-detector]
  *     [--profile router]   (a CPU profile of that stage alone; read it with scripts/bench/profile-summary.ts)
  *
- * Measured 2026-12-01 on the shared machine (20,000 events, units of 40): emotion-detector 284,
- * its contributions 20, sla-monitor 181, router 112 µs per input event (597 in all). It could not
+ * Measured 2026-12-01 on a quiet machine (20,000 events, units of 40): emotion-detector 239,
+ * its contributions 17, sla-monitor 174, router 119 µs per input event (549 in all). It could not
  * start before the sla-monitor's scripts were defined with its Redis client (redisScripts).
  */
 import 'reflect-metadata';
