@@ -121,8 +121,9 @@ describe('console in headless Chromium', () => {
     await sup.getByTestId('dialog-save').click();
     await to.getByTestId(`escalation-${id}`).waitFor({ timeout: 10_000 });
     await from.getByTestId(`escalation-${id}`).waitFor({ state: 'detached', timeout: 10_000 });
-    expect(await sup.getByTestId(`assignee-${id}`).textContent()).toBe(`With ${toId}`);
-    expect(await to.getByTestId(`notes-${id}`).textContent()).toContain('knows the customer');
+    // Every page has its own live stream: the supervisor's may show the change after the agents' do.
+    await waitFor(`the supervisor sees the escalation with ${toId}`, async () => (await sup.getByTestId(`assignee-${id}`).textContent()) === `With ${toId}`, 10_000);
+    await waitFor('the new holder sees the note', async () => (await to.getByTestId(`notes-${id}`).textContent())?.includes('knows the customer'), 10_000);
     // Focus went back to the button that opened the dialog.
     expect(await sup.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`reassign-${id}`);
     await Promise.all([a1.close(), a2.close()]);
