@@ -9,6 +9,7 @@
  *
  *   node -r @swc-node/register scripts/bench/unit-bench.ts [--events 20000] [--unit 40] [--only emotion-detector]
  *     [--profile router]   (a CPU profile of that stage alone; read it with scripts/bench/profile-summary.ts)
+ *     [--alloc-profile router]   (where that stage allocates, collected objects included: the GC's work)
  *
  * Measured 2026-12-01 on a quiet machine (20,000 events, units of 40): emotion-detector 239,
  * its contributions 17, sla-monitor 174, router 119 µs per input event (549 in all). It could not
@@ -46,15 +47,24 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 
-/** A V8 CPU profile of one stage alone (`--profile <stage>`): warm-up and start-up stay out of it. */
-async function startProfile(): Promise<() => Promise<string>> {
+/**
+ * A V8 CPU profile of one stage alone (`--profile <stage>`), or a sampling allocation profile that
+ * keeps what the GC already collected (`--alloc-profile <stage>`: where the bytes the scavenger
+ * copies and promotes come from); warm-up and start-up stay out of either.
+ */
+async function startProfile(kind: 'cpu' | 'alloc'): Promise<() => Promise<string>> {
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (kind === 'cpu') {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  } else {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  }
   return async () => {
-    const { profile } = await session.post('Profiler.stop');
-    const file = join(tmpdir(), `unit-bench-${Date.now()}.cpuprofile`);
+    const { profile } = kind === 'cpu' ? await session.post('Profiler.stop') : await session.post('HeapProfiler.stopSampling');
+    const file = join(tmpdir(), `unit-bench-${Date.now()}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`);
     writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
     return file;
@@ -131,6 +141,7 @@ async function main(): Promise<void> {
   const unit = Number(arg('unit', '40'));
   const only = arg('only', '');
   const profile = arg('profile', '');
+  const allocProfile = arg('alloc-profile', '');
   const prefix = `unitb${Date.now().toString(36)}`;
   const raw = envFor(prefix);
   const gen = new TrafficGenerator({ seed: 7, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0, agentReplyRate: 0.7, tenant: 'default', runId: prefix });
@@ -154,7 +165,7 @@ async function main(): Promise<void> {
     const measured = input.slice(warm);
     const run = async (name: string, c: Case, recs: Rec[], per: number) => {
       if (only && only !== name) return;
-      const stop = name === profile ? await startProfile() : undefined;
+      const stop = name === profile ? await startProfile('cpu') : name === allocProfile ? await startProfile('alloc') : undefined;
       const us = await feed(c, `${prefix}.`, recs, unit);
       if (stop) process.stderr.write(`unit-bench: profile of ${name} in ${await stop()}\n`);
       report[name] = Math.round(us / per);

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { EXTENSION_NAME, KNOWN_ATTRIBUTES, traceOf, type TraceContext } from './envelope';
+import { textHash } from './text-hash';
 
 export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
@@ -197,7 +197,7 @@ export function encodeCloudEvent(event: { subject: string }): OutgoingMessage {
  * every consumer (which dedupes by id) sees the effect once.
  */
 export function deterministicId(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 32);
+  return textHash('sha256', parts.join('\u001f'), 'hex').slice(0, 32);
 }
 
 export interface EnvelopeInput<T extends string, D> {

@@ -6,6 +6,7 @@ export * from './sla-events';
 export * from './escalation-events';
 export * from './internal-events';
 export * from './cloudevent-codec';
+export * from './text-hash';
 export * from './registry';
 export * from './pii-mask';
 export * from './feedback';

@@ -5,7 +5,7 @@
  * the effects and trims marks older than the retention, so a mark lives in the slot of the state
  * it guards and exactly-once holds on a Redis Cluster too.
  */
-import { createHash } from 'node:crypto';
+import { textHash } from '@cx/contracts';
 import type { KeySpace } from './key-space';
 import type { RedisClient } from './redis-client';
 
@@ -17,7 +17,7 @@ export interface LedgerEntry {
 
 /** 96 bits of SHA-1 as 16 base64url characters: collisions are negligible at any realistic volume. */
 export function markOf(e: LedgerEntry): string {
-  return createHash('sha1').update(e.tenantid).update('\u001f').update(e.source).update('\u001f').update(e.id).digest('base64url').slice(0, 16);
+  return textHash('sha1', `${e.tenantid}\u001f${e.source}\u001f${e.id}`, 'base64url').slice(0, 16);
 }
 
 /** The marks among `byShard` that are already set, in one round trip (one ZMSCORE per shard, auto-pipelined). */

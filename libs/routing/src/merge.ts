@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { maskPersonalData, type Channel, type ComplaintIntent, type Escalation, type EscalationRequested, type Reason, type Severity } from '@cx/contracts';
+import { maskPersonalData, textHash, type Channel, type ComplaintIntent, type Escalation, type EscalationRequested, type Reason, type Severity } from '@cx/contracts';
 import { durationMs, type RoutingConfig } from './config';
 import { computeSeverity, severityRank } from './severity';
 import { ACTIONS, suggestActionIds } from './actions';
@@ -46,7 +45,7 @@ export function escalationId(tenant: string, conversationId: string, seq: number
 
 /** The conversation part of its escalation ids (the router also derives the Redis shard from it). */
 export function escalationHash(tenant: string, conversationId: string): string {
-  return createHash('sha256').update(tenant).update('\u0000').update(conversationId).digest('hex').slice(0, 24);
+  return textHash('sha256', `${tenant}\u0000${conversationId}`, 'hex').slice(0, 24);
 }
 
 /** The conversation hash inside an id made by `escalationId`, or undefined for an id of another shape. */

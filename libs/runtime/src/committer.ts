@@ -7,7 +7,7 @@
  * round trip per Redis node.
  */
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { textHash } from '@cx/contracts';
 import type { KafkaOut, Publisher } from '@cx/kafka';
 import type { PipelineMetrics } from '@cx/metrics';
 import { decodeStatuses, defineRuntimeScripts, encodeCommit, isClusterClient, type KeySpace, type PartStatus, type RedisClient, type ScriptPart } from '@cx/redis';
@@ -29,7 +29,7 @@ type WithCommit = RedisClient & { cxCommit(numKeys: number, ...a: (string | numb
 
 /** SHA-1 hex of a value as read, for a guard (`""` for a key that did not exist). */
 export function digestOf(value: string | null | undefined): string {
-  return value === null || value === undefined ? '' : createHash('sha1').update(value).digest('hex');
+  return value === null || value === undefined ? '' : textHash('sha1', value, 'hex');
 }
 
 export class Committer {

@@ -1,6 +1,5 @@
 /** Clock arithmetic and timers: due instants of thresholds in open time, and the timer set of a state. */
-import * as crypto from 'node:crypto';
-import { type SlaMetric } from '@cx/contracts';
+import { textHash, type SlaMetric } from '@cx/contracts';
 import { ALWAYS_OPEN, type SlaCalendar } from './calendar';
 import { instantOf, type CalendarResolver } from './clock-count';
 import { matchPolicy, type CompiledPolicy, type ConversationAttributes, type PolicySet, type TargetMetric } from './policy';
@@ -33,14 +32,9 @@ export function parseTimerMember(member: string): TimerKey {
 }
 
 
-type OneShotHash = (algorithm: string, data: string, encoding: 'base64url') => string;
-/** `crypto.hash` (Node ≥ 20.12) skips the Hash object: a third of the cost of createHash per event. */
-const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
-
 /** 36 bits of a hash of (source, id) as 6 base64url characters. */
 export function idHash(source: string, id: string): string {
-  const digest = oneShot ? oneShot('sha1', `${source}\u001f${id}`, 'base64url') : crypto.createHash('sha1').update(source).update('\u001f').update(id).digest('base64url');
-  return digest.slice(0, ID_LEN);
+  return textHash('sha1', `${source}\u001f${id}`, 'base64url').slice(0, ID_LEN);
 }
 
 function cloneClock(c: ClockState): ClockState {
