@@ -74,16 +74,21 @@ export function recordRequest(history: CustomerHistory, request: EscalationReque
 
   // Bound the history: the newest interactions only, flags and promises older than the TTL go.
   const ttl = durationMs(config.context.historyTtl);
-  const interactions = Object.entries({ ...history, ...set })
-    .filter(([f]) => f.startsWith('i:'))
-    .map(([f, v]) => ({ f, i: parse<Interaction>(v) }))
-    .sort((a, b) => (b.i ? toMs(b.i.at) : 0) - (a.i ? toMs(a.i.at) : 0));
-  for (const x of interactions.slice(historyLimit(config))) del.push(x.f);
+  const nowMs = toMs(now);
+  const all = { ...history, ...set };
+  const fields = Object.keys(all).filter((f) => f.startsWith('i:'));
+  // Parsed and sorted only when there are too many: the router's hottest loop otherwise.
+  if (fields.length > historyLimit(config)) {
+    const interactions = fields
+      .map((f) => { const i = parse<Interaction>(all[f]); return { f, at: i ? toMs(i.at) : 0 }; })
+      .sort((a, b) => b.at - a.at);
+    for (const x of interactions.slice(historyLimit(config))) del.push(x.f);
+  }
   for (const [f, v] of Object.entries(history)) {
-    if (f.startsWith('f:') && !set[f] && toMs(now) - toMs(v) > ttl) del.push(f);
+    if (f.startsWith('f:') && !set[f] && nowMs - toMs(v) > ttl) del.push(f);
     if (f.startsWith('p:') && !set[f]) {
       const p = parse<Promise_>(v);
-      if (!p || toMs(now) - toMs(p.dueAt) > ttl) del.push(f);
+      if (!p || nowMs - toMs(p.dueAt) > ttl) del.push(f);
     }
   }
   for (const f of del) delete set[f];
@@ -97,6 +102,13 @@ export function applyHistory(history: CustomerHistory, update: HistoryUpdate): C
   return out;
 }
 
+/** Sorted by a time (read once per item, not per comparison), then by an id. */
+function byTime<T>(xs: T[], time: (x: T) => number, id: (x: T) => string): T[] {
+  return xs.map((x) => ({ x, t: time(x), id: id(x) }))
+    .sort((a, b) => a.t - b.t || a.id.localeCompare(b.id))
+    .map((e) => e.x);
+}
+
 /** The customer context the history gives: newest interactions first, flags, promises by due time. */
 export function contextFromHistory(history: CustomerHistory, config: RoutingConfig): Pick<Context, 'recentInteractions' | 'flags' | 'openPromises'> {
   const recentInteractions: Interaction[] = [];
@@ -107,9 +119,11 @@ export function contextFromHistory(history: CustomerHistory, config: RoutingConf
     else if (f.startsWith('f:')) flags.push(f.slice(2));
     else if (f.startsWith('p:')) { const p = parse<Promise_>(v); if (p) openPromises.push(p); }
   }
-  recentInteractions.sort((a, b) => toMs(b.at) - toMs(a.at) || a.conversationId.localeCompare(b.conversationId));
-  openPromises.sort((a, b) => toMs(a.dueAt) - toMs(b.dueAt) || a.promiseId.localeCompare(b.promiseId));
-  return { recentInteractions: recentInteractions.slice(0, config.context.recentInteractions), flags: flags.sort(), openPromises };
+  return {
+    recentInteractions: byTime(recentInteractions, (i) => -toMs(i.at), (i) => i.conversationId).slice(0, config.context.recentInteractions),
+    flags: flags.sort(),
+    openPromises: byTime(openPromises, (p) => toMs(p.dueAt), (p) => p.promiseId),
+  };
 }
 
 /**
