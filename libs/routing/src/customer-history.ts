@@ -1,6 +1,6 @@
 import { maskPersonalData, type Escalation, type EscalationRequested, type ReasonCode } from '@cx/contracts';
 import { durationMs, type RoutingConfig } from './config';
-import { toIso, toMs } from './merge';
+import { byTime, toIso, toMs } from './merge';
 
 /**
  * A customer's history as the router keeps it (one Redis hash per customer), so that every
@@ -100,13 +100,6 @@ export function applyHistory(history: CustomerHistory, update: HistoryUpdate): C
   const out = { ...history, ...update.set };
   for (const f of update.del) delete out[f];
   return out;
-}
-
-/** Sorted by a time (read once per item, not per comparison), then by an id. */
-function byTime<T>(xs: T[], time: (x: T) => number, id: (x: T) => string): T[] {
-  return xs.map((x) => ({ x, t: time(x), id: id(x) }))
-    .sort((a, b) => a.t - b.t || a.id.localeCompare(b.id))
-    .map((e) => e.x);
 }
 
 /** The customer context the history gives: newest interactions first, flags, promises by due time. */
