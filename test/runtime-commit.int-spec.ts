@@ -98,4 +98,37 @@ describe('runtime commit script on real Redis', () => {
     await withSlowKafka.apply([{ shard: 1, entity: 's', events: [event('once', 's')] }]);
     expect(sent.map((r) => JSON.parse(String(r.value)).id)).toEqual(['once']);
   });
+
+  it('drops a published entry with the next commit call, without a command of its own, or on its own when nothing commits', async () => {
+    const own = new KeySpace(`${uniq('ra')}:`, 'ra', 4);
+    // A linger far longer than the two calls take, so that only the second call can drop the first entry.
+    const c = new Committer(redis, own, publisher, metrics, { instanceId: 'a1', markTtlMs: 60_000, outboxLeaseMs: 30_000, ackLingerMs: 1_000 });
+    const hdel = jest.spyOn(redis, 'hdel');
+    try {
+      await c.apply([{ shard: 2, entity: 'f1', events: [event('first', 'f1')] }]);
+      expect(await redis.hexists(own.outbox(2), 'a1.1')).toBe(1); // published, not dropped yet (the linger is long)
+      await c.apply([{ shard: 1, entity: 'f2', events: [event('second', 'f2')] }]);
+      expect(await redis.hexists(own.outbox(2), 'a1.1')).toBe(0); // dropped by the second call's script
+      expect(await redis.zscore(own.outboxDue(2), 'a1.1')).toBeNull();
+      expect(await redis.hexists(own.outbox(1), 'a1.2')).toBe(1); // the second one waits for a next call
+      expect(hdel).not.toHaveBeenCalled();
+      await waitFor('the last entry dropped on its own', async () => (await redis.hlen(own.outbox(1))) === 0, 5_000);
+      expect(await redis.zcard(own.outboxDue(1))).toBe(0);
+    } finally {
+      hdel.mockRestore();
+    }
+  });
+
+  it('applies changes written ahead in the same call as the unit\'s own parts, also when those are refused', async () => {
+    const c = committer();
+    const [history, state] = [space.key(3, 'history:h'), space.key(0, 'state:o')];
+    await redis.set(state, 'moved on');
+    const statuses = await c.apply([
+      { shard: 3, entity: 'h', ahead: true, commands: [{ name: 'HSET', keys: [history], args: ['f', 'v'] }] },
+      { shard: 0, entity: 'o', guards: [{ key: state, digest: digestOf('as read') }], commands: [{ name: 'SET', keys: [state], args: ['new'] }] },
+    ]);
+    expect(statuses).toEqual(['applied', 'conflict']);
+    expect(await redis.hget(history, 'f')).toBe('v');
+    expect(await redis.get(state)).toBe('moved on');
+  });
 });

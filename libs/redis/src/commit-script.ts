@@ -8,7 +8,7 @@
  * was applied before (de-duplication marks) and every guarded key still holds the value the plan
  * was made from (optimistic concurrency by SHA-1 digest); then its commands run, its marks are
  * set, its events join the shard's outbox entry (published to Kafka right after; the entry stays
- * until Kafka has them) and its fan-out messages are PUBLISHed. One script, one round trip, no
+ * until Kafka has them, and the next call drops it) and its fan-out messages are PUBLISHed. One script, one round trip, no
  * cross-slot transaction, no WATCH connection pool.
  */
 import type { ScriptDefinition } from './script-definitions';
@@ -140,6 +140,14 @@ for p = 1, tonumber(ARGV[5]) do
   i = i + 2 * nf
   res[p] = ok
 end
+for a = 1, tonumber(ARGV[i] or 0) do
+  local ob, due, n = KEYS[tonumber(ARGV[i + 1])], KEYS[tonumber(ARGV[i + 2])], tonumber(ARGV[i + 3])
+  local ids = {}
+  for j = 1, n do ids[j] = ARGV[i + 3 + j] end
+  chunked('HDEL', ob, ids)
+  chunked('ZREM', due, ids)
+  i = i + 3 + n
+end
 if #payloads > 0 then
   redis.call('HSET', KEYS[1], obId, table.concat(payloads, '\\n'))
   redis.call('ZADD', KEYS[2], lease, obId)
@@ -161,12 +169,21 @@ export interface CommitArgs {
   /** Until when the committer owns the outbox entry; after that the drainer may publish it. */
   leaseUntil: number;
   parts: ScriptPart[];
+  /** Outbox entries already published, dropped by this call (no round trip of their own). */
+  acks?: OutboxAck[];
+}
+
+/** Published entries of one shard's outbox. */
+export interface OutboxAck {
+  outboxKey: string;
+  outboxDueKey: string;
+  ids: string[];
 }
 
 /** The KEYS and ARGV of one call: the outbox keys first, then each other key once. */
 export function encodeCommit(c: CommitArgs): { keys: string[]; args: (string | number)[] } {
   const keys = [c.outboxKey, c.outboxDueKey];
-  const index = new Map<string, number>();
+  const index = new Map<string, number>([[c.outboxKey, 1], [c.outboxDueKey, 2]]);
   const ref = (k: string) => {
     let n = index.get(k);
     if (n === undefined) {
@@ -188,6 +205,10 @@ export function encodeCommit(c: CommitArgs): { keys: string[]; args: (string | n
     args.push(p.payload, p.fanout.length);
     for (const f of p.fanout) args.push(f.channel, f.message);
   }
+  // The acknowledgements come last and only when there are some (the script reads none past the end).
+  const acks = (c.acks ?? []).filter((a) => a.ids.length > 0);
+  if (acks.length) args.push(acks.length);
+  for (const a of acks) args.push(ref(a.outboxKey), ref(a.outboxDueKey), a.ids.length, ...a.ids);
   return { keys, args };
 }
 

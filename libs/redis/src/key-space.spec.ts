@@ -46,6 +46,16 @@ describe('encodeCommit', () => {
       7, 2, 'b', 'c', 0, 0, '', 0]);
   });
 
+  it('appends published outbox entries to drop after the parts, their keys listed once (the call\'s own outbox by index 1 and 2)', () => {
+    const { keys, args } = encodeCommit({
+      outboxKey: 'o', outboxDueKey: 'od', now: 5, markTtlMs: 0, outboxId: 'id2', leaseUntil: 9,
+      parts: [{ marksKey: 'm', marks: [], guards: [], commands: [], payload: '', fanout: [] }],
+      acks: [{ outboxKey: 'o', outboxDueKey: 'od', ids: ['id0', 'id1'] }, { outboxKey: 'o3', outboxDueKey: 'od3', ids: ['x'] }, { outboxKey: 'o4', outboxDueKey: 'od4', ids: [] }],
+    });
+    expect(keys).toEqual(['o', 'od', 'o3', 'od3']);
+    expect(args).toEqual([5, 0, 'id2', 9, 1, 1, 0, 0, 0, '', 0, 2, 1, 2, 2, 'id0', 'id1', 3, 4, 1, 'x']);
+  });
+
   it('refuses a procedure the script does not have', () => {
     expect(() => encodeCommit({ outboxKey: 'o', outboxDueKey: 'od', now: 1, markTtlMs: 0, outboxId: 'i', leaseUntil: 2,
       parts: [{ marksKey: 'm', marks: [], guards: [], commands: [{ name: '@nope', keys: [], args: [] }], payload: '', fanout: [] }] })).toThrow(/unknown procedure/);

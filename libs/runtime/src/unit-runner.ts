@@ -128,10 +128,9 @@ export class UnitRunner {
     }
     const ahead: Change[] = [];
     for (const plan of plans) for (const c of plan.changes) (c.ahead ? ahead.push(c) : merge(partOf(c.shard, c.entity), c));
-    // Idempotent effects elsewhere first: if the unit's own changes then fail, a retry applies them again.
-    if (ahead.length) await this.committer.apply(ahead);
+    // Idempotent effects elsewhere first (Committer.apply): if the unit's own changes then fail, a retry applies them again.
     const list = [...parts.values()];
-    const statuses = await this.committer.apply(list);
+    const statuses = (await this.committer.apply([...ahead, ...list])).slice(ahead.length);
     const again: Tracked[] = [];
     list.forEach((part, i) => {
       if (statuses[i] !== 'applied') return void again.push(...part.tracked);
