@@ -20,6 +20,7 @@ import { groupLag } from './bench/consumer-lag';
 import { startContention, type Contention } from './bench/contention';
 import { interactionTopics, runLiveLoad } from './bench/live-load';
 import { runNoopPipeline } from './bench/noop-pipeline';
+import { infraState } from './bench/infra-state';
 import { listenerPid } from './bench/process-cpu';
 import { judgeStep, ramp, type RampResult } from './bench/ramp';
 import { writeReport } from './bench/report-writer';
@@ -188,6 +189,10 @@ async function main(): Promise<void> {
   const keysFile = join(mkdtempSync(join(tmpdir(), 'cx-bench-')), 'keys.json');
   writeFileSync(keysFile, JSON.stringify({ [apiKey]: { role: 'admin', tenant: 'default' } }));
   try {
+    const stateAdmin = kafka.admin();
+    await stateAdmin.connect();
+    const infraAtStart = await infraState(stateAdmin, r.redisUrl).finally(() => stateAdmin.disconnect());
+    log(`infra at start: ${JSON.stringify(infraAtStart)}`);
     const ceil = o.skipCeiling ? undefined : await ceiling(kafka, r.brokers, keysFile);
     let noop;
     if (!o.skipNoop) {
@@ -207,6 +212,8 @@ async function main(): Promise<void> {
       options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed, contention: contentionShare ?? 0, ramp: !!o.ramp, nodeOptions: PRODUCTION_NODE_OPTIONS.NODE_OPTIONS ?? '', serviceNodeArgs: process.env.CX_SERVICE_NODE_ARGS ?? '' },
       // The machine is shared: the load average and the CPU of processes that are not ours say how busy it was.
       loadAverage: { start: loadAtStart, end: loadavg().map((x) => +x.toFixed(2)), othersCoresLive: run.cpu.othersCores, othersCoresNoop: noop?.othersCores ?? null },
+      // What earlier runs left in Redis and the broker (scripts/bench/infra-state.ts: it moves the figures).
+      infraAtStart,
       ceiling: ceil, noop,
       live: { ...run, samples: undefined, cpuPctAvg: Object.fromEntries(SERVICES.map((s) => [s, Math.round(avg(run.samples.filter((x) => x.t >= o.warmup).map((x) => x.cpuPct[s] ?? 0)))])),
         consumedPerSecAvg: Object.fromEntries(SERVICES.map((s) => [s, Math.round(avg(run.samples.map((x) => x.consumedPerSec[s] ?? 0)))])),

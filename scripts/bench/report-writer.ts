@@ -49,7 +49,8 @@ export async function writeReport(dir: string, report: Record<string, unknown>, 
   const ramp = report.ramp as { steps: RampRow[] } | undefined;
   const md = [
     `# Benchmark ${report.at as string}`, '', `Machine: ${report.machine as string}`, '',
-    `Machine load (1/5/15-min load average, start → end; cores used by processes not ours): \`${JSON.stringify(report.loadAverage)}\``, '', `Options: \`${JSON.stringify(report.options)}\``, '',
+    `Machine load (1/5/15-min load average, start → end; cores used by processes not ours): \`${JSON.stringify(report.loadAverage)}\``, '',
+    ...(report.infraAtStart ? [`Left in Redis and the broker by earlier runs, at the start: \`${JSON.stringify(report.infraAtStart)}\``, ''] : []), `Options: \`${JSON.stringify(report.options)}\``, '',
     '| target | goal | measured | |', '|---|---|---|---|',
     ...checks.map((c) => `| ${c.name} | ${c.target} | ${c.measured} | ${c.ok ? 'met' : '**missed**'} |`),
     ...(live?.cpu ? ['', '## CPU per input event (process CPU over the measured window)', '', ...cpuTable(live.cpu, report.noop as PerEvent | undefined)] : []),

@@ -1,6 +1,6 @@
 // Idle partitions may advance the event-time watermark only when Kafka confirms that they are
 // consumed to their end and nothing of them is in flight: a backlog must hold timers back.
-import { caughtUpAt, ConsumerActivityTracker } from './idle-probe';
+import { caughtUpAt, ConsumerActivityTracker, quietTopics } from './idle-probe';
 
 const offsets = (high: number, committed: number, partition = 0, topic = 'p.cx.interactions.chat') =>
   ({ topic, partition, high: BigInt(high), committed: BigInt(committed) });
@@ -61,5 +61,26 @@ describe('ConsumerActivityTracker.fetchedAt', () => {
     t.finished('a:0');
     expect(t.inFlight('a:0')).toBe(false);
     expect(t.lastBatchAt('a:0')).toBe(5);
+  });
+});
+
+describe('quietTopics', () => {
+  it('names only topics with a partition that had no batch for the quiet time and has none in flight', () => {
+    let now = 1_000;
+    const t = new ConsumerActivityTracker(() => now);
+    t.assign([{ topic: 'chat', partitions: [0, 1] }, { topic: 'email', partitions: [0] }, { topic: 'call', partitions: [0] }]);
+    t.arrived('chat:0'); t.finished('chat:0');
+    t.arrived('email:0'); t.finished('email:0');
+    t.arrived('call:0'); // in flight
+    now = 1_100;
+    // chat:1 never had a batch; email:0 had one 100 ms ago; call:0 is in flight.
+    expect(quietTopics(t, now, 200)).toEqual(['chat']);
+    now = 1_200;
+    expect(quietTopics(t, now, 200)).toEqual(['chat', 'email']);
+    t.finished('call:0');
+    expect(quietTopics(t, now, 200)).toEqual(['chat', 'email', 'call']);
+    t.assign([{ topic: 'email', partitions: [0] }]);
+    now = 1_150;
+    expect(quietTopics(t, now, 200)).toEqual([]); // nothing quiet: the probe asks Kafka nothing
   });
 });
