@@ -5,11 +5,10 @@
 // lag over time; `--ramp` then raises the rate until it no longer holds, `--contention` keeps half a
 // core busy meanwhile. Writes report.json, report.md and latency-lag.png (docs/benchmarks/README.md).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { BaseEnv, loadEnv } from '@cx/config';
 import { InteractionTopics, STRUCTURED_CONTENT_TYPE, Topics } from '@cx/contracts';
@@ -22,6 +21,7 @@ import { interactionTopics, runLiveLoad } from './bench/live-load';
 import { runNoopPipeline } from './bench/noop-pipeline';
 import { infraState } from './bench/infra-state';
 import { listenerPid } from './bench/process-cpu';
+import { productionRuntime } from './bench/production-runtime';
 import { judgeStep, ramp, type RampResult } from './bench/ramp';
 import { writeReport } from './bench/report-writer';
 import { checks, SERVICES } from './bench/targets';
@@ -50,13 +50,8 @@ const contentionShare: number | undefined = o.contention === true ? 0.5 : o.cont
 
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
-/** The services run with production's V8 options (the cx-env ConfigMap), as they would be deployed. */
-const PRODUCTION_NODE_OPTIONS: Record<string, string> = (() => {
-  const env = parseAllDocuments(readFileSync(join(__dirname, '..', 'deploy/k8s/config.yaml'), 'utf8'))
-    .map((d) => d.toJS() as { metadata?: { name?: string }; data?: Record<string, string> })
-    .find((d) => d.metadata?.name === 'cx-env')?.data ?? {};
-  return env.NODE_OPTIONS ? { NODE_OPTIONS: env.NODE_OPTIONS } : ({} as Record<string, string>);
-})();
+/** The services (and the no-op pipeline's stages) run with production's V8 options, as deployed. */
+const PRODUCTION = productionRuntime();
 
 async function produceBacklog(kafka: Kafka, topic: string, n: number, seed: number): Promise<void> {
   const gen = new TrafficGenerator({ seed, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0, agentReplyRate: 0.8, tenant: 'default', runId: `c${seed}` });
@@ -96,8 +91,8 @@ async function ceiling(kafka: Kafka, brokers: string, keysFile: string) {
   const perf = kafkaConsumerPerformance(join(infra.KAFKA_DIR, 'libs'), brokers, topic, o.backlog);
   log(`ceiling: ConsumerPerformance ${perf.fetchPerSec}/s (fetch), ${perf.perSec}/s (incl. join)`);
   const group = `${prefix}emotion`;
-  const env = isolatedEnv(prefix.slice(0, -1), { ROUTER_API_KEYS_FILE: keysFile, EMOTION_GROUP_ID: group, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6', ...PRODUCTION_NODE_OPTIONS });
-  const svc = await startServiceProcess('emotion-detector', env);
+  const env = isolatedEnv(prefix.slice(0, -1), { ROUTER_API_KEYS_FILE: keysFile, EMOTION_GROUP_ID: group, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6', ...PRODUCTION.env });
+  const svc = await startServiceProcess('emotion-detector', env, { nodeArgs: PRODUCTION.nodeArgs });
   let first = 0;
   let last = o.backlog;
   let rssMb = 0;
@@ -131,9 +126,9 @@ function infraPids(r: Infra, contention?: Contention): Record<string, number | u
 
 async function live(kafka: Kafka, r: Infra, keysFile: string, apiKey: string) {
   const prefix = `benchl${Date.now().toString(36)}`;
-  const env = isolatedEnv(prefix, { ROUTER_API_KEYS_FILE: keysFile, SLA_POLICIES_FILE: join(__dirname, '..', 'deploy/sla/bench-policies.yaml'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn', ...PRODUCTION_NODE_OPTIONS });
+  const env = isolatedEnv(prefix, { ROUTER_API_KEYS_FILE: keysFile, SLA_POLICIES_FILE: join(__dirname, '..', 'deploy/sla/bench-policies.yaml'), TOPIC_PARTITIONS: '6', LOG_LEVEL: 'warn', ...PRODUCTION.env });
   const services: ServiceProcess[] = [];
-  for (const app of ['router', 'emotion-detector', 'sla-monitor'] as const) services.push(await startServiceProcess(app, env));
+  for (const app of ['router', 'emotion-detector', 'sla-monitor'] as const) services.push(await startServiceProcess(app, env, { nodeArgs: PRODUCTION.nodeArgs }));
   const admin = kafka.admin();
   await admin.connect();
   const p = `${prefix}.`;
@@ -199,7 +194,7 @@ async function main(): Promise<void> {
       const admin = kafka.admin();
       await admin.connect();
       log(`no-op pipeline: ${o.rate} events/s for ${o.noopDuration} s`);
-      noop = await runNoopPipeline({ kafka, admin, brokers: r.brokers, rate: o.rate, duration: o.noopDuration, warmup: 15, seed: o.seed, extraPids: infraPids(r) }).finally(() => admin.disconnect());
+      noop = await runNoopPipeline({ kafka, admin, brokers: r.brokers, rate: o.rate, duration: o.noopDuration, warmup: 15, seed: o.seed, runtime: PRODUCTION, extraPids: infraPids(r) }).finally(() => admin.disconnect());
       log(`no-op pipeline: ${noop.cpuUsPerEvent.total} µs/event ${JSON.stringify(noop.cpuUsPerEvent)}`);
     }
     const { run, ramp: rampResult } = await live(kafka, r, keysFile, apiKey);
@@ -209,7 +204,7 @@ async function main(): Promise<void> {
     const report = {
       at: new Date().toISOString(),
       machine: `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, broker and Redis on the same machine, shared with other work`,
-      options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed, contention: contentionShare ?? 0, ramp: !!o.ramp, nodeOptions: PRODUCTION_NODE_OPTIONS.NODE_OPTIONS ?? '', serviceNodeArgs: process.env.CX_SERVICE_NODE_ARGS ?? '' },
+      options: { rate: o.rate, duration: o.duration, warmup: o.warmup, backlog: o.backlog, seed: o.seed, contention: contentionShare ?? 0, ramp: !!o.ramp, nodeOptions: PRODUCTION.env.NODE_OPTIONS ?? '', nodeArgs: PRODUCTION.nodeArgs.join(' '), serviceNodeArgs: process.env.CX_SERVICE_NODE_ARGS ?? '' },
       // The machine is shared: the load average and the CPU of processes that are not ours say how busy it was.
       loadAverage: { start: loadAtStart, end: loadavg().map((x) => +x.toFixed(2)), othersCoresLive: run.cpu.othersCores, othersCoresNoop: noop?.othersCores ?? null },
       // What earlier runs left in Redis and the broker (scripts/bench/infra-state.ts: it moves the figures).

@@ -14,6 +14,7 @@ import { TrafficGenerator } from '../loadgen/traffic-generator';
 import { groupLag } from './consumer-lag';
 import { interactionTopics } from './live-load';
 import { countingGenerator, cpuBetween, perEvent, rssMb, snapshot } from './process-cpu';
+import type { ProductionRuntime } from './production-runtime';
 
 export interface NoopResult {
   rate: number;
@@ -29,9 +30,10 @@ export interface NoopResult {
 
 const STAGES = ['emotion-detector', 'sla-monitor', 'router'] as const;
 
-function startStage(brokers: string, group: string, to: string, from: string[]): Promise<ChildProcess> {
+/** A stage runs with the services' production V8 options, so the ratio compares like with like. */
+function startStage(brokers: string, group: string, to: string, from: string[], runtime: ProductionRuntime): Promise<ChildProcess> {
   const child = fork(join(__dirname, 'noop-stage.ts'), [brokers, group, to, ...from], {
-    execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: [...runtime.nodeArgs, '-r', '@swc-node/register'], env: { ...process.env, ...runtime.env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
@@ -40,7 +42,7 @@ function startStage(brokers: string, group: string, to: string, from: string[]):
 }
 
 export async function runNoopPipeline(o: {
-  kafka: Kafka; admin: Admin; brokers: string; rate: number; duration: number; warmup: number; seed: number; extraPids?: Record<string, number | undefined>;
+  kafka: Kafka; admin: Admin; brokers: string; rate: number; duration: number; warmup: number; seed: number; runtime: ProductionRuntime; extraPids?: Record<string, number | undefined>;
 }): Promise<NoopResult> {
   const p = `benchn${Date.now().toString(36)}.`;
   const inputs = interactionTopics(p);
@@ -49,7 +51,7 @@ export async function runNoopPipeline(o: {
   const groups = { 'emotion-detector': { group: `${p}emotion`, from: inputs, to: signals }, 'sla-monitor': { group: `${p}sla`, from: inputs, to: sla }, router: { group: `${p}router`, from: [signals], to: notifications } };
   const children: Partial<Record<(typeof STAGES)[number], ChildProcess>> = {};
   try {
-    for (const s of STAGES) children[s] = await startStage(o.brokers, groups[s].group, groups[s].to, groups[s].from);
+    for (const s of STAGES) children[s] = await startStage(o.brokers, groups[s].group, groups[s].to, groups[s].from, o.runtime);
     const pids = { ...Object.fromEntries(STAGES.map((s) => [s, children[s]!.pid])), ...o.extraPids };
     const gen = new TrafficGenerator({ seed: o.seed, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0, agentReplyRate: 0.7, tenant: 'default', runId: `n${o.seed}` });
     const producer = o.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -47,12 +47,16 @@ export interface ServiceProcess {
 }
 
 /** Runs a service as a real process (as in production) and waits until /health says Kafka and Redis are up. */
-export async function startServiceProcess(app: AppName, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  app: AppName, env: Record<string, string>, opts: { timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<ServiceProcess> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const port = await freePort();
   // CX_SERVICE_RUNTIME=dist runs the production build (npm run build), as the benchmark does.
   const entry = process.env.CX_SERVICE_RUNTIME === 'dist' ? [`dist/apps/${app}/main.js`] : ['-r', '@swc-node/register', `apps/${app}/src/main.ts`];
   // e.g. CX_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile services under a benchmark.
-  const nodeArgs = (process.env.CX_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // opts.nodeArgs: what production puts on the command line (the benchmark passes the ConfigMap's NODE_ARGS).
+  const nodeArgs = [...(opts.nodeArgs ?? []), ...(process.env.CX_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: { ...process.env, ...env, [PORT_VAR[app]]: String(port), NODE_ENV: 'test' },
