@@ -8,8 +8,8 @@
  * was applied before (de-duplication marks) and every guarded key still holds the value the plan
  * was made from (optimistic concurrency by SHA-1 digest); then its commands run, its marks are
  * set, its events join the shard's outbox entry (published to Kafka right after; the entry stays
- * until Kafka has them, and the next call drops it) and its fan-out messages are PUBLISHed. One script, one round trip, no
- * cross-slot transaction, no WATCH connection pool.
+ * until Kafka has them, and the next call drops it) and its fan-out messages are PUBLISHed. One
+ * script, one round trip, no cross-slot transaction, no WATCH connection pool.
  */
 import type { ScriptDefinition } from './script-definitions';
 
