@@ -4,7 +4,7 @@
  * maskPersonalData, and a word inside an address is never a cue (docs/contract.md, Emotion detection).
  */
 import fc from 'fast-check';
-import { maskPersonalData, luhnValid } from '@cx/contracts';
+import { maskPersonalData, luhnValid, PII_PLACEHOLDERS } from '@cx/contracts';
 import { createEmotionDetector } from './index';
 
 const d = createEmotionDetector();
@@ -75,9 +75,12 @@ function outputs(text: string, lang: string): string {
   return r.evidence.map((e) => e.text).join('\n').toLowerCase();
 }
 
-/** 4-character pieces of the item that cannot come from the template around it. */
+/**
+ * 4-character pieces of the item that cannot come from the text around it: the template, or the
+ * placeholders the masker writes (an address "aa@emaiaa.de" shares "emai" with "[email]").
+ */
 function pieces(item: string, template: string): string[] {
-  const t = template.toLowerCase();
+  const t = `${template} ${Object.values(PII_PLACEHOLDERS).join(' ')}`.toLowerCase();
   const out: string[] = [];
   const s = item.toLowerCase();
   for (let i = 0; i + 4 <= s.length; i++) {
