@@ -16,6 +16,8 @@ export interface Sample {
   rssMb: Record<string, number>;
   consumedPerSec: Record<string, number>;
   latencyP99Ms: number | null;
+  /** The highest latency of the escalations that arrived in this second alone (shows when a stall happened). */
+  latencyMaxSecMs: number | null;
 }
 
 type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number };
@@ -23,6 +25,8 @@ type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number
 export interface LiveResult {
   produced: number;
   producedPerSec: number;
+  /** Epoch ms of the first send: samples' `t` counts from it (to line them up with other recordings). */
+  startedAt: number;
   samples: Sample[];
   /** Produce → SSE for events produced after the warm-up. */
   latencyMs: Quantiles | null;
@@ -89,8 +93,9 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
   const windowTimer = setTimeout(() => { measured = { cpu: snapshot(pids), at: Date.now(), sent: counted.count() }; }, o.warmup * 1000);
   const samples: Sample[] = [];
   let prev = new Map<string, { cpu: number; consumed: number; at: number }>();
+  let sampledLatencies = 0;
   const sampler = setInterval(async () => {
-    const s: Sample = { t: (Date.now() - started) / 1000, lag: {}, cpuPct: {}, rssMb: {}, consumedPerSec: {}, latencyP99Ms: null };
+    const s: Sample = { t: (Date.now() - started) / 1000, lag: {}, cpuPct: {}, rssMb: {}, consumedPerSec: {}, latencyP99Ms: null, latencyMaxSecMs: null };
     for (const svc of o.services) {
       const m = await scrape(`${svc.url}/metrics`).catch(() => undefined);
       if (!m) continue;
@@ -106,6 +111,9 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
       prev.set(svc.app, { cpu, consumed, at });
     }
     for (const [name, g] of Object.entries(o.groups)) s.lag[name] = await groupLag(o.admin, g.group, g.topics).catch(() => -1);
+    const thisSecond = latencies.slice(sampledLatencies);
+    sampledLatencies = latencies.length;
+    s.latencyMaxSecMs = thisSecond.length ? Math.max(...thisSecond) : null;
     const recent = latencies.slice(-2000).sort((a, b) => a - b);
     s.latencyP99Ms = recent.length ? q(recent, 0.99) : null;
     samples.push(s);
@@ -145,7 +153,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     return v === null ? null : Math.round(v * 1000);
   };
   return {
-    produced: sent, producedPerSec, samples, drainedAfterSec, cpu,
+    produced: sent, producedPerSec, startedAt: started, samples, drainedAfterSec, cpu,
     latencyMs: quantiles(latencies), warmupLatencyMs: quantiles(warmupLatencies),
     slaFireLatenessMs: { p50: lateness(0.5), p99: lateness(0.99), fired: sum(slaMetrics, 'cx_sla_fire_lateness_seconds_count') },
   };

@@ -8,7 +8,8 @@ import type { Sample } from './live-load';
 /** Latency and lag over time, as a PNG (vega-lite chart rendered with resvg). */
 export async function plotPng(samples: Sample[]): Promise<Buffer> {
   const rows = samples.flatMap((s) => [
-    ...(s.latencyP99Ms !== null ? [{ t: s.t, value: s.latencyP99Ms, series: 'p99 latency (ms)', panel: 'latency' }] : []),
+    ...(s.latencyP99Ms !== null ? [{ t: s.t, value: s.latencyP99Ms, series: 'p99 latency (ms, rolling)', panel: 'latency' }] : []),
+    ...(s.latencyMaxSecMs !== null ? [{ t: s.t, value: s.latencyMaxSecMs, series: 'max latency in the second (ms)', panel: 'latency' }] : []),
     ...Object.entries(s.lag).map(([svc, v]) => ({ t: s.t, value: v, series: `${svc} lag`, panel: 'lag' })),
   ]);
   const panel = (name: string, title: string) => ({
@@ -19,7 +20,7 @@ export async function plotPng(samples: Sample[]): Promise<Buffer> {
       color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
     },
   });
-  const spec = vl.compile({ data: { values: rows }, vconcat: [panel('latency', 'End-to-end p99 latency, produce → SSE (rolling)'), panel('lag', 'Consumer lag by service')] } as unknown as vl.TopLevelSpec).spec;
+  const spec = vl.compile({ data: { values: rows }, vconcat: [panel('latency', 'End-to-end latency, produce → SSE'), panel('lag', 'Consumer lag by service')] } as unknown as vl.TopLevelSpec).spec;
   const svg = await new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
   return new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: 1.5 } }).render().asPng();
 }
