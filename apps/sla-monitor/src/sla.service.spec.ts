@@ -32,8 +32,8 @@ async function setup() {
   const runner = new UnitRunner(store.redis as never, { keys: space, apply: (p: never) => store.committer.apply(p) } as unknown as Committer, new PipelineMetrics('sla-runner'));
   let watermark = Number.MAX_SAFE_INTEGER;
   const reader = { current: async () => watermark, possibleAt: (at: number) => at } as unknown as WatermarkReader;
-  const scheduler = () => new SlaScheduler(store.redis as never, keys, store.committer as unknown as Committer, holder, reader, metrics,
-    { tickMs: 10, claimBatch: 100, leaseMs: 5_000, graceMs: 0, escalateOn: 'breach' }, () => now);
+  const scheduler = (o: { tickMs?: number; claimBatch?: number } = {}) => new SlaScheduler(store.redis as never, keys, store.committer as unknown as Committer, holder, reader, metrics,
+    { tickMs: 10, claimBatch: 100, leaseMs: 5_000, graceMs: 0, escalateOn: 'breach', ...o }, () => now);
   const consume = (...events: InteractionEvent[]) => runner.run([{
     topic: InteractionTopics[0], handler, invalid: [],
     items: events.map((event, i) => ({ event, topic: InteractionTopics[0], partition: 0, offset: String(i), raw: { key: null, value: null } })),
@@ -128,6 +128,23 @@ describe('SlaScheduler with an in-memory store', () => {
     setNow(T0 + 31_100);
     await scheduler().tick();
     expect(store.ofType('cx.sla.warning.v1')).toHaveLength(1);
+  });
+
+  it('running, it claims again at once after a full batch in any shard, not a tick later', async () => {
+    const { store, scheduler, consume, setNow } = await setup();
+    const convs = Array.from({ length: 12 }, (_, i) => new EventFactory(`full-${i}`));
+    await consume(...convs.map((f) => f.customer(iso(T0))));
+    setNow(T0 + 61_000);
+    // A tick far longer than the test: only a round started at once by a full batch can fire the rest.
+    const s = scheduler({ tickMs: 600_000, claimBatch: 1 });
+    s.start();
+    try {
+      const deadline = Date.now() + 4_000;
+      while (store.ofType('cx.sla.breached.v1').length < convs.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      await s.stop();
+    }
+    expect(store.ofType('cx.sla.breached.v1').map((e) => e.event.subject).sort()).toEqual(convs.map((_, i) => `full-${i}`).sort());
   });
 
   it('two schedulers on one store fire each threshold once', async () => {
