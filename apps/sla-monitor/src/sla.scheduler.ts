@@ -1,10 +1,11 @@
 /*
  * Fires due SLA thresholds. One loop runs rounds over every shard at once (their claims issued in
  * the same tick share one round trip: 32 loops of their own cost 640 round trips a second when
- * idle); per shard, claim the conversations due by the cutoff (the wall clock, held back to the input watermark: sla-watermarks.ts) under a lease, read
- * their states (one MGET: one slot), fire with the pure engine (the state is the truth; a timer is
- * only a hint to look), and commit per conversation through the Committer: the new state guarded
- * by the one read, its next due instant, and the firings in the outbox, then published. A
+ * idle); per shard, claim the conversations due by the cutoff (the wall clock, held back to the
+ * input watermark: sla-watermarks.ts) under a lease, read their states (one MGET: one slot), fire
+ * with the pure engine (the state is the truth; a timer is only a hint to look), and commit per
+ * conversation through the Committer: the new state guarded by the one read, its next due
+ * instant, and the firings in the outbox, then published. A
  * conversation the consumer changed meanwhile is not overwritten: it is looked at again shortly.
  * A crash anywhere loses nothing: a lease runs out and the next claimer fires from the state; the
  * outbox drainer publishes what was committed but not confirmed.

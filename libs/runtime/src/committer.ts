@@ -150,8 +150,8 @@ export class Committer {
    * answered. The runtime awaits it on shutdown before the Redis client closes: an sla-monitor
    * leaving on SIGTERM published its last timer rounds, closed Redis while their acknowledgements
    * were still unanswered, and another instance's drainer published those entries again when their
-   * lease ran out 30 s later (63 warning, breach and escalation-request ids twice in a CI run; 35-175 ids per
-   * 3-5 scale-ins on the cluster tier).
+   * lease ran out 30 s later (63 warning, breach and escalation-request ids twice in a CI run;
+   * 35-175 ids per 3-5 scale-ins on the cluster tier).
    */
   async settled(): Promise<void> {
     this.flushAcks();
