@@ -4,6 +4,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { JavaCompatiblePartitioner } from './java-partitioner';
 import { PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
 import { NO_PRODUCER_RETRY, sendWhole } from './produce-retry';
 import { requestChunks } from './request-chunks';
@@ -19,7 +20,7 @@ export class EventPublisher implements Publisher {
     if (this.producer) return this.producer;
     this.connecting ??= (async () => {
       const p = this.kafka.producer({
-        createPartitioner: PRODUCER_SETTINGS.partitioner === 'default' ? Partitioners.DefaultPartitioner : Partitioners.LegacyPartitioner,
+        createPartitioner: PRODUCER_SETTINGS.partitioner === 'default' ? JavaCompatiblePartitioner : Partitioners.LegacyPartitioner,
         allowAutoTopicCreation: PRODUCER_SETTINGS.allowAutoTopicCreation,
         retry: NO_PRODUCER_RETRY,
       });

@@ -1,6 +1,7 @@
 export * from './kafka-settings';
 export * from './kafka-client';
 export * from './event-publisher';
+export * from './java-partitioner';
 export * from './worker-publisher';
 export * from './dead-letter';
 export * from './topic-admin';

@@ -11,6 +11,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
+import { createJavaCompatiblePartitioner } from './java-partitioner';
 import { CLIENT_RETRY, PRODUCER_SETTINGS, type KafkaOut, type Publisher } from './kafka-settings';
 import { NO_PRODUCER_RETRY, sendWhole } from './produce-retry';
 import { requestChunks } from './request-chunks';
@@ -24,7 +25,7 @@ const kafka = new Kafka({
   logCreator: () => ({ namespace, level, log }) => parentPort.postMessage({ log: { namespace, level, message: String(log.message) + (log.error ? ': ' + String(log.error) : '') } }),
 });
 const producer = kafka.producer({
-  createPartitioner: s.partitioner === 'default' ? Partitioners.DefaultPartitioner : Partitioners.LegacyPartitioner,
+  createPartitioner: s.partitioner === 'default' ? (${createJavaCompatiblePartitioner.toString()})() : Partitioners.LegacyPartitioner,
   allowAutoTopicCreation: s.allowAutoTopicCreation,
   retry: workerData.producerRetry,
 });
