@@ -3,7 +3,7 @@
  * does not know, or one in NODE_OPTIONS that Node refuses there, would stop every service at start.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { productionRuntime } from './production-runtime';
@@ -29,5 +29,13 @@ describe('productionRuntime', () => {
     const r = spawnSync(process.execPath, [...nodeArgs, '-e', 'process.stdout.write("up")'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('up');
+  });
+
+  it("the image's defaults (Dockerfile) are the ConfigMap's, so a container without the ConfigMap runs what was measured", () => {
+    const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+    const env = (name: string) => dockerfile.match(new RegExp(`^ENV ${name}="([^"]*)"`, 'm'))?.[1];
+    const { env: configured, nodeArgs } = productionRuntime();
+    expect(env('NODE_OPTIONS')).toBe(configured.NODE_OPTIONS);
+    expect(env('NODE_ARGS')?.split(' ').filter(Boolean)).toEqual(nodeArgs);
   });
 });
