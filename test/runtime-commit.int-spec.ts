@@ -1,4 +1,4 @@
-import { createRedis, KeySpace, type RedisClient } from '@cx/redis';
+import { claimDue, claimDueAll, createRedis, KeySpace, type RedisClient } from '@cx/redis';
 import type { KafkaOut, Publisher } from '@cx/kafka';
 import { PipelineMetrics } from '@cx/metrics';
 import { Committer, digestOf, OutboxDrainer, type OutEvent } from '@cx/runtime';
@@ -130,5 +130,18 @@ describe('runtime commit script on real Redis', () => {
     expect(statuses).toEqual(['applied', 'conflict']);
     expect(await redis.hget(history, 'f')).toBe('v');
     expect(await redis.get(state)).toBe('moved on');
+  });
+  it('claims every shard\'s due members in one call, per queue in order, up to the limit each, leased', async () => {
+    const [a, b, c] = [0, 1, 2].map((s) => space.key(s, 'due'));
+    await redis.zadd(a, 100, 'a1', 200, 'a2', 300, 'a3', 5_000, 'a-later');
+    await redis.zadd(b, 9_000, 'b-later');
+    const commands = Number(/cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+    const claims = await claimDueAll(redis, [a, b, c], 1_000, 60_000, 2);
+    expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))![1]) - commands).toBe(1);
+    expect(claims).toEqual([[{ member: 'a1', dueAt: 100 }, { member: 'a2', dueAt: 200 }], [], []]);
+    // Claimed ones are leased (re-scored to the lease deadline); the rest wait.
+    expect(await redis.zrange(a, 0, -1, 'WITHSCORES')).toEqual(['a3', '300', 'a-later', '5000', 'a1', '60000', 'a2', '60000']);
+    expect(await claimDue(redis, a, 1_000, 60_000, 10)).toEqual([{ member: 'a3', dueAt: 300 }]);
+    expect(await claimDueAll(redis, [a, b], 1_000, 60_000, 10)).toEqual([[], []]);
   });
 });

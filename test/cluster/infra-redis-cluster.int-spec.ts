@@ -1,4 +1,5 @@
 import { Cluster } from 'ioredis';
+import { claimDueAll, createRedis, KeySpace } from '@cx/redis';
 import { clusterFaults, redisClusterNodes } from '../support/cluster-faults';
 import { uniq } from '../support/ids';
 import { waitFor } from '../support/wait-for';
@@ -40,6 +41,21 @@ describe('infrastructure: Redis Cluster', () => {
     const slots = await Promise.all(keys.map(async (k) => Number(await cluster.call('CLUSTER', 'KEYSLOT', k))));
     const other = keys.find((_, i) => slots[i] !== tagSlot)!;
     await expect(cluster.mset(`${tag}:state`, '2', other, '2')).rejects.toThrow(/CROSSSLOT/);
+  });
+
+  it('claims the due members of queues in slots on different masters, per queue in order', async () => {
+    const client = createRedis({ url: 'redis://127.0.0.1', clusterNodes: redisClusterNodes().map((n) => `${n.host}:${n.port}`) }, 'claim-spec');
+    try {
+      const space = new KeySpace(`${uniq('claim')}:`, 'cl', 32);
+      const queues = space.allShards().map((s) => space.key(s, 'due'));
+      expect(new Set(await Promise.all(queues.map(masterOf))).size).toBe(3);
+      await Promise.all(queues.map((q, i) => cluster.zadd(q, i, `m${i}`, 10_000, `later${i}`)));
+      const claims = await claimDueAll(client, queues, 1_000, 60_000, 10);
+      expect(claims).toEqual(queues.map((_, i) => [{ member: `m${i}`, dueAt: i }]));
+      expect(await cluster.zscore(queues[31], 'm31')).toBe('60000');
+    } finally {
+      await client.quit();
+    }
   });
 
   it('serves the other masters while one is down and has its data back after the restart (AOF)', async () => {

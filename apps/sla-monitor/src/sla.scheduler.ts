@@ -1,17 +1,18 @@
 /*
- * Fires due SLA thresholds. One loop runs rounds over every shard at once (their claims issued in
- * the same tick share one round trip: 32 loops of their own cost 640 round trips a second when
- * idle); per shard, claim the conversations due by the cutoff (the wall clock, held back to the
- * input watermark: sla-watermarks.ts) under a lease, read their states (one MGET: one slot), fire
- * with the pure engine (the state is the truth; a timer is only a hint to look), and commit per
- * conversation through the Committer: the new state guarded by the one read, its next due
- * instant, and the firings in the outbox, then published. A
- * conversation the consumer changed meanwhile is not overwritten: it is looked at again shortly.
- * A crash anywhere loses nothing: a lease runs out and the next claimer fires from the state; the
- * outbox drainer publishes what was committed but not confirmed.
+ * Fires due SLA thresholds. One loop runs rounds over every shard at once: one claim of every
+ * shard's due queue (a single script call on a single node, one per shard in the same tick on a
+ * Cluster; 32 loops of their own cost 640 round trips a second when idle) of the conversations
+ * due by the cutoff (the wall clock, held back to the input watermark: sla-watermarks.ts), under
+ * a lease. Per shard that claimed some: read their states (one MGET: one slot), fire with the pure
+ * engine (the state is the truth; a timer is only a hint to look), and commit per conversation
+ * through the Committer: the new state guarded by the one read, its next due instant, and the
+ * firings in the outbox, then published. A conversation the consumer changed meanwhile is not
+ * overwritten: it is looked at again shortly. A crash anywhere loses nothing: a lease runs out and
+ * the next claimer fires from the state; the outbox drainer publishes what was committed but not
+ * confirmed.
  */
 import { Logger } from '@nestjs/common';
-import { claimDue, readMany, type RedisClient } from '@cx/redis';
+import { claimDueAll, readMany, type RedisClient } from '@cx/redis';
 import { digestOf, LoopRunner, type Committer, type Part } from '@cx/runtime';
 import { decodeState, encodeState, nextDueOf } from '@cx/sla';
 import { traceOutputs } from '@cx/tracing';
@@ -64,22 +65,26 @@ export class SlaScheduler {
     return (await this.round()).reduce((a, b) => a + b, 0);
   }
 
-  /** Every shard's round, started in the same tick; the number claimed per shard. */
-  private round(): Promise<number[]> {
-    return Promise.all(this.keys.space.allShards().map((s) => this.runShard(s)));
-  }
-
-  /** One round of one shard: claim, fire, commit, publish. Returns the number claimed. */
-  async runShard(shard: number): Promise<number> {
-    const { leaseMs, graceMs, claimBatch, escalateOn } = this.options;
+  /**
+   * Every shard's round: one claim of all the shards' due queues (one script call on a single
+   * node), then the shards that claimed something, at once. The number claimed per shard.
+   */
+  private async round(): Promise<number[]> {
+    const { leaseMs, graceMs, claimBatch } = this.options;
     const now = this.clock();
     const watermark = await this.watermark.current();
     this.metrics.watermarkDelay.set(Math.max(0, now - watermark) / 1000);
     const cutoff = Math.min(now, watermark) - graceMs;
+    const shards = this.keys.space.allShards();
+    const claims = await claimDueAll(this.redis, shards.map((s) => this.keys.due(s)), cutoff, now + leaseMs, claimBatch);
+    await Promise.all(shards.map((s, i) => (claims[i].length ? this.runShard(s, claims[i].map((c) => c.member), now, cutoff) : undefined)));
+    return claims.map((c) => c.length);
+  }
+
+  /** One shard's claimed conversations: fire, commit, publish. */
+  private async runShard(shard: number, claimed: string[], now: number, cutoff: number): Promise<void> {
     const due = this.keys.due(shard);
-    const claimed = await claimDue(this.redis, due, cutoff, now + leaseMs, claimBatch);
-    if (claimed.length === 0) return 0;
-    const { parts, outcomeOf } = await this.plan(shard, claimed.map((c) => c.member), cutoff, escalateOn);
+    const { parts, outcomeOf } = await this.plan(shard, claimed, cutoff, this.options.escalateOn);
     // Firings continue the trace stored with their clock: one span per cause, on the events it fired.
     const spans = traceOutputs('sla fire', parts, { 'cx.shard': shard });
     const statuses = await this.committer.apply(parts).finally(() => spans?.end());
@@ -88,10 +93,9 @@ export class SlaScheduler {
       const outcome = s === 'applied' ? outcomeOf[i] : 'conflict';
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       // The consumer changed it meanwhile: look again shortly, on its result.
-      if (s !== 'applied') this.redis.zadd(due, now + (this.options.retryMs ?? 25), claimed[i].member).catch(() => undefined);
+      if (s !== 'applied') this.redis.zadd(due, now + (this.options.retryMs ?? 25), claimed[i]).catch(() => undefined);
     });
     for (const [outcome, n] of outcomes) this.metrics.timers.inc({ outcome }, n);
-    return claimed.length;
   }
 
   /**

@@ -8,13 +8,13 @@
 import { Logger } from '@nestjs/common';
 import Redis, { Cluster, type RedisOptions as IoRedisOptions } from 'ioredis';
 import { COMMIT_SCRIPT } from './commit-script';
-import { LEASE_CLAIM_SCRIPT } from './lease-queue';
-import { defineScripts, type ScriptDefinition } from './script-definitions';
+import { LEASE_CLAIM_ALL_SCRIPT, LEASE_CLAIM_SCRIPT } from './lease-queue';
+import { defineScripts, isClusterClient, type ScriptDefinition } from './script-definitions';
 
-export { defineScripts, type ScriptDefinition };
+export { defineScripts, isClusterClient, type ScriptDefinition };
 
-/** The runtime's own Lua commands, on every client: the commit script and the lease claim. */
-export const RUNTIME_SCRIPTS: readonly ScriptDefinition[] = [COMMIT_SCRIPT, LEASE_CLAIM_SCRIPT];
+/** The runtime's own Lua commands, on every client: the commit script and the lease claims. */
+export const RUNTIME_SCRIPTS: readonly ScriptDefinition[] = [COMMIT_SCRIPT, LEASE_CLAIM_SCRIPT, LEASE_CLAIM_ALL_SCRIPT];
 
 /** A single-node, Sentinel or Cluster client: the commands the runtime uses exist on all three. */
 export type RedisClient = Redis | Cluster;
@@ -32,11 +32,6 @@ const hostPort = (s: string) => {
   const i = s.lastIndexOf(':');
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
-
-/** A Redis Cluster client: commands and scripts must then keep to one slot each. */
-export function isClusterClient(client: RedisClient): boolean {
-  return (client as { isCluster?: boolean }).isCluster === true;
-}
 
 /** Lua commands whose first argument is their key count (defined without `numberOfKeys`). */
 export const DYNAMIC_KEY_COMMANDS = RUNTIME_SCRIPTS.filter((s) => s.numberOfKeys === undefined).map((s) => s.name);

@@ -22,3 +22,8 @@ export function defineScripts(client: Redis | Cluster, scripts: readonly ScriptD
     client.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
   }
 }
+
+/** A Redis Cluster client: commands and scripts must then keep to one slot each. */
+export function isClusterClient(client: Redis | Cluster): boolean {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}

@@ -8,7 +8,7 @@
 import { Logger } from '@nestjs/common';
 import type { Publisher } from '@cx/kafka';
 import type { PipelineMetrics } from '@cx/metrics';
-import { claimDue, type KeySpace, type RedisClient } from '@cx/redis';
+import { claimDueAll, type Claimed, type KeySpace, type RedisClient } from '@cx/redis';
 import type { Committer } from './committer';
 import { LoopRunner } from './loop-runner';
 import { decodeOutbox, lineLabels } from './outbox-codec';
@@ -42,13 +42,13 @@ export class OutboxDrainer {
 
   /** One pass over every shard; true when some shard had a full batch. */
   async tick(now = this.clock()): Promise<boolean> {
-    const counts = await Promise.all(this.keys.allShards().map((s) => this.drainShard(s, now)));
-    return counts.some((n) => n >= BATCH);
+    const shards = this.keys.allShards();
+    const claims = await claimDueAll(this.redis, shards.map((s) => this.keys.outboxDue(s)), now, now + this.leaseMs, BATCH);
+    await Promise.all(shards.map((s, i) => (claims[i].length ? this.drainShard(s, claims[i]) : undefined)));
+    return claims.some((c) => c.length >= BATCH);
   }
 
-  private async drainShard(shard: number, now: number): Promise<number> {
-    const claimed = await claimDue(this.redis, this.keys.outboxDue(shard), now, now + this.leaseMs, BATCH);
-    if (claimed.length === 0) return 0;
+  private async drainShard(shard: number, claimed: Claimed[]): Promise<void> {
     const ids = claimed.map((c) => c.member);
     const payloads = await this.redis.hmget(this.keys.outbox(shard), ...ids);
     const entries: { shard: number; id: string }[] = [];
@@ -65,6 +65,5 @@ export class OutboxDrainer {
     for (const line of lines) this.metrics.produced.inc(lineLabels(line));
     this.committer.acknowledge(entries);
     if (records.length) this.log.warn(`published ${records.length} events left in the outbox of shard ${shard}`);
-    return claimed.length;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { deterministicId, type TraceContext } from '@cx/contracts';
-import { claimDue, REDIS, type RedisClient } from '@cx/redis';
+import { claimDueAll, REDIS, type RedisClient } from '@cx/redis';
 import type { SlackMessage } from '@cx/routing';
 import type { Cmd } from '@cx/runtime';
 import { RouterKeys } from '../router-keys';
@@ -53,8 +53,10 @@ export class WebhookQueue {
 
   /** Claims due jobs of every shard (leased until `leaseUntil`); jobs already gone are dropped from the queue. */
   async claim(now: number, leaseUntil: number, limit: number): Promise<ClaimedJob[]> {
-    const perShard = await Promise.all(this.keys.space.allShards().map(async (shard) => {
-      const claimed = await claimDue(this.redis, this.keys.webhookDue(shard), now, leaseUntil, limit);
+    const shards = this.keys.space.allShards();
+    const claims = await claimDueAll(this.redis, shards.map((s) => this.keys.webhookDue(s)), now, leaseUntil, limit);
+    const perShard = await Promise.all(shards.map(async (shard, i) => {
+      const claimed = claims[i];
       if (claimed.length === 0) return [];
       const values = await this.redis.mget(...claimed.map((c) => this.keys.webhookJob(shard, c.member)));
       const orphans = claimed.filter((_, i) => !values[i]).map((c) => c.member);

@@ -6,7 +6,7 @@
  * timer is then looked at again shortly).
  */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { claimDue, REDIS, type RedisClient } from '@cx/redis';
+import { claimDueAll, REDIS, type Claimed, type RedisClient } from '@cx/redis';
 import { Committer, LoopRunner, type Change } from '@cx/runtime';
 import { ATTR_TENANT, startWork, type WorkSpan } from '@cx/tracing';
 import { TenantRoutingConfig } from '../config/routing-config.provider';
@@ -58,14 +58,14 @@ export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   /** One pass over every shard; true when some shard may have more due right now. */
   async tick(now = this.clock()): Promise<boolean> {
-    const counts = await Promise.all(this.keys.space.allShards().map((s) => this.runShard(s, now)));
-    return counts.some((n) => n >= BATCH);
+    const shards = this.keys.space.allShards();
+    const claims = await claimDueAll(this.redis, shards.map((s) => this.keys.ladder(s)), now, now + LEASE_MS, BATCH);
+    await Promise.all(shards.map((s, i) => (claims[i].length ? this.runShard(s, claims[i], now) : undefined)));
+    return claims.some((c) => c.length >= BATCH);
   }
 
-  private async runShard(shard: number, now: number): Promise<number> {
+  private async runShard(shard: number, claimed: Claimed[], now: number): Promise<void> {
     const queue = this.keys.ladder(shard);
-    const claimed = await claimDue(this.redis, queue, now, now + LEASE_MS, BATCH);
-    if (claimed.length === 0) return 0;
     const refs = claimed.map((c) => timerRef(c.member));
     const valid = refs.filter((r): r is NonNullable<typeof r> => !!r);
     const reads = await this.store.read(valid);
@@ -103,6 +103,5 @@ export class LadderScheduler implements OnApplicationBootstrap, OnApplicationShu
     statuses.forEach((s, i) => {
       if (s !== 'applied') this.redis.zadd(queue, now + RETRY_MS, members[i]).catch(() => undefined);
     });
-    return claimed.length;
   }
 }

@@ -104,12 +104,19 @@ export class MemoryStore {
       if (h.get('current') !== version) { h.set('current', version); h.set(`at:${version}`, String(now)); }
       return h.get(`at:${version}`)!;
     },
-    cxLeaseClaim: async (k: string, now: number, leaseUntil: number, limit: number) => {
-      const due = [...(this.zsets.get(k) ?? [])].filter(([, s]) => s <= now).sort((x, y) => x[1] - y[1]).slice(0, limit);
-      for (const [m] of due) this.zset(k).set(m, leaseUntil);
-      return due.flatMap(([m, s]) => [m, String(s)]);
+    cxLeaseClaim: async (k: string, now: number, leaseUntil: number, limit: number) => [this.claim(k, now, leaseUntil, limit)],
+    cxLeaseClaimAll: async (n: number, ...a: (string | number)[]) => {
+      const [now, leaseUntil, limit] = a.slice(n) as number[];
+      return (a.slice(0, n) as string[]).map((k) => this.claim(k, now, leaseUntil, limit));
     },
   };
+
+  /** The lease claim of one queue, as the script does it (flat member, score pairs). */
+  private claim(k: string, now: number, leaseUntil: number, limit: number): string[] {
+    const due = [...(this.zsets.get(k) ?? [])].filter(([, s]) => s <= now).sort((x, y) => x[1] - y[1]).slice(0, limit);
+    for (const [m] of due) this.zset(k).set(m, leaseUntil);
+    return due.flatMap(([m, s]) => [m, String(s)]);
+  }
 
   ofType(type: string): OutEvent[] {
     return this.published.filter((e) => e.event.type === type);
