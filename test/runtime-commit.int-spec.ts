@@ -1,4 +1,4 @@
-import { claimDue, claimDueAll, createRedis, KeySpace, type RedisClient } from '@cx/redis';
+import { claimDueAll, createRedis, KeySpace, type RedisClient } from '@cx/redis';
 import type { KafkaOut, Publisher } from '@cx/kafka';
 import { PipelineMetrics } from '@cx/metrics';
 import { Committer, digestOf, OutboxDrainer, type OutEvent } from '@cx/runtime';
@@ -141,7 +141,7 @@ describe('runtime commit script on real Redis', () => {
     expect(claims).toEqual([[{ member: 'a1', dueAt: 100 }, { member: 'a2', dueAt: 200 }], [], []]);
     // Claimed ones are leased (re-scored to the lease deadline); the rest wait.
     expect(await redis.zrange(a, 0, -1, 'WITHSCORES')).toEqual(['a3', '300', 'a-later', '5000', 'a1', '60000', 'a2', '60000']);
-    expect(await claimDue(redis, a, 1_000, 60_000, 10)).toEqual([{ member: 'a3', dueAt: 300 }]);
+    expect(await claimDueAll(redis, [a], 1_000, 60_000, 10)).toEqual([[{ member: 'a3', dueAt: 300 }]]);
     expect(await claimDueAll(redis, [a, b], 1_000, 60_000, 10)).toEqual([[], []]);
   });
 });

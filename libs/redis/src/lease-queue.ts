@@ -43,14 +43,10 @@ function toClaimed(flat: string[]): Claimed[] {
   return out;
 }
 
-/** Claims up to `limit` members due at or before `now`, leasing them until `leaseUntil`. */
-export async function claimDue(redis: RedisClient, key: string, now: number, leaseUntil: number, limit: number): Promise<Claimed[]> {
-  return (await claimDueAll(redis, [key], now, leaseUntil, limit))[0];
-}
-
 /**
- * `claimDue` on each of `keys` (up to `limit` each), in one script call on a single node and one
- * per queue, in the same tick, on a Cluster. The claims of each queue, in the order of `keys`.
+ * Claims, from each of `keys`, up to `limit` members due at or before `now`, leasing them until
+ * `leaseUntil`: in one script call on a single node, one per queue in the same tick on a Cluster.
+ * The claims of each queue, in the order of `keys`.
  */
 export async function claimDueAll(redis: RedisClient, keys: string[], now: number, leaseUntil: number, limit: number): Promise<Claimed[][]> {
   defineScripts(redis, [LEASE_CLAIM_SCRIPT, LEASE_CLAIM_ALL_SCRIPT]); // for clients made elsewhere (tests); a no-op on createRedis's

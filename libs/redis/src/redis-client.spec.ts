@@ -3,7 +3,7 @@
  * puts a command on the pipeline already open for its node, which lacks any command defined after
  * it opened. Defined lazily, the lease claim failed next to other traffic and crashed the process.
  */
-import { claimDue } from './lease-queue';
+import { claimDueAll } from './lease-queue';
 import { createRedis, type RedisClient } from './redis-client';
 
 const UNREACHABLE = 'redis://127.0.0.1:1';
@@ -29,7 +29,7 @@ describe('createRedis', () => {
   it('a lease claim in the same tick as another command joins its pipeline (fails only for want of a server)', async () => {
     const c = make();
     const other = c.get('k').catch((e: Error) => e);
-    const claim = await claimDue(c, 'q', 0, 1, 10).then(() => undefined, (e: Error) => e);
+    const claim = await claimDueAll(c, ['q'], 0, 1, 10).then(() => undefined, (e: Error) => e);
     await other;
     expect(claim).toBeInstanceOf(Error);
     expect(claim!.message).not.toMatch(/not a function/);

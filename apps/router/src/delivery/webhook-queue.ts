@@ -55,8 +55,8 @@ export class WebhookQueue {
   async claim(now: number, leaseUntil: number, limit: number): Promise<ClaimedJob[]> {
     const shards = this.keys.space.allShards();
     const claims = await claimDueAll(this.redis, shards.map((s) => this.keys.webhookDue(s)), now, leaseUntil, limit);
-    const perShard = await Promise.all(shards.map(async (shard, i) => {
-      const claimed = claims[i];
+    const perShard = await Promise.all(claims.map(async (claimed, k) => {
+      const shard = shards[k];
       if (claimed.length === 0) return [];
       const values = await this.redis.mget(...claimed.map((c) => this.keys.webhookJob(shard, c.member)));
       const orphans = claimed.filter((_, i) => !values[i]).map((c) => c.member);
