@@ -2,7 +2,8 @@
  * One stage of the no-op pipeline (noop-pipeline.ts), run as its own process so its CPU is read
  * like a service's: a kafkajs consumer group with the services' consumer, fetch and producer
  * settings that collects the partition batches of one fetch into one unit (as KafkaBatchServer
- * does), produces one small event per input (acks=all), and only then commits the offsets. No
+ * does), produces one small event per input (acks=all), and only then commits the offsets, as
+ * often as the services do (OffsetCommits, KAFKA_COMMIT_INTERVAL_MS). No
  * decoding, no Redis, no handler: what any Node service on kafkajs pays per event at the least.
  *
  * argv: <brokers> <groupId> <to topic> <from topic>...
@@ -10,7 +11,7 @@
 import { CompressionTypes, Kafka, logLevel, Partitioners, type EachBatchPayload, type Message } from 'kafkajs';
 import { BaseEnv, loadEnv } from '@cx/config';
 import { CONSUMER_SETTINGS, PRODUCER_SETTINGS } from '@cx/kafka';
-import { fetchOptions } from '@cx/runtime';
+import { byTopic, fetchOptions, OffsetCommits } from '@cx/runtime';
 
 async function main(): Promise<void> {
   const [brokers, groupId, to, ...from] = process.argv.slice(2);
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: `noop-${groupId}`, brokers: brokers.split(','), logLevel: logLevel.ERROR });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   const consumer = kafka.consumer({ groupId, ...CONSUMER_SETTINGS, ...fetchOptions(env) });
+  const commits = new OffsetCommits(env.KAFKA_COMMIT_INTERVAL_MS, (o) => consumer.commitOffsets(o), () => undefined);
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topics: from, fromBeginning: true });
   let unit: { payload: EachBatchPayload; done: (e?: unknown) => void }[] = [];
@@ -31,14 +33,15 @@ async function main(): Promise<void> {
       }
       await producer.send({ topic: to, acks: PRODUCER_SETTINGS.acks, compression: CompressionTypes.None, messages });
       for (const { payload } of group) payload.resolveOffset(payload.batch.lastOffset());
-      await group[0].payload.commitOffsetsIfNecessary(group[0].payload.uncommittedOffsets());
+      const due = commits.processed(group.map(({ payload: { batch } }) => ({ topic: batch.topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) })));
+      if (due.length) await group[0].payload.commitOffsetsIfNecessary({ topics: byTopic(due) });
       for (const g of group) g.done();
     } catch (e) {
       for (const g of group) g.done(e);
     }
   };
   await consumer.run({
-    autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
+    autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY,
     eachBatch: (payload) => {
       if (payload.batch.messages.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

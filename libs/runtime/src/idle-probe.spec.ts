@@ -36,6 +36,14 @@ describe('caughtUpAt', () => {
     expect(caughtUpAt(t, [offsets(10, 10, 0), offsets(5, 5, 1)], physical, 2_000)).toEqual([{ topic: 'cx.interactions.chat', partitions: [0, 1] }]);
   });
 
+  it('counts what this instance processed and has not committed yet (offsets are committed at intervals)', () => {
+    const t = tracker();
+    t.processed('cx.interactions.chat:0', 10n);
+    t.processed('cx.interactions.chat:0', 8n); // never backwards
+    expect(t.processedTo('cx.interactions.chat:0')).toBe(10n);
+    expect(caughtUpAt(t, [offsets(10, 4, 0), offsets(5, 3, 1)], physical, 2_000)).toEqual([{ topic: 'cx.interactions.chat', partitions: [0] }]);
+  });
+
   it('leaves out a partition Kafka did not report, and returns nothing when nothing is caught up', () => {
     expect(caughtUpAt(tracker(), [offsets(3, 1, 0)], physical, 2_000)).toEqual([]);
   });

@@ -4,7 +4,8 @@
  * watermark), so it must advance with the wall clock once it is truly caught up — and never
  * before. kafkajs's fetch events cannot tell (their batch count is always 0), so this probe asks
  * Kafka: a partition is caught up as of the probe's start when no batch of it is in flight or
- * arrived meanwhile and the group's committed offset has reached the log end.
+ * arrived meanwhile and the group's committed offset, or what this instance has processed since
+ * (offsets are committed at most every KAFKA_COMMIT_INTERVAL_MS), has reached the log end.
  */
 import type { PartitionOffset, PartitionOffsets } from '@cx/kafka';
 import { LoopRunner } from './loop-runner';
@@ -19,11 +20,13 @@ export interface ConsumerActivity {
   inFlight(key: string): boolean;
   /** When a batch of "topic:partition" last arrived (epoch ms), or 0. */
   lastBatchAt(key: string): number;
+  /** The next offset of "topic:partition" after what this instance processed (effects committed), or -1. */
+  processedTo(key: string): bigint;
 }
 
 /**
  * The assigned partitions that were caught up at `startedAt`: no batch in flight now, none arrived
- * since `startedAt`, and the committed offset at the log end (read after `startedAt`).
+ * since `startedAt`, and the committed or processed offset at the log end (read after `startedAt`).
  */
 export function caughtUpAt(activity: ConsumerActivity, offsets: PartitionOffset[], physical: (logical: string) => string, startedAt: number): AssignedPartitions[] {
   const byKey = new Map(offsets.map((o) => [`${o.topic}:${o.partition}`, o]));
@@ -33,7 +36,9 @@ export function caughtUpAt(activity: ConsumerActivity, offsets: PartitionOffset[
       const key = `${a.topic}:${p}`;
       if (activity.inFlight(key) || activity.lastBatchAt(key) >= startedAt) return false;
       const o = byKey.get(`${physical(a.topic)}:${p}`);
-      return o !== undefined && o.committed >= o.high;
+      if (o === undefined) return false;
+      const consumed = o.committed > activity.processedTo(key) ? o.committed : activity.processedTo(key);
+      return consumed >= o.high;
     });
     if (partitions.length) out.push({ topic: a.topic, partitions });
   }
@@ -56,6 +61,7 @@ export class ConsumerActivityTracker implements ConsumerActivity {
   private current: AssignedPartitions[] = [];
   private readonly pending = new Map<string, number>();
   private readonly arrivedAt = new Map<string, number>();
+  private readonly processedOffsets = new Map<string, bigint>();
   /** Per broker: when its fetch in progress started, and when its last completed one had started. */
   private readonly fetchStarts = new Map<number, number>();
   private readonly completedFetchStarts = new Map<number, number>();
@@ -66,6 +72,10 @@ export class ConsumerActivityTracker implements ConsumerActivity {
   assigned(): AssignedPartitions[] { return this.current; }
   inFlight(key: string): boolean { return (this.pending.get(key) ?? 0) > 0; }
   lastBatchAt(key: string): number { return this.arrivedAt.get(key) ?? 0; }
+  processedTo(key: string): bigint { return this.processedOffsets.get(key) ?? -1n; }
+  processed(key: string, next: bigint): void {
+    if (next > this.processedTo(key)) this.processedOffsets.set(key, next);
+  }
 
   fetchStarted(nodeId: number): void { this.fetchStarts.set(nodeId, this.clock()); }
   fetchCompleted(nodeId: number): void {

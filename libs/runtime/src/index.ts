@@ -4,6 +4,8 @@ export * from './committer';
 export * from './keyed-plan';
 export * from './unit-runner';
 export * from './kafka-batch.server';
+export * from './consumer-progress';
+export * from './offset-commits';
 export * from './outbox-drainer';
 export * from './loop-runner';
 export * from './service-runtime.module';

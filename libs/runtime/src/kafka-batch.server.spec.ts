@@ -2,7 +2,8 @@ import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { encodeCloudEvent } from '@cx/contracts';
 import { PipelineMetrics } from '@cx/metrics';
-import { KafkaBatchServer, type PartitionProgress } from './kafka-batch.server';
+import type { PartitionProgress } from './consumer-progress';
+import { KafkaBatchServer } from './kafka-batch.server';
 import type { UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
 
@@ -31,18 +32,18 @@ function fakePayload(consumer: ReturnType<typeof fakeConsumer>, partition: numbe
   } as unknown as EachBatchPayload;
 }
 
-function server(failures = 0, maxUnitMessages?: number) {
+function server(failures = 0, maxUnitMessages?: number, commitIntervalMs?: number) {
   const runs: TopicUnit[][] = [];
   const progress: PartitionProgress[][] = [];
   let failing = failures;
   const runner = { run: async (units: TopicUnit[]) => { runs.push(units); if (failing-- > 0) throw new Error('redis down'); } } as unknown as UnitRunner;
   const s = new KafkaBatchServer({} as Kafka, {
     groupId: 'g', topicPrefix: '', partitions: 3, replicationFactor: -1, partitionsConsumedConcurrently: 8, fetch: { minBytes: 1, maxWaitTimeInMs: 10, maxBytes: 65_536 },
-    subscriptions: { in: Event }, produces: [], retry: { attempts: 3, baseMs: 1, maxMs: 2 }, maxUnitMessages,
+    subscriptions: { in: Event }, produces: [], retry: { attempts: 3, baseMs: 1, maxMs: 2 }, maxUnitMessages, commitIntervalMs,
   }, runner, new PipelineMetrics('test'), { committed: (p) => progress.push(p), idle: () => undefined });
   (s as unknown as { handlers: Map<string, UnitHandler> }).handlers.set('in', {} as UnitHandler);
   const onBatch = (p: EachBatchPayload) => (s as unknown as { onBatch(p: EachBatchPayload): Promise<void> }).onBatch(p);
-  return { onBatch, runs, progress };
+  return { onBatch, runs, progress, server: s };
 }
 
 describe('KafkaBatchServer: the partition batches of one fetch are processed as one unit', () => {
@@ -54,6 +55,21 @@ describe('KafkaBatchServer: the partition batches of one fetch are processed as 
     // Per partition in offset order; across partitions by timestamp (here: the offset plus 1,000).
     expect(runs[0][0].items.map((i) => `${i.partition}:${i.offset}`)).toEqual(['2:1', '2:2', '2:3', '0:5', '0:6', '1:9']);
     expect(consumer.committed).toEqual([{ topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '10' }, { partition: 2, offset: '4' }] }] }]);
+  });
+
+  it('commits at most once per commit interval, and on close whatever units ended since', async () => {
+    const { onBatch, progress, server: s } = server(0, undefined, 60_000);
+    const consumer = fakeConsumer();
+    await onBatch(fakePayload(consumer, 0, [1, 2]));
+    await onBatch(fakePayload(consumer, 1, [4]));
+    await onBatch(fakePayload(consumer, 0, [3]));
+    // The first unit commits; the others wait for the interval, but their progress counts at once.
+    expect(consumer.committed).toEqual([{ topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '3' }] }] }]);
+    expect(progress).toHaveLength(3);
+    const closing: unknown[] = [];
+    Object.assign(s as object, { consumer: { commitOffsets: async (o: unknown) => { closing.push(o); }, disconnect: async () => undefined } });
+    await s.close();
+    expect(closing).toEqual([[{ topic: 'in', partition: 1, offset: '5' }, { topic: 'in', partition: 0, offset: '4' }]]);
   });
 
   it('runs a unit larger than maxUnitMessages as consecutive slices, in order, and still commits once after the last', async () => {

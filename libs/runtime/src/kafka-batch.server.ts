@@ -3,7 +3,8 @@
  * eachMessage and commits on its own). kafkajs hands every partition batch of one fetch to its
  * workers in the same tick and fetches again only when all are done; they are collected and
  * processed as ONE unit: decode at the boundary, run the unit (UnitRunner: de-duplicate, plan,
- * commit, publish), and only then commit the offsets, in one request. Transient failures retry the
+ * commit, publish), and only then commit the offsets, in one request, at most every
+ * `commitIntervalMs` (OffsetCommits). Transient failures retry the
  * unit with backoff; after the last attempt the batches go back to kafkajs, which restarts the
  * consumer from the committed offsets. Handlers register with @EventPattern(<topic>) on a method
  * that returns the topic's UnitHandler.
@@ -17,10 +18,12 @@ import { CONSUMER_SETTINGS, ensureTopics, PartitionOffsets, type FetchOptions } 
 import type { HealthCheck, PipelineMetrics } from '@cx/metrics';
 import { startUnitSpans } from '@cx/tracing';
 import { decodeBatch } from './batch-decoder';
-import { ConsumerActivityTracker, IdleProbe, type AssignedPartitions } from './idle-probe';
+import type { ConsumerProgress, PartitionProgress } from './consumer-progress';
+import { ConsumerActivityTracker, IdleProbe } from './idle-probe';
 import { KafkaLiveness, kafkaSilenceMs } from './kafka-liveness';
 import { inTimeOrder, type InboundItem, type Rejection, type UnitHandler } from './plan';
 import type { TopicUnit, UnitRunner } from './unit-runner';
+import { byTopic, OffsetCommits, type PartitionOffset } from './offset-commits';
 import { runInSlices } from './unit-slices';
 
 export interface ConsumerOptions {
@@ -40,23 +43,8 @@ export interface ConsumerOptions {
   idleProbeMs?: number;
   /** A unit with more messages runs as consecutive slices of this many (sliceUnits). */
   maxUnitMessages?: number;
-}
-
-/** How far a partition's input has been consumed and committed (event-time watermarks, sla-monitor). */
-export interface PartitionProgress {
-  topic: string;
-  partition: number;
-  /** Latest event time (epoch ms) among the committed messages. */
-  maxEventTime: number;
-  /** Everything up to the high watermark was committed, as of `fetchedAt`. */
-  caughtUp: boolean;
-  fetchedAt: number;
-}
-
-export interface ConsumerProgress {
-  committed(progress: PartitionProgress[]): void;
-  /** These partitions had been consumed and committed to their log end as of `fetchedAt` (IdleProbe). */
-  idle(caughtUp: AssignedPartitions[], fetchedAt: number): void;
+  /** Offsets are committed at most this often (OffsetCommits); 0 or unset: every unit. */
+  commitIntervalMs?: number;
 }
 
 type Envelope = { time: string };
@@ -88,6 +76,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   private readonly liveness: KafkaLiveness;
   private readonly activity = new ConsumerActivityTracker();
   private probe?: IdleProbe;
+  private readonly commits: OffsetCommits;
 
   constructor(
     private readonly kafka: Kafka,
@@ -98,6 +87,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
   ) {
     super();
     this.liveness = new KafkaLiveness(kafkaSilenceMs(options.fetch?.maxWaitTimeInMs ?? 0));
+    this.commits = new OffsetCommits(options.commitIntervalMs ?? 0, (offsets) => this.consumer!.commitOffsets(offsets),
+      (e) => this.log.warn(`offset commit failed (retried; at worst processed input is replayed and de-duplicated): ${e.message}`));
   }
 
   on(): never {
@@ -123,6 +114,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       consumer.on(consumer.events.CRASH, (e) => { this.liveness.lost(); this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
       consumer.on(consumer.events.FETCH_START, (e) => this.activity.fetchStarted(e.payload.nodeId));
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        this.commits.retain(Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions: partitions as number[] })));
         this.activity.assign(Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] })));
       });
       consumer.on(consumer.events.HEARTBEAT, () => this.liveness.contact());
@@ -133,7 +125,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       await consumer.connect();
       await consumer.subscribe({ topics: Object.keys(subscriptions).map((t) => prefix + t), fromBeginning: true });
       await consumer.run({
-        autoCommit: true,
+        // Commits are ours alone (commit()): kafkajs' would follow every partition batch.
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         eachBatch: (payload) => this.onBatch(payload),
@@ -166,11 +159,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     }
   }
 
-  /** Stops fetching, lets the in-flight unit finish and commit, then leaves the group. */
+  /** Stops fetching, lets the in-flight unit finish and commit, commits what is pending, then leaves the group. */
   async close(): Promise<void> {
     this.running = false;
     await this.probe?.stop();
+    // From now on each unit commits as it ends; what ended before is committed here.
+    this.commits.immediate = true;
+    if (this.consumer) await this.commits.flush().catch((e: Error) => this.log.warn(`final offset commit failed (the next owner replays): ${e.message}`));
     await this.consumer?.disconnect();
+    this.commits.stop();
   }
 
   /** Idle partitions advance the watermarks only once Kafka confirms they are consumed to their end. */
@@ -273,12 +270,27 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
     }));
   }
 
-  /** One offset commit for the whole unit, after its effects are durable. */
+  /** One offset commit for the whole unit (and units before it not yet committed), after its effects are durable. */
   private async commit(done: Member[]): Promise<void> {
     if (done.length === 0) return;
-    for (const m of done) m.payload.resolveOffset(m.payload.batch.lastOffset());
+    const processed: PartitionOffset[] = [];
+    for (const m of done) {
+      const last = m.payload.batch.lastOffset();
+      m.payload.resolveOffset(last);
+      const next = BigInt(last) + 1n;
+      this.activity.processed(`${m.topic}:${m.payload.batch.partition}`, next);
+      processed.push({ topic: m.payload.batch.topic, partition: m.payload.batch.partition, offset: String(next) });
+    }
     const { payload } = done[0];
-    await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    const due = this.commits.processed(processed);
+    if (due.length) {
+      try {
+        await payload.commitOffsetsIfNecessary({ topics: byTopic(due) });
+      } catch (e) {
+        this.commits.failed(due);
+        throw e;
+      }
+    }
     await payload.heartbeat();
     const now = Date.now();
     const progress: PartitionProgress[] = [];

@@ -12,7 +12,8 @@ import { MetricsModule, PipelineMetrics } from '@cx/metrics';
 import { KeySpace, REDIS, RedisHealth, RedisModule, type RedisClient, type ScriptDefinition } from '@cx/redis';
 import { TracingModule } from '@cx/tracing';
 import { Committer } from './committer';
-import { KafkaBatchServer, type ConsumerProgress } from './kafka-batch.server';
+import type { ConsumerProgress } from './consumer-progress';
+import { KafkaBatchServer } from './kafka-batch.server';
 import { OutboxDrainer } from './outbox-drainer';
 import { UnitRunner } from './unit-runner';
 
@@ -104,6 +105,7 @@ export class RuntimeModule {
             groupId: spec.groupId, topicPrefix: env.TOPIC_PREFIX, partitions: env.TOPIC_PARTITIONS, replicationFactor: env.TOPIC_REPLICATION_FACTOR,
             partitionsConsumedConcurrently: env.KAFKA_PARTITION_CONCURRENCY, fetch: fetchOptions(env),
             subscriptions: spec.subscriptions, produces: spec.produces, maxUnitMessages: env.UNIT_MAX_MESSAGES,
+            commitIntervalMs: env.KAFKA_COMMIT_INTERVAL_MS,
           }, runner, m, progress),
           inject: [KAFKA, UnitRunner, PipelineMetrics, PROGRESS],
         },
