@@ -37,8 +37,7 @@ export function caughtUpAt(activity: ConsumerActivity, offsets: PartitionOffset[
       if (activity.inFlight(key) || activity.lastBatchAt(key) >= startedAt) return false;
       const o = byKey.get(`${physical(a.topic)}:${p}`);
       if (o === undefined) return false;
-      const consumed = o.committed > activity.processedTo(key) ? o.committed : activity.processedTo(key);
-      return consumed >= o.high;
+      return o.committed >= o.high || activity.processedTo(key) >= o.high;
     });
     if (partitions.length) out.push({ topic: a.topic, partitions });
   }

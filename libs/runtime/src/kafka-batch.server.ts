@@ -114,8 +114,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy,
       consumer.on(consumer.events.CRASH, (e) => { this.liveness.lost(); this.log.error(`consumer crashed: ${e.payload.error.message}; restart=${e.payload.restart}`); });
       consumer.on(consumer.events.FETCH_START, (e) => this.activity.fetchStarted(e.payload.nodeId));
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        this.commits.retain(Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions: partitions as number[] })));
-        this.activity.assign(Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic: this.logical(topic), partitions: ps as number[] })));
+        const assigned = Object.entries(e.payload.memberAssignment).map(([topic, ps]) => ({ topic, partitions: ps as number[] }));
+        this.commits.retain(assigned);
+        this.activity.assign(assigned.map((a) => ({ ...a, topic: this.logical(a.topic) })));
       });
       consumer.on(consumer.events.HEARTBEAT, () => this.liveness.contact());
       consumer.on(consumer.events.FETCH, (e) => {
