@@ -40,4 +40,15 @@ describe('InteractionsHandler (service test with a fake Redis read port)', () =>
     // Metrics travel with the change and are counted once it commits.
     expect(plan.changes.flatMap((c) => c.counts ?? []).filter((c) => c.metric === 'cx_emotion_messages_analysed_total')).toHaveLength(3);
   });
+
+  it('renews only the TTL of a conversation the unit left as it was, and writes one it changed', async () => {
+    const key = keys.conversation('default', 'a').key;
+    const stored = String(handler.plan(items(events.slice(0, 2)), await handler.prepare(events)).changes[0].commands![0].args[0]);
+    const agent = InteractionEvent.parse({ ...msg(4, 'a', 'Let me check that for you.'), data: { ...msg(4, 'a', '').data, author: { role: 'agent', id: 'ag1' }, text: 'Let me check that for you.' } });
+    const loaded = new Map([[key, stored]]);
+    expect(handler.plan(items([agent]), loaded).changes[0].commands).toEqual([{ name: 'EXPIRE', keys: [key], args: [3600] }]);
+    const [change] = handler.plan(items([agent, msg(5, 'a', 'This is unacceptable!')]), loaded).changes;
+    expect(change.commands![0]).toMatchObject({ name: 'SET', keys: [key], args: [expect.any(String), 'EX', 3600] });
+    expect(JSON.parse(String(change.commands![0].args[0])).emo.streak).toBe(3);
+  });
 });

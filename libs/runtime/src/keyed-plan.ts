@@ -1,9 +1,12 @@
 /*
  * The common consumer shape: one JSON state per entity, read once per unit, the pure step applied
  * per event in order (an exception dead-letters only that event), the touched states written back
- * in their entity's change together with the events they caused.
+ * in their entity's change together with the events they caused. A state that comes out of the
+ * unit exactly as it was read (an agent's message, a call answered: ~19 % of the emotion-detector's
+ * writes under the bench's traffic) only has its TTL renewed: retention still counts from the last
+ * event, and Redis' AOF takes a ~90-byte PEXPIREAT instead of the whole state (~720 bytes).
  */
-import { readMany, type RedisClient } from '@cx/redis';
+import { readMany, type Cmd, type RedisClient } from '@cx/redis';
 import { isolate, type Change, type Count, type InboundItem, type OutEvent, type Plan, type Rejection, type Route } from './plan';
 
 export interface KeyedRoute extends Route {
@@ -50,11 +53,15 @@ export function planKeyed<E, S>(items: InboundItem<E>[], loaded: Map<string, str
     if (step.counts) c.counts!.push(...step.counts);
   });
   return {
-    changes: [...changes.values()].map(({ key, state, ...c }) => ({
-      ...c,
-      commands: [{ name: 'SET', keys: [key], args: [JSON.stringify(state), 'EX', Math.max(1, Math.ceil(spec.ttlSeconds(state as S)))] }],
-    })),
+    changes: [...changes.values()].map(({ key, state, ...c }) => ({ ...c, commands: [writeState(key, JSON.stringify(state), loaded.get(key), spec.ttlSeconds(state as S))] })),
     deadLetters,
     dropped,
   };
+}
+
+function writeState(key: string, json: string, read: string | null | undefined, ttlSeconds: number): Cmd {
+  const ttl = Math.max(1, Math.ceil(ttlSeconds));
+  // Same bytes as read moments ago: the key holds them (should its TTL have run out in between,
+  // the renewal finds nothing and the entity starts afresh, as its TTL said).
+  return json === read ? { name: 'EXPIRE', keys: [key], args: [ttl] } : { name: 'SET', keys: [key], args: [json, 'EX', ttl] };
 }
