@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { InteractionTopics } from '@cx/contracts';
+import { InteractionTopics, type ReasonCode } from '@cx/contracts';
 import { openSse } from '../../test/support/sse-client';
 import type { ServiceProcess } from '../../test/support/service-process';
 import { sendPaced } from '../loadgen/paced-sender';
@@ -22,6 +22,27 @@ export interface Sample {
 
 type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number };
 
+/**
+ * The path an escalation took, from the code of its newest reason: the same produce → SSE figure
+ * covers two Kafka hops for a message's own reasons, three for a customer's building frustration
+ * (through the emotion-detector's internal topic) and a timer for an SLA, so a tail can be placed.
+ */
+export type LatencyPath = 'message' | 'customer' | 'sla' | 'ended' | 'other';
+const PATHS: Record<ReasonCode, LatencyPath> = {
+  negative_emotion: 'message', negative_streak: 'message', complaint_intent: 'message',
+  customer_at_risk: 'customer', sla_warning: 'sla', sla_breached: 'sla', ended_negative: 'ended',
+};
+
+/** An escalation's newest reason (its time, epoch ms) and the path that reason came by; undefined without a timed reason. */
+export function newestReason(reasons: { at: string; code: string }[]): { at: number; path: LatencyPath } | undefined {
+  let newest: { at: number; path: LatencyPath } | undefined;
+  for (const r of reasons) {
+    const at = Date.parse(r.at);
+    if (Number.isFinite(at) && (!newest || at > newest.at)) newest = { at, path: PATHS[r.code as ReasonCode] ?? 'other' };
+  }
+  return newest;
+}
+
 export interface LiveResult {
   produced: number;
   producedPerSec: number;
@@ -30,6 +51,8 @@ export interface LiveResult {
   samples: Sample[];
   /** Produce → SSE for events produced after the warm-up. */
   latencyMs: Quantiles | null;
+  /** The same by path (LatencyPath), after the warm-up. */
+  latencyByPathMs: Partial<Record<LatencyPath, Quantiles | null>>;
   /** The same for the warm-up (consumers joining, JIT, connection pools), reported, not judged. */
   warmupLatencyMs: Quantiles | null;
   slaFireLatenessMs: { p50: number | null; p99: number | null; fired: number };
@@ -64,6 +87,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
   const sse = await openSse(`${router.url}/api/stream`, o.apiKey);
   const latencies: number[] = [];
   const warmupLatencies: number[] = [];
+  const byPath = new Map<LatencyPath, number[]>();
   let measureFrom = Infinity;
   let seenEvents = 0;
   const collectLatency = () => {
@@ -71,9 +95,13 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     for (; seenEvents < sse.events.length; seenEvents++) {
       const e = sse.events[seenEvents];
       if (e.event !== 'raised' && e.event !== 'updated') continue;
-      const reasons = (e.data as { reasons?: { at: string }[] }).reasons ?? [];
-      const newest = Math.max(...reasons.map((r) => Date.parse(r.at)));
-      if (Number.isFinite(newest)) (newest >= measureFrom ? latencies : warmupLatencies).push(now - newest);
+      const newest = newestReason((e.data as { reasons?: { at: string; code: string }[] }).reasons ?? []);
+      if (!newest) continue;
+      if (newest.at < measureFrom) { warmupLatencies.push(now - newest.at); continue; }
+      latencies.push(now - newest.at);
+      let list = byPath.get(newest.path);
+      if (!list) byPath.set(newest.path, (list = []));
+      list.push(now - newest.at);
     }
   };
   const sseTimer = setInterval(collectLatency, 5);
@@ -155,6 +183,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
   return {
     produced: sent, producedPerSec, startedAt: started, samples, drainedAfterSec, cpu,
     latencyMs: quantiles(latencies), warmupLatencyMs: quantiles(warmupLatencies),
+    latencyByPathMs: Object.fromEntries([...byPath].map(([path, xs]) => [path, quantiles(xs)])),
     slaFireLatenessMs: { p50: lateness(0.5), p99: lateness(0.99), fired: sum(slaMetrics, 'cx_sla_fire_lateness_seconds_count') },
   };
 }

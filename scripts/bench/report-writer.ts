@@ -37,6 +37,15 @@ function cpuTable(live: PerEvent, noop?: PerEvent): string[] {
     ...names.map((n) => `| ${n === 'total' ? '**total (3 services)**' : n} | ${live.cpuUsPerEvent[n] ?? '–'} | ${noop?.cpuUsPerEvent[n] ?? '–'} |`)];
 }
 
+type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number } | null;
+
+/** Produce → SSE by the path the escalation took (live-load.ts LatencyPath). */
+function pathTable(byPath: Record<string, Quantiles>): string[] {
+  return ['| path | n | p50 / p95 / p99 / max ms |', '|---|---|---|',
+    ...Object.entries(byPath).sort(([, a], [, b]) => (b?.n ?? 0) - (a?.n ?? 0))
+      .map(([path, l]) => `| ${path} | ${l?.n ?? 0} | ${l ? `${l.p50} / ${l.p95} / ${l.p99} / ${l.max}` : '–'} |`)];
+}
+
 function rampTable(steps: RampRow[]): string[] {
   return ['| rate/s | held | p50 / p99 ms | CPU µs/event | RSS MB (emotion / sla / router) | why not |', '|---|---|---|---|---|---|',
     ...steps.map((s) => `| ${s.rate} | ${s.held ? 'yes' : 'no'} | ${s.latencyMs ? `${s.latencyMs.p50} / ${s.latencyMs.p99}` : '–'} | ${s.cpuUsPerEvent.total ?? '–'} | ${['emotion-detector', 'sla-monitor', 'router'].map((k) => s.rssMbMax[k] ?? '–').join(' / ')} | ${s.why.join('; ')} |`)];
@@ -46,7 +55,7 @@ export async function writeReport(dir: string, report: Record<string, unknown>, 
   mkdirSync(dir, { recursive: true });
   const files = [join(dir, 'report.json'), join(dir, 'report.md'), join(dir, 'latency-lag.png')];
   writeFileSync(files[0], JSON.stringify({ ...report, checks }, null, 2) + '\n');
-  const live = report.live as { cpu?: PerEvent } | undefined;
+  const live = report.live as { cpu?: PerEvent; latencyByPathMs?: Record<string, Quantiles> } | undefined;
   const ramp = report.ramp as { steps: RampRow[] } | undefined;
   const md = [
     `# Benchmark ${report.at as string}`, '', `Machine: ${report.machine as string}`, '',
@@ -55,6 +64,7 @@ export async function writeReport(dir: string, report: Record<string, unknown>, 
     '| target | goal | measured | |', '|---|---|---|---|',
     ...checks.map((c) => `| ${c.name} | ${c.target} | ${c.measured} | ${c.ok ? 'met' : '**missed**'} |`),
     ...(live?.cpu ? ['', '## CPU per input event (process CPU over the measured window)', '', ...cpuTable(live.cpu, report.noop as PerEvent | undefined)] : []),
+    ...(live?.latencyByPathMs ? ['', '## Latency by path (message: two Kafka hops; customer: three, through the internal topic; sla: a timer, then one hop)', '', ...pathTable(live.latencyByPathMs)] : []),
     ...(ramp ? ['', '## Ramp', '', ...rampTable(ramp.steps)] : []),
     '', '![latency and lag](latency-lag.png)', '', '```json', JSON.stringify(report, null, 2), '```', '',
   ].join('\n');
