@@ -1,13 +1,15 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { InteractionTopics, type ReasonCode } from '@cx/contracts';
-import { openSse } from '../../test/support/sse-client';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { ServiceProcess } from '../../test/support/service-process';
 import { sendPaced } from '../loadgen/paced-sender';
 import { TrafficGenerator } from '../loadgen/traffic-generator';
 import { groupLag } from './consumer-lag';
 import { countingGenerator, cpuBetween, cpuSeconds, perEvent, rssMb, snapshot } from './process-cpu';
 import { histogramQuantile, scrape, sum } from './prom-scrape';
+import type { ReceivedSse } from './sse-receiver.worker';
 
 export interface Sample {
   t: number;
@@ -77,6 +79,20 @@ function quantiles(xs: number[]): Quantiles | null {
   return sorted.length ? { n: sorted.length, p50: q(sorted, 0.5), p95: q(sorted, 0.95), p99: q(sorted, 0.99), max: sorted.at(-1)! } : null;
 }
 
+/** Opens the router's SSE stream on its own thread (sse-receiver.worker.ts); `close()` resolves once every event it received was handed over. */
+function openSseReceiver(url: string, token: string, onEvent: (e: ReceivedSse) => void): Promise<{ close(): Promise<void> }> {
+  const worker = new Worker(join(__dirname, 'sse-receiver.worker.ts'), { workerData: { url, token } });
+  let closed: (() => void) | undefined;
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: ReceivedSse | 'open' | 'closed') => {
+      if (m === 'open') resolve({ close: () => new Promise<void>((done) => { closed = done; worker.postMessage('close'); }) });
+      else if (m === 'closed') void worker.terminate().then(() => closed?.());
+      else onEvent(m);
+    });
+  });
+}
+
 /**
  * Drives steady load through the running stack for warm-up + duration seconds and samples lag,
  * CPU, RSS, throughput and SSE latency every second. Latency counts only events produced after
@@ -84,27 +100,20 @@ function quantiles(xs: number[]): Quantiles | null {
  */
 export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
   const router = o.services.find((s) => s.app === 'router')!;
-  const sse = await openSse(`${router.url}/api/stream`, o.apiKey);
   const latencies: number[] = [];
   const warmupLatencies: number[] = [];
   const byPath = new Map<LatencyPath, number[]>();
   let measureFrom = Infinity;
-  let seenEvents = 0;
-  const collectLatency = () => {
-    const now = Date.now();
-    for (; seenEvents < sse.events.length; seenEvents++) {
-      const e = sse.events[seenEvents];
-      if (e.event !== 'raised' && e.event !== 'updated') continue;
-      const newest = newestReason((e.data as { reasons?: { at: string; code: string }[] }).reasons ?? []);
-      if (!newest) continue;
-      if (newest.at < measureFrom) { warmupLatencies.push(now - newest.at); continue; }
-      latencies.push(now - newest.at);
-      let list = byPath.get(newest.path);
-      if (!list) byPath.set(newest.path, (list = []));
-      list.push(now - newest.at);
-    }
-  };
-  const sseTimer = setInterval(collectLatency, 5);
+  const sse = await openSseReceiver(`${router.url}/api/stream`, o.apiKey, (e) => {
+    const newest = newestReason(e.reasons);
+    if (!newest) return;
+    const latency = e.receivedAt - newest.at;
+    if (newest.at < measureFrom) return void warmupLatencies.push(latency);
+    latencies.push(latency);
+    let list = byPath.get(newest.path);
+    if (!list) byPath.set(newest.path, (list = []));
+    list.push(latency);
+  });
 
   const gen = new TrafficGenerator({
     seed: o.seed, conversations: 2000, customers: 5000, negativeShare: 0.15, complaintShare: 0.1, poisonShare: 0,
@@ -171,9 +180,7 @@ export async function runLiveLoad(o: LiveOptions): Promise<LiveResult> {
     await new Promise((r) => setTimeout(r, 250));
   }
   clearInterval(sampler);
-  collectLatency();
-  clearInterval(sseTimer);
-  sse.close();
+  await sse.close();
   const sla = o.services.find((s) => s.app === 'sla-monitor');
   const slaMetrics = sla ? await scrape(`${sla.url}/metrics`) : new Map<string, number>();
   const lateness = (p: number) => {

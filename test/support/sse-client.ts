@@ -5,9 +5,10 @@ export interface SseEvent { event: string; data: unknown; id?: string }
 /**
  * A minimal EventSource for tests: collects parsed events; `close()` ends the connection,
  * `ended` turns true when the server ends it. An empty token sends no Authorization header
- * (for streams opened with `?ticket=`).
+ * (for streams opened with `?ticket=`). `onEvent` sees each event as it is parsed, with the time
+ * it arrived.
  */
-export function openSse(url: string, token: string): Promise<{ events: SseEvent[]; status: number; ended: boolean; close(): void }> {
+export function openSse(url: string, token: string, onEvent?: (e: SseEvent, receivedAt: number) => void): Promise<{ events: SseEvent[]; status: number; ended: boolean; close(): void }> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     const headers: Record<string, string> = { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
@@ -25,7 +26,10 @@ export function openSse(url: string, token: string): Promise<{ events: SseEvent[
             const m = /^([a-z]+): ?(.*)$/.exec(line);
             if (m) fields[m[1]] = (fields[m[1]] ? fields[m[1]] + '\n' : '') + m[2];
           }
-          if (fields.data !== undefined) events.push({ event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) });
+          if (fields.data === undefined) continue;
+          const e = { event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) };
+          events.push(e);
+          onEvent?.(e, Date.now());
         }
       });
       const stream = { events, status: res.statusCode ?? 0, ended: false, close: () => req.destroy() };
