@@ -22,7 +22,7 @@ export interface Sample {
   latencyMaxSecMs: number | null;
 }
 
-type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number };
+export type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number };
 
 /**
  * The path an escalation took, from the code of its newest reason: the same produce → SSE figure

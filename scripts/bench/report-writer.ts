@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import type { Sample } from './live-load';
+import type { Quantiles, Sample } from './live-load';
 
 /** Latency and lag over time, as a PNG (vega-lite chart rendered with resvg). */
 export async function plotPng(samples: Sample[]): Promise<Buffer> {
@@ -37,10 +37,8 @@ function cpuTable(live: PerEvent, noop?: PerEvent): string[] {
     ...names.map((n) => `| ${n === 'total' ? '**total (3 services)**' : n} | ${live.cpuUsPerEvent[n] ?? '–'} | ${noop?.cpuUsPerEvent[n] ?? '–'} |`)];
 }
 
-type Quantiles = { n: number; p50: number; p95: number; p99: number; max: number } | null;
-
 /** Produce → SSE by the path the escalation took (live-load.ts LatencyPath). */
-function pathTable(byPath: Record<string, Quantiles>): string[] {
+function pathTable(byPath: Record<string, Quantiles | null>): string[] {
   return ['| path | n | p50 / p95 / p99 / max ms |', '|---|---|---|',
     ...Object.entries(byPath).sort(([, a], [, b]) => (b?.n ?? 0) - (a?.n ?? 0))
       .map(([path, l]) => `| ${path} | ${l?.n ?? 0} | ${l ? `${l.p50} / ${l.p95} / ${l.p99} / ${l.max}` : '–'} |`)];
@@ -55,7 +53,7 @@ export async function writeReport(dir: string, report: Record<string, unknown>, 
   mkdirSync(dir, { recursive: true });
   const files = [join(dir, 'report.json'), join(dir, 'report.md'), join(dir, 'latency-lag.png')];
   writeFileSync(files[0], JSON.stringify({ ...report, checks }, null, 2) + '\n');
-  const live = report.live as { cpu?: PerEvent; latencyByPathMs?: Record<string, Quantiles> } | undefined;
+  const live = report.live as { cpu?: PerEvent; latencyByPathMs?: Record<string, Quantiles | null> } | undefined;
   const ramp = report.ramp as { steps: RampRow[] } | undefined;
   const md = [
     `# Benchmark ${report.at as string}`, '', `Machine: ${report.machine as string}`, '',

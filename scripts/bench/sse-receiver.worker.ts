@@ -18,4 +18,4 @@ void openSse(url, token, (e, receivedAt) => {
   // 'closed' comes after every event posted before it: one port delivers in order.
   parentPort!.on('message', (m) => { if (m === 'close') { s.close(); parentPort!.postMessage('closed'); } });
   parentPort!.postMessage('open');
-}, (e: Error) => { throw e; });
+}); // a failure to connect ends the worker with an error, which rejects openSseReceiver
